@@ -1,0 +1,35 @@
+import Link from "next/link";
+import { NavLink } from "./nav-link";
+import { SignOutButton } from "./sign-out-button";
+
+export function AppHeader({ userName }: { userName: string }) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+        <Link href="/calendar" className="flex items-center gap-2 text-base font-semibold text-slate-900">
+          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-brand-700 text-xs font-bold text-white">
+            CS
+          </span>
+          Calendar Sync
+        </Link>
+        <nav aria-label="Main" className="order-3 -mx-1 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+          <NavLink href="/calendar">Calendar</NavLink>
+          <NavLink href="/settings/sync" match="/settings">
+            Settings
+          </NavLink>
+          <NavLink href="/help">Help</NavLink>
+        </nav>
+        <div className="ml-auto flex items-center gap-2">
+          <Link
+            href="/settings/account"
+            className="max-w-40 truncate text-sm text-slate-700 hover:text-slate-900"
+            title="Account settings"
+          >
+            {userName}
+          </Link>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}

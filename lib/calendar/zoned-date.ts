@@ -1,0 +1,39 @@
+/** A calendar date (no time, no zone) as seen in a time zone, using the platform's time-zone data. */
+export interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export function todayIn(timeZone: string, now = new Date()): CalendarDate {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(now);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: part("year"), month: part("month"), day: part("day") };
+}
+
+/** Adds days in the proleptic Gregorian calendar; UTC arithmetic here has no DST to trip on. */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  const moved = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
+}
+
+/** ISO weekday: Monday 1 … Sunday 7. */
+export function weekday(date: CalendarDate): number {
+  const day = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+export function startOfWeek(date: CalendarDate): CalendarDate {
+  return addDays(date, 1 - weekday(date));
+}
+
+export function sameDate(a: CalendarDate, b: CalendarDate): boolean {
+  return a.year === b.year && a.month === b.month && a.day === b.day;
+}
+
+/** Formats a calendar date; noon UTC keeps the printed day stable whatever the formatting zone. */
+export function formatDate(date: CalendarDate, options: Intl.DateTimeFormatOptions, locale = "en-GB"): string {
+  return new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" }).format(
+    new Date(Date.UTC(date.year, date.month - 1, date.day, 12)),
+  );
+}
