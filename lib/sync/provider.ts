@@ -1,0 +1,97 @@
+import type { EventContent } from "@/lib/calendar/event-content";
+
+/**
+ * The contract between the sync engine and one remote calendar of one sync account. The engine
+ * never knows which service it drives; each folder under `lib/providers/` implements this.
+ */
+
+/** One item as the remote calendar reports it. */
+export interface RemoteItem {
+  remoteId: string;
+  /** Version token: Google's etag, Exchange's ChangeKey. */
+  versionToken: string;
+  /** The local event id from the item's private tag, when this app created it (or adopted it). */
+  localTag: string | null;
+  /** For an exception of a recurring series: the remote id of its series. */
+  seriesRemoteId: string | null;
+  /** null when the remote side reports the item as deleted. */
+  content: EventContent | null;
+}
+
+export interface ChangePage {
+  items: RemoteItem[];
+  /** Present on the last page only: where the next incremental listing starts. */
+  nextCursor?: string;
+}
+
+/** The server no longer accepts the saved cursor (Google 410 Gone, EWS invalid sync state). */
+export class CursorExpiredError extends Error {
+  constructor(message = "The remote calendar no longer accepts the saved sync position.") {
+    super(message);
+    this.name = "CursorExpiredError";
+  }
+}
+
+/** The account's credentials were refused for good (Google `invalid_grant`, EWS 401): a person must act. */
+export class AuthorizationError extends Error {
+  constructor(
+    message: string,
+    readonly reason: "authorization-needed" | "password-rejected",
+  ) {
+    super(message);
+    this.name = "AuthorizationError";
+  }
+}
+
+/** Retries ran out (rate limits, 5xx, network): the run ends and resumes from its cursor next time. */
+export class RemoteUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message);
+    this.name = "RemoteUnavailableError";
+  }
+}
+
+export interface CreateRequest {
+  /** Written into the item's private tag so a crashed run can adopt the item instead of duplicating it. */
+  localId: string;
+  content: EventContent;
+  /** For an exception: the remote id of its series (created before it). */
+  seriesRemoteId: string | null;
+}
+
+export interface UpdateRequest {
+  remoteId: string;
+  /** The version token last seen; a mismatch must come back as `conflict`, never overwrite. */
+  versionToken: string;
+  localId: string;
+  content: EventContent;
+  seriesRemoteId: string | null;
+}
+
+export interface DeleteRequest {
+  remoteId: string;
+  versionToken: string;
+}
+
+export type WriteResult =
+  | { ok: true; remoteId: string; versionToken: string }
+  | { ok: false; kind: "conflict" | "not-found" | "rejected"; message: string };
+
+export interface RemoteCalendar {
+  /**
+   * Pages of changes since `cursor`, or every item when `cursor` is null (a full listing: an item
+   * absent from it no longer exists). Throws CursorExpiredError when the cursor is refused.
+   */
+  listChanges(cursor: string | null): AsyncIterable<ChangePage>;
+  /** Items carrying these local ids in their private tag (used before creating, after a crash). */
+  findByLocalTag(localIds: string[]): Promise<RemoteItem[]>;
+  /** Results come back in request order; a failed item never fails its neighbours. */
+  create(requests: CreateRequest[]): Promise<WriteResult[]>;
+  update(requests: UpdateRequest[]): Promise<WriteResult[]>;
+  delete(requests: DeleteRequest[]): Promise<WriteResult[]>;
+  /** HTTP requests made so far (a batch counts once): recorded in the run's history and the benchmark. */
+  readonly requestCount: number;
+}
