@@ -16,6 +16,8 @@ export interface RemoteItem {
   seriesRemoteId: string | null;
   /** null when the remote side reports the item as deleted. */
   content: EventContent | null;
+  /** When the remote item last changed (ISO instant), for the "most recent change wins" policy. */
+  updatedAt: string | null;
 }
 
 export interface ChangePage {
@@ -78,7 +80,11 @@ export interface DeleteRequest {
 
 export type WriteResult =
   | { ok: true; remoteId: string; versionToken: string }
-  | { ok: false; kind: "conflict" | "not-found" | "rejected"; message: string };
+  /**
+   * conflict: the version token is stale; not-found: the item is gone; unavailable: this item's call
+   * failed for now (retried by the next run); rejected: the server refuses this content for good.
+   */
+  | { ok: false; kind: "conflict" | "not-found" | "unavailable" | "rejected"; message: string };
 
 export interface RemoteCalendar {
   /**

@@ -1,0 +1,122 @@
+import type { EventContent } from "@/lib/calendar/event-content";
+import type { RemoteItem } from "@/lib/sync/provider";
+import { contentHash } from "@/lib/sync/content-hash";
+import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
+
+/**
+ * The decision table: what to do with one local event / remote item, given what was last synced
+ * between them. Pure, so every row is tested on its own and the engine only carries actions out.
+ */
+
+export type Action =
+  | { type: "none" }
+  /** Both sides agree, only the bookkeeping moves on (new version tokens, or a freshly matched pair). */
+  | { type: "record" }
+  | { type: "push-create" }
+  | { type: "push-update" }
+  | { type: "push-delete" }
+  | { type: "pull-create" }
+  | { type: "pull-update" }
+  | { type: "pull-delete" }
+  /** The local tombstone comes back to life with the remote's newer content. */
+  | { type: "pull-restore" }
+  | { type: "forget" };
+
+export interface Decision {
+  action: Action;
+  /** Both sides changed since the last sync and one change was discarded by the policy. */
+  conflict: boolean;
+}
+
+/**
+ * `remote`: the item from this run's listing, or `"absent"` when a full listing proves it gone, or
+ * `null` when this run learnt nothing about it (an incremental listing that did not mention it).
+ */
+export interface DecisionInput {
+  local: LocalEvent | null;
+  remote: RemoteItem | "absent" | null;
+  pair: Pair | null;
+  policy: ConflictPolicy;
+}
+
+type SideState = "unchanged" | "changed" | "gone";
+
+function localState(local: LocalEvent | null, pair: Pair): SideState {
+  if (local === null || local.deletedAt !== null) return "gone";
+  if (local.version === pair.localVersion) return "unchanged";
+  return contentHash(local.content) === pair.localHash ? "unchanged" : "changed";
+}
+
+function remoteState(remote: RemoteItem | "absent" | null, pair: Pair): SideState {
+  if (remote === null) return "unchanged";
+  if (remote === "absent" || remote.content === null) return "gone";
+  // Our own writes come back in the next listing with the token we recorded: not a change (no echo).
+  if (pair.remoteVersion !== null && remote.versionToken === pair.remoteVersion) return "unchanged";
+  return contentHash(remote.content) === pair.remoteHash ? "unchanged" : "changed";
+}
+
+type LiveRemote = RemoteItem & { content: EventContent };
+
+const isLive = (remote: RemoteItem | "absent" | null): remote is LiveRemote =>
+  remote !== null && remote !== "absent" && remote.content !== null;
+
+const decided = (type: Action["type"], conflict = false): Decision => ({ action: { type } as Action, conflict });
+
+function localWinsByTime(local: LocalEvent, remote: LiveRemote): boolean {
+  if (remote.updatedAt === null) return true;
+  return local.updatedAt.getTime() >= Date.parse(remote.updatedAt);
+}
+
+export function decide({ local, remote, pair, policy }: DecisionInput): Decision {
+  const remoteItem = isLive(remote) ? remote : null;
+
+  if (pair === null) {
+    const localAlive = local !== null && local.deletedAt === null;
+    if (remoteItem === null) return localAlive ? decided("push-create") : decided("none");
+    if (local === null) return decided("pull-create");
+    // A remote item matched to a local event with no history between them (adopted by tag or by
+    // content): equal content is simply recorded, different content is a conflict with no base.
+    return decide({
+      local,
+      remote,
+      pair: {
+        localId: local.id,
+        remoteId: remoteItem.remoteId,
+        localVersion: -1,
+        localHash: "",
+        remoteVersion: null,
+        // A tombstoned local whose copy we made remotely: the remote copy is just ours, delete it.
+        remoteHash: local.deletedAt !== null ? contentHash(remoteItem.content) : "",
+      },
+      policy,
+    });
+  }
+
+  const ls = localState(local, pair);
+  const rs = remoteState(remote, pair);
+
+  if (ls === "unchanged" && rs === "unchanged") {
+    const tokensMoved = remoteItem !== null && remoteItem.versionToken !== pair.remoteVersion;
+    const localMoved = local !== null && local.version !== pair.localVersion;
+    return decided(tokensMoved || localMoved ? "record" : "none");
+  }
+  if (ls === "changed" && rs === "unchanged") return decided("push-update");
+  if (ls === "unchanged" && rs === "changed") return decided("pull-update");
+  if (ls === "gone" && rs === "gone") return decided("forget");
+  if (ls === "gone" && rs === "unchanged") return decided("push-delete");
+  if (ls === "unchanged" && rs === "gone") return decided("pull-delete");
+
+  if (ls === "changed" && rs === "changed") {
+    if (local === null || remoteItem === null) throw new Error("unreachable: both sides changed means both exist");
+    if (contentHash(local.content) === contentHash(remoteItem.content)) return decided("record");
+    const localWins = policy === "local" || (policy === "latest" && localWinsByTime(local, remoteItem));
+    return decided(localWins ? "push-update" : "pull-update", true);
+  }
+  // Deleted on one side, changed on the other: the change wins unless the policy favours the deleter.
+  if (ls === "changed" && rs === "gone") {
+    return policy === "remote" ? decided("pull-delete", true) : decided("push-create", true);
+  }
+  if (policy === "local") return decided("push-delete", true);
+  // A row that is gone entirely (not even a tombstone) cannot be restored: it is created anew.
+  return decided(local === null ? "pull-create" : "pull-restore", true);
+}

@@ -1,0 +1,535 @@
+import type { EventContent } from "@/lib/calendar/event-content";
+import { contentHash } from "@/lib/sync/content-hash";
+import { decide, type Action } from "@/lib/sync/decide";
+import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
+import { CursorExpiredError, type RemoteCalendar, type RemoteItem, type WriteResult } from "@/lib/sync/provider";
+import { LocalConflictError, type SyncStore } from "@/lib/sync/store";
+import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
+
+/**
+ * One sync run of one account. The order matters for safety:
+ *  1. finish what a crashed run left in flight (creates whose answer was never recorded);
+ *  2. pull remote changes page by page, deciding each against the local event and the pair;
+ *  3. push local changes found through the calendar's change sequence;
+ *  4. hold every deletion back until both listings are complete, and apply them only if the
+ *     mass-deletion guard allows (or the user chose to apply / restore them);
+ *  5. save the cursors last, and only as far as everything before them was applied — a crash at any
+ *     point makes the next run redo work that is idempotent, never skip any.
+ */
+
+export type DeletionChoice = "ask" | "apply" | "restore";
+
+export interface SyncOptions {
+  store: SyncStore;
+  remote: RemoteCalendar;
+  /** What to do with deletions the guard holds back: "ask" pauses the account. */
+  deletions?: DeletionChoice;
+  localPageSize?: number;
+  writeBatchSize?: number;
+}
+
+export interface DirectionCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+export interface SyncFailure {
+  localId: string | null;
+  remoteId: string | null;
+  message: string;
+}
+
+export interface SyncReport {
+  /** "partial": some items could not be written now and are retried by the next run. */
+  outcome: "complete" | "partial" | "paused";
+  pulled: DirectionCounts;
+  pushed: DirectionCounts;
+  conflicts: number;
+  requests: number;
+  fullListing: boolean;
+  /** Set when outcome is "paused": what the guard held back. */
+  heldDeletions: DeletionCounts | null;
+  failures: SyncFailure[];
+}
+
+const LOCAL_PAGE = 500;
+const WRITE_BATCH = 50;
+
+interface PendingUpdate {
+  event: LocalEvent;
+  pair: Pair & { remoteId: string };
+  versionToken: string;
+}
+
+const emptyCounts = (): DirectionCounts => ({ created: 0, updated: 0, deleted: 0 });
+
+export async function runSync(options: SyncOptions): Promise<SyncReport> {
+  return new SyncRun(options).run();
+}
+
+class SyncRun {
+  private readonly store: SyncStore;
+  private readonly remote: RemoteCalendar;
+  private readonly deletions: DeletionChoice;
+  private readonly localPageSize: number;
+  private readonly writeBatchSize: number;
+  private readonly requestsAtStart: number;
+  private policy: ConflictPolicy = "latest";
+
+  private readonly report: SyncReport = {
+    outcome: "complete",
+    pulled: emptyCounts(),
+    pushed: emptyCounts(),
+    conflicts: 0,
+    requests: 0,
+    fullListing: false,
+    heldDeletions: null,
+    failures: [],
+  };
+
+  /** Local events already settled by this run: the push phase must not look at them again. */
+  private readonly settled = new Set<string>();
+  private creates: LocalEvent[] = [];
+  /** Exceptions whose series is not in the remote calendar yet; retried once the run has created it. */
+  private waitingForSeries: LocalEvent[] = [];
+  private updates: PendingUpdate[] = [];
+  /** Held back until the guard has seen all of them. */
+  private readonly localDeletions: { event: LocalEvent }[] = [];
+  private readonly remoteDeletions: { event: LocalEvent; pair: Pair & { remoteId: string } }[] = [];
+  /** A write that failed for now: the cursors must not move past what it covers. */
+  private transientFailure = false;
+  private lowestFailedSeq: bigint | null = null;
+
+  constructor(options: SyncOptions) {
+    this.store = options.store;
+    this.remote = options.remote;
+    this.deletions = options.deletions ?? "ask";
+    this.localPageSize = options.localPageSize ?? LOCAL_PAGE;
+    this.writeBatchSize = options.writeBatchSize ?? WRITE_BATCH;
+    this.requestsAtStart = options.remote.requestCount;
+  }
+
+  async run(): Promise<SyncReport> {
+    const state = await this.store.loadState();
+    this.policy = state.policy;
+    await this.resolveInFlightCreates();
+    const nextRemoteCursor = await this.pull(state.remoteCursor);
+    const nextLocalSeq = await this.push(state.localSeq);
+    await this.flushWrites();
+    const waiting = this.waitingForSeries.splice(0);
+    this.creates.push(...waiting);
+    await this.flushWrites();
+    for (const event of this.waitingForSeries) {
+      this.fail({ localId: event.id, remoteId: null, message: "The series of this occurrence could not be created in the remote calendar." }, true, event);
+    }
+    const held = await this.settleDeletions();
+    await this.flushWrites();
+
+    if (held) {
+      this.report.outcome = "paused";
+    } else {
+      const localSeq = this.lowestFailedSeq !== null && this.lowestFailedSeq - 1n < nextLocalSeq ? this.lowestFailedSeq - 1n : nextLocalSeq;
+      const remoteCursor = this.transientFailure ? state.remoteCursor : nextRemoteCursor;
+      if (remoteCursor !== state.remoteCursor || localSeq !== state.localSeq) await this.store.saveCursors(remoteCursor, localSeq);
+      if (this.report.failures.length > 0) this.report.outcome = "partial";
+    }
+    this.report.requests = this.remote.requestCount - this.requestsAtStart;
+    return this.report;
+  }
+
+  /**
+   * A create whose answer was never recorded may or may not have reached the server. The item, if
+   * it exists, carries our tag: adopt it; if it does not, forget the pair so the event is created.
+   */
+  private async resolveInFlightCreates(): Promise<void> {
+    const pending = await this.store.pendingPairs();
+    if (pending.length === 0) return;
+    const found = new Map((await this.remote.findByLocalTag(pending.map((pair) => pair.localId))).map((item) => [item.localTag, item]));
+    for (const pair of pending) {
+      const item = found.get(pair.localId);
+      if (item && item.content !== null) {
+        // What we sent is what the item held then; anything else is a remote edit made since.
+        await this.store.savePair({ ...pair, remoteId: item.remoteId, remoteVersion: null, remoteHash: pair.localHash });
+      } else {
+        await this.store.deletePair(pair.localId);
+      }
+    }
+  }
+
+  // ── Pull ──────────────────────────────────────────────────────────────────────────────────────
+
+  private async pull(cursor: string | null): Promise<string | null> {
+    try {
+      return await this.listAndApply(cursor);
+    } catch (error) {
+      if (!(error instanceof CursorExpiredError) || cursor === null) throw error;
+      // Everything applied so far is recorded in pairs, so listing from scratch cannot duplicate.
+      return this.listAndApply(null);
+    }
+  }
+
+  private async listAndApply(cursor: string | null): Promise<string | null> {
+    const full = cursor === null;
+    this.report.fullListing = full;
+    const seen = full ? new Set<string>() : null;
+    const orphans: RemoteItem[] = [];
+    let next: string | null = cursor;
+    for await (const page of this.remote.listChanges(cursor)) {
+      for (const item of page.items) seen?.add(item.remoteId);
+      orphans.push(...(await this.applyRemotePage(page.items)));
+      if (page.nextCursor !== undefined) next = page.nextCursor;
+    }
+    // Exceptions listed before their series: the series is paired (or restored) by now.
+    if (orphans.length > 0) {
+      const stillOrphaned = await this.applyRemotePage(orphans, true);
+      for (const item of stillOrphaned) {
+        this.fail({ localId: null, remoteId: item.remoteId, message: "An occurrence of a series that this calendar does not hold was skipped." }, false);
+      }
+    }
+    if (seen) await this.reconcileAbsent(seen);
+    return next;
+  }
+
+  /**
+   * Applies one page of remote items; returns the exceptions that must wait for their series (not
+   * paired yet, or deleted here — a later item of the listing may still bring it back).
+   */
+  private async applyRemotePage(items: RemoteItem[], lastPass = false): Promise<RemoteItem[]> {
+    const pairs = new Map((await this.store.pairsByRemoteIds(items.map((item) => item.remoteId))).map((pair) => [pair.remoteId, pair]));
+    const taggedIds = items.filter((item) => !pairs.has(item.remoteId) && item.localTag !== null).map((item) => item.localTag as string);
+    const pairsByLocal = new Map((await this.store.pairsByLocalIds(taggedIds)).map((pair) => [pair.localId, pair]));
+    const localIds = [...[...pairs.values()].map((pair) => pair.localId), ...taggedIds];
+    const locals = new Map((await this.store.localEvents(localIds)).map((event) => [event.id, event]));
+    const seriesPairs = new Map(
+      (await this.store.pairsByRemoteIds(items.flatMap((item) => (item.seriesRemoteId ? [item.seriesRemoteId] : [])))).map((pair) => [pair.remoteId, pair]),
+    );
+    const seriesEvents = new Map((await this.store.localEvents([...seriesPairs.values()].map((pair) => pair.localId))).map((event) => [event.id, event]));
+
+    const orphans: RemoteItem[] = [];
+    for (const item of items) {
+      let seriesId: string | null = null;
+      if (item.seriesRemoteId !== null && item.content !== null) {
+        const seriesPair = seriesPairs.get(item.seriesRemoteId) ?? (await this.store.pairsByRemoteIds([item.seriesRemoteId]))[0];
+        if (!seriesPair) {
+          orphans.push(item);
+          continue;
+        }
+        seriesId = seriesPair.localId;
+        const series = seriesEvents.get(seriesId) ?? (await this.store.localEvents([seriesId]))[0];
+        if (series?.deletedAt) {
+          const exceptionPair = pairs.get(item.remoteId);
+          if (!lastPass) orphans.push(item);
+          // An exception follows its series: the series' deletion removes it remotely too.
+          else if (exceptionPair) await this.store.deletePair(exceptionPair.localId);
+          continue;
+        }
+      }
+      let pair = pairs.get(item.remoteId) ?? null;
+      let local = pair ? (locals.get(pair.localId) ?? null) : null;
+      if (pair === null && item.localTag !== null) {
+        const tagged = locals.get(item.localTag) ?? null;
+        const taggedPair = pairsByLocal.get(item.localTag) ?? null;
+        // Our tag on an item we have no pair for: the copy a crashed run created. Adopt it, unless
+        // the event is already paired with another item (then this one is a stray copy).
+        // the event is already paired with another item: then this is a copy a person made (Google
+        // copies private properties when duplicating), which becomes an event of its own.
+        if (tagged !== null && (taggedPair === null || taggedPair.remoteId === null)) {
+          local = tagged;
+          pair = taggedPair && { ...taggedPair, remoteId: item.remoteId, remoteVersion: null, remoteHash: taggedPair.localHash };
+        }
+      }
+      const decision = decide({ local, remote: item, pair, policy: this.policy });
+      if (local) this.settled.add(local.id);
+      await this.carryOut(decision.action, decision.conflict, { local, remote: item, pair, seriesId });
+    }
+    return orphans;
+  }
+
+  /** After a full listing: every paired item it did not contain is gone on the remote side. */
+  private async reconcileAbsent(seen: Set<string>): Promise<void> {
+    let after: string | null = null;
+    for (;;) {
+      const pairs = await this.store.listPairs(after, this.localPageSize);
+      if (pairs.length === 0) return;
+      after = pairs[pairs.length - 1]?.localId ?? null;
+      const missing = pairs.filter((pair) => pair.remoteId !== null && !seen.has(pair.remoteId));
+      const locals = new Map((await this.store.localEvents(missing.map((pair) => pair.localId))).map((event) => [event.id, event]));
+      for (const pair of missing) {
+        const local = locals.get(pair.localId) ?? null;
+        const decision = decide({ local, remote: "absent", pair, policy: this.policy });
+        if (local) this.settled.add(local.id);
+        await this.carryOut(decision.action, decision.conflict, { local, remote: null, pair, seriesId: local?.seriesId ?? null });
+      }
+    }
+  }
+
+  // ── Push ──────────────────────────────────────────────────────────────────────────────────────
+
+  private async push(localSeq: bigint): Promise<bigint> {
+    let seq = localSeq;
+    for (;;) {
+      const events = await this.store.localChangedSince(seq, this.localPageSize);
+      if (events.length === 0) return seq;
+      seq = events[events.length - 1]?.changeSeq ?? seq;
+      const fresh = events.filter((event) => !this.settled.has(event.id));
+      const pairs = new Map((await this.store.pairsByLocalIds(fresh.map((event) => event.id))).map((pair) => [pair.localId, pair]));
+      // A series must exist remotely before its exceptions can be written.
+      fresh.sort((a, b) => Number(a.seriesId !== null) - Number(b.seriesId !== null));
+      for (const event of fresh) {
+        this.settled.add(event.id);
+        const pair = pairs.get(event.id) ?? null;
+        if (pair?.remoteId === null) continue;
+        const decision = decide({ local: event, remote: null, pair, policy: this.policy });
+        await this.carryOut(decision.action, decision.conflict, { local: event, remote: null, pair, seriesId: event.seriesId });
+      }
+    }
+  }
+
+  // ── Actions ───────────────────────────────────────────────────────────────────────────────────
+
+  private async carryOut(
+    action: Action,
+    conflict: boolean,
+    ctx: { local: LocalEvent | null; remote: RemoteItem | null; pair: Pair | null; seriesId: string | null },
+  ): Promise<void> {
+    if (conflict) this.report.conflicts += 1;
+    const { local, remote, pair, seriesId } = ctx;
+    switch (action.type) {
+      case "none":
+        return;
+      case "forget":
+        if (pair) await this.store.deletePair(pair.localId);
+        return;
+      case "record":
+        await this.store.savePair(this.recordedPair(local as LocalEvent, remote, pair));
+        return;
+      case "push-create":
+        this.creates.push(local as LocalEvent);
+        if (this.creates.length >= this.writeBatchSize) await this.flushCreates();
+        return;
+      case "push-update": {
+        const target = pair && pair.remoteId !== null ? pair : remote ? this.recordedPair(local as LocalEvent, remote, pair) : null;
+        if (!target || target.remoteId === null) return;
+        const versionToken = remote?.versionToken ?? target.remoteVersion ?? "";
+        this.updates.push({ event: local as LocalEvent, pair: { ...target, remoteId: target.remoteId }, versionToken });
+        if (this.updates.length >= this.writeBatchSize) await this.flushUpdates();
+        return;
+      }
+      case "push-delete":
+        if (pair?.remoteId) this.remoteDeletions.push({ event: local as LocalEvent, pair: { ...pair, remoteId: pair.remoteId, remoteVersion: remote?.versionToken ?? pair.remoteVersion } });
+        else if (remote && local) this.remoteDeletions.push({ event: local, pair: { ...this.recordedPair(local, remote, pair), remoteId: remote.remoteId } });
+        return;
+      case "pull-delete":
+        if (local && local.deletedAt === null) this.localDeletions.push({ event: local });
+        else if (pair) await this.store.deletePair(pair.localId);
+        return;
+      case "pull-create":
+        await this.pullWrite(remote as RemoteItem, null, seriesId, false);
+        return;
+      case "pull-update":
+        await this.pullWrite(remote as RemoteItem, local, seriesId, false);
+        return;
+      case "pull-restore":
+        await this.pullWrite(remote as RemoteItem, local, seriesId, true);
+        return;
+    }
+  }
+
+  private recordedPair(local: LocalEvent, remote: RemoteItem | null, pair: Pair | null): Pair {
+    return {
+      localId: local.id,
+      localVersion: local.version,
+      localHash: contentHash(local.content),
+      remoteId: remote?.remoteId ?? pair?.remoteId ?? null,
+      remoteVersion: remote?.versionToken ?? pair?.remoteVersion ?? null,
+      remoteHash: remote?.content ? contentHash(remote.content) : (pair?.remoteHash ?? null),
+    };
+  }
+
+  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean): Promise<void> {
+    const content = remote.content as EventContent;
+    const hash = contentHash(content);
+    const pairFor = (event: LocalEvent): Pair => ({
+      localId: event.id,
+      remoteId: remote.remoteId,
+      localVersion: event.version,
+      localHash: contentHash(event.content),
+      remoteVersion: remote.versionToken,
+      remoteHash: hash,
+    });
+    try {
+      if (local === null) {
+        const created = await this.store.pullCreate(content, seriesId, pairFor);
+        this.settled.add(created.id);
+        this.report.pulled.created += 1;
+      } else {
+        await this.store.pullUpdate(local.id, local.version, content, restore, pairFor);
+        this.report.pulled[restore ? "created" : "updated"] += 1;
+      }
+    } catch (error) {
+      if (!(error instanceof LocalConflictError)) throw error;
+      this.fail({ localId: local?.id ?? null, remoteId: remote.remoteId, message: error.message }, true);
+    }
+  }
+
+  // ── Remote writes, in batches ─────────────────────────────────────────────────────────────────
+
+  private async flushWrites(): Promise<void> {
+    await this.flushCreates();
+    await this.flushUpdates();
+  }
+
+  private async seriesRemoteIds(events: LocalEvent[]): Promise<Map<string, string>> {
+    const seriesIds = events.flatMap((event) => (event.seriesId ? [event.seriesId] : []));
+    const pairs = await this.store.pairsByLocalIds(seriesIds);
+    return new Map(pairs.flatMap((pair) => (pair.remoteId ? [[pair.localId, pair.remoteId] as const] : [])));
+  }
+
+  private async flushCreates(): Promise<void> {
+    // Series first: their exceptions are written under the remote id the series gets.
+    this.creates.sort((a, b) => Number(a.seriesId !== null) - Number(b.seriesId !== null));
+    while (this.creates.length > 0) {
+      const batch = this.creates.splice(0, this.writeBatchSize);
+      const series = await this.seriesRemoteIds(batch);
+      const ready = batch.filter((event) => event.seriesId === null || series.has(event.seriesId));
+      const masters = ready.filter((event) => event.seriesId === null);
+      if (masters.length > 0 && masters.length < ready.length) {
+        // Exceptions of series created in this very batch wait for the next one.
+        this.creates.unshift(...batch.filter((event) => event.seriesId !== null));
+        await this.createBatch(masters, series);
+        continue;
+      }
+      this.waitingForSeries.push(...batch.filter((event) => !ready.includes(event)));
+      if (ready.length > 0) await this.createBatch(ready, series);
+    }
+  }
+
+  private async createBatch(ready: LocalEvent[], series: Map<string, string>): Promise<void> {
+    // Recorded before the request: if the run dies before the answer is saved, the next run
+    // looks for the tagged item instead of creating a second one.
+    for (const event of ready) {
+      await this.store.savePair({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null });
+    }
+    const results = await this.remote.create(
+      ready.map((event) => ({ localId: event.id, content: event.content, seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null })),
+    );
+    for (const [index, event] of ready.entries()) {
+      const result = results[index];
+      if (result?.ok) {
+        const hash = contentHash(event.content);
+        await this.store.savePair({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash });
+        this.report.pushed.created += 1;
+      } else {
+        await this.store.deletePair(event.id);
+        // An exception whose series was deleted remotely: that deletion takes it here as well.
+        if (result?.kind === "not-found" && event.seriesId !== null) continue;
+        this.fail({ localId: event.id, remoteId: null, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
+      }
+    }
+  }
+
+  private async flushUpdates(): Promise<void> {
+    while (this.updates.length > 0) {
+      const batch = this.updates.splice(0, this.writeBatchSize);
+      const series = await this.seriesRemoteIds(batch.map((entry) => entry.event));
+      const results = await this.remote.update(
+        batch.map(({ event, pair, versionToken }) => ({
+          remoteId: pair.remoteId,
+          versionToken,
+          localId: event.id,
+          content: event.content,
+          seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null,
+        })),
+      );
+      for (const [index, { event, pair }] of batch.entries()) {
+        const result = results[index];
+        if (result?.ok) {
+          const hash = contentHash(event.content);
+          await this.store.savePair({ ...pair, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash });
+          this.report.pushed.updated += 1;
+        } else if (result && !result.ok && result.kind === "not-found") {
+          // Deleted remotely while changed here: the change wins, the event is created again.
+          await this.store.deletePair(event.id);
+          this.creates.push(event);
+        } else {
+          this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
+        }
+      }
+    }
+    if (this.creates.length > 0) await this.flushCreates();
+  }
+
+  private async deleteRemote(entries: { event: LocalEvent; pair: Pair & { remoteId: string } }[]): Promise<void> {
+    for (let start = 0; start < entries.length; start += this.writeBatchSize) {
+      const batch = entries.slice(start, start + this.writeBatchSize);
+      const results: WriteResult[] = await this.remote.delete(batch.map(({ pair }) => ({ remoteId: pair.remoteId, versionToken: pair.remoteVersion ?? "" })));
+      for (const [index, { event, pair }] of batch.entries()) {
+        const result = results[index];
+        if (result?.ok || (result && !result.ok && result.kind === "not-found")) {
+          const current = (await this.store.pairsByLocalIds([event.id]))[0];
+          if (current?.remoteId === pair.remoteId) await this.store.deletePair(event.id);
+          this.report.pushed.deleted += 1;
+        } else {
+          this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, true, event);
+        }
+      }
+    }
+  }
+
+  // ── Deletions and the guard ───────────────────────────────────────────────────────────────────
+
+  /** Returns true when the guard held the deletions back and the account must pause. */
+  private async settleDeletions(): Promise<boolean> {
+    const local = withoutCascaded(this.localDeletions);
+    const remote = withoutCascaded(this.remoteDeletions);
+    const counts: DeletionCounts = { local: local.own.length, remote: remote.own.length };
+    if (counts.local === 0 && counts.remote === 0) return false;
+    const trips = deletionGuardTrips(counts, await this.store.countPairs());
+    if (trips && this.deletions === "ask") {
+      this.report.heldDeletions = counts;
+      return true;
+    }
+    if (trips && this.deletions === "restore") {
+      for (const { event } of [...local.own, ...local.cascaded]) {
+        await this.store.deletePair(event.id);
+        this.creates.push(event);
+      }
+      for (const { event, pair } of [...remote.own, ...remote.cascaded]) {
+        if (event.deletedAt === null) continue;
+        await this.store.restoreLocal(event.id, (restored) => ({ ...pair, localVersion: restored.version, localHash: contentHash(restored.content) }));
+        this.report.pulled.created += 1;
+      }
+      return false;
+    }
+    // The store tombstones a series with its exceptions, and the remote side deletes them with their
+    // series: the exceptions' pairs are merely forgotten, at no cost in requests.
+    for (const { event } of [...local.cascaded, ...remote.cascaded]) await this.store.deletePair(event.id);
+    for (const { event } of local.own) {
+      try {
+        await this.store.pullDelete(event.id, event.version);
+        this.report.pulled.deleted += 1;
+      } catch (error) {
+        if (!(error instanceof LocalConflictError)) throw error;
+        this.fail({ localId: event.id, remoteId: null, message: error.message }, true, event);
+      }
+    }
+    await this.deleteRemote(remote.own);
+    return false;
+  }
+
+  private fail(failure: SyncFailure, transient: boolean, event?: LocalEvent): void {
+    this.report.failures.push(failure);
+    if (!transient) return;
+    this.transientFailure = true;
+    if (event && (this.lowestFailedSeq === null || event.changeSeq < this.lowestFailedSeq)) this.lowestFailedSeq = event.changeSeq;
+  }
+}
+
+function withoutCascaded<T extends { event: LocalEvent }>(entries: T[]): { own: T[]; cascaded: T[] } {
+  const series = new Set(entries.filter(({ event }) => event.seriesId === null).map(({ event }) => event.id));
+  const own: T[] = [];
+  const cascaded: T[] = [];
+  for (const entry of entries) (entry.event.seriesId !== null && series.has(entry.event.seriesId) ? cascaded : own).push(entry);
+  return { own, cascaded };
+}

@@ -1,0 +1,55 @@
+import type { EventContent } from "@/lib/calendar/event-content";
+import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
+
+/** The local event changed between the engine reading it and writing it (a user edited it meanwhile). */
+export class LocalConflictError extends Error {
+  constructor(eventId: string) {
+    super(`Event ${eventId} changed while the sync was writing it.`);
+    this.name = "LocalConflictError";
+  }
+}
+
+export interface AccountSyncState {
+  remoteCursor: string | null;
+  localSeq: bigint;
+  policy: ConflictPolicy;
+}
+
+/**
+ * The Atollon side of one sync account, plus the engine's bookkeeping for it. Every method that
+ * writes an event also writes its pair in the same transaction: a crash can never leave an event
+ * without the pair that says where it came from (which would make the next run import it again).
+ */
+export interface SyncStore {
+  loadState(): Promise<AccountSyncState>;
+  saveCursors(remoteCursor: string | null, localSeq: bigint): Promise<void>;
+
+  pairsByRemoteIds(remoteIds: string[]): Promise<Pair[]>;
+  pairsByLocalIds(localIds: string[]): Promise<Pair[]>;
+  /** Pairs whose create was sent but whose answer was never recorded. */
+  pendingPairs(): Promise<Pair[]>;
+  countPairs(): Promise<number>;
+  /** Pairs with a remote id, ordered by local id, for walking them all in pages. */
+  listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]>;
+  savePair(pair: Pair): Promise<void>;
+  deletePair(localId: string): Promise<void>;
+
+  localEvents(ids: string[]): Promise<LocalEvent[]>;
+  /** Events (tombstones included) changed after `afterSeq`, ordered by change sequence. */
+  localChangedSince(afterSeq: bigint, limit: number): Promise<LocalEvent[]>;
+
+  /** Creates a local event from remote content; `pair` receives the new event and returns its pair. */
+  pullCreate(content: EventContent, seriesId: string | null, pair: (event: LocalEvent) => Pair): Promise<LocalEvent>;
+  /** Overwrites (and, with `restore`, un-deletes) a local event; throws LocalConflictError on a version mismatch. */
+  pullUpdate(
+    id: string,
+    expectedVersion: number,
+    content: EventContent,
+    restore: boolean,
+    pair: (event: LocalEvent) => Pair,
+  ): Promise<LocalEvent>;
+  /** Tombstones a local event (and its exceptions) and forgets its pair; throws LocalConflictError on a version mismatch. */
+  pullDelete(id: string, expectedVersion: number): Promise<void>;
+  /** Brings a tombstone back as it was (the user chose to restore what a remote deletion removed). */
+  restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent>;
+}

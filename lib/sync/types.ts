@@ -1,0 +1,31 @@
+import type { EventContent } from "@/lib/calendar/event-content";
+
+export type ConflictPolicy = "latest" | "local" | "remote";
+
+/** An event of the Atollon calendar, as the engine sees it. */
+export interface LocalEvent {
+  id: string;
+  /** The series this event is an exception of. */
+  seriesId: string | null;
+  version: number;
+  changeSeq: bigint;
+  updatedAt: Date;
+  /** Tombstones keep their content, so a deletion can be undone by restoring them. */
+  deletedAt: Date | null;
+  content: EventContent;
+}
+
+/**
+ * What the engine last synced between one local event and one remote item of one account. Both
+ * sides' versions and content hashes are kept because a side may render the same event differently
+ * (a server normalises fields): each side is compared with its own last-seen state.
+ */
+export interface Pair {
+  localId: string;
+  /** null while a create is in flight: its answer was not recorded (the run may have crashed). */
+  remoteId: string | null;
+  localVersion: number;
+  localHash: string;
+  remoteVersion: string | null;
+  remoteHash: string | null;
+}

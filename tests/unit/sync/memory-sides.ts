@@ -1,0 +1,352 @@
+// In-memory stand-ins for both sides of a sync, with the semantics the engine relies on (change
+// sequences, version tokens, tags, cascading series deletion, expiring cursors) and with faults and
+// crashes that can be injected between any two steps.
+import type { EventContent } from "@/lib/calendar/event-content";
+import {
+  CursorExpiredError,
+  type ChangePage,
+  type CreateRequest,
+  type DeleteRequest,
+  type RemoteCalendar,
+  type RemoteItem,
+  type UpdateRequest,
+  type WriteResult,
+} from "@/lib/sync/provider";
+import { LocalConflictError, type AccountSyncState, type SyncStore } from "@/lib/sync/store";
+import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
+
+/** The process died here. */
+export class Crash extends Error {
+  constructor(where: string) {
+    super(`crash: ${where}`);
+    this.name = "Crash";
+  }
+}
+
+export function content(overrides: Partial<EventContent> = {}): EventContent {
+  return {
+    title: "Event",
+    description: "",
+    location: "",
+    allDay: false,
+    start: "2026-12-01T09:00:00.000Z",
+    end: "2026-12-01T10:00:00.000Z",
+    timeZone: "Europe/Prague",
+    rrule: null,
+    exdates: [],
+    rdates: [],
+    status: "confirmed",
+    transparency: "opaque",
+    visibility: "default",
+    reminders: null,
+    attendees: [],
+    organizer: null,
+    originalStart: null,
+    ...overrides,
+  };
+}
+
+/** Counts down calls and throws a Crash when it reaches zero (once armed). */
+class CrashPoint {
+  private remaining: number | null = null;
+  arm(afterCalls: number): void {
+    this.remaining = afterCalls;
+  }
+  disarm(): void {
+    this.remaining = null;
+  }
+  hit(where: string): void {
+    if (this.remaining === null) return;
+    if (this.remaining === 0) {
+      this.remaining = null;
+      throw new Crash(where);
+    }
+    this.remaining -= 1;
+  }
+}
+
+interface StoredItem {
+  remoteId: string;
+  versionToken: string;
+  localTag: string | null;
+  seriesRemoteId: string | null;
+  content: EventContent | null;
+  updatedAt: string;
+  seq: number;
+}
+
+export class MemoryRemote implements RemoteCalendar {
+  requestCount = 0;
+  readonly items = new Map<string, StoredItem>();
+  pageSize = 3;
+  private seq = 0;
+  private nextId = 1;
+  private expiredBefore = 0;
+  /** Crashes right after a write reached the server, before the engine hears the answer. */
+  readonly crashAfterWrite = new CrashPoint();
+  /** Writes answered with a transient failure. */
+  failWrites = 0;
+  clock: () => Date = () => new Date();
+
+  private touch(item: Omit<StoredItem, "seq" | "versionToken" | "updatedAt">): StoredItem {
+    this.seq += 1;
+    const stored = { ...item, seq: this.seq, versionToken: `v${this.seq}`, updatedAt: this.clock().toISOString() };
+    this.items.set(item.remoteId, stored);
+    return stored;
+  }
+
+  live(): StoredItem[] {
+    return [...this.items.values()].filter((item) => item.content !== null);
+  }
+
+  // A person using the remote calendar directly:
+  userCreate(body: EventContent, seriesRemoteId: string | null = null): string {
+    const remoteId = `r${this.nextId++}`;
+    this.touch({ remoteId, localTag: null, seriesRemoteId, content: body });
+    return remoteId;
+  }
+  userEdit(remoteId: string, change: Partial<EventContent>): void {
+    const item = this.items.get(remoteId);
+    if (!item?.content) return;
+    this.touch({ ...item, content: { ...item.content, ...change } });
+  }
+  userDelete(remoteId: string): void {
+    const item = this.items.get(remoteId);
+    if (!item?.content) return;
+    this.touch({ ...item, content: null });
+    if (item.seriesRemoteId === null) {
+      for (const exception of this.items.values()) {
+        if (exception.seriesRemoteId === remoteId && exception.content) this.touch({ ...exception, content: null });
+      }
+    }
+  }
+  /** Makes every cursor issued so far invalid (Google's 410 Gone). */
+  expireCursors(): void {
+    this.expiredBefore = this.seq + 1;
+  }
+
+  private asRemoteItem(item: StoredItem): RemoteItem {
+    return {
+      remoteId: item.remoteId,
+      versionToken: item.versionToken,
+      localTag: item.localTag,
+      seriesRemoteId: item.seriesRemoteId,
+      content: item.content,
+      updatedAt: item.updatedAt,
+    };
+  }
+
+  async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
+    const since = cursor === null ? null : Number(cursor);
+    this.requestCount += 1;
+    if (since !== null && since < this.expiredBefore) throw new CursorExpiredError();
+    const upTo = this.seq;
+    const items = [...this.items.values()]
+      .filter((item) => (since === null ? item.content !== null : item.seq > since))
+      .sort((a, b) => a.seq - b.seq);
+    for (let start = 0; start < items.length || start === 0; start += this.pageSize) {
+      if (start > 0) this.requestCount += 1;
+      const last = start + this.pageSize >= items.length;
+      yield { items: items.slice(start, start + this.pageSize).map((item) => this.asRemoteItem(item)), ...(last ? { nextCursor: String(upTo) } : {}) };
+      if (last) return;
+    }
+  }
+
+  async findByLocalTag(localIds: string[]): Promise<RemoteItem[]> {
+    this.requestCount += 1;
+    const wanted = new Set(localIds);
+    return this.live()
+      .filter((item) => item.localTag !== null && wanted.has(item.localTag))
+      .map((item) => this.asRemoteItem(item));
+  }
+
+  private transient(): WriteResult | null {
+    if (this.failWrites <= 0) return null;
+    this.failWrites -= 1;
+    return { ok: false, kind: "unavailable", message: "injected failure" };
+  }
+
+  async create(requests: CreateRequest[]): Promise<WriteResult[]> {
+    this.requestCount += 1;
+    const results: WriteResult[] = [];
+    for (const request of requests) {
+      const failure = this.transient();
+      if (failure) {
+        results.push(failure);
+        continue;
+      }
+      if (request.seriesRemoteId !== null && !this.items.get(request.seriesRemoteId)?.content) {
+        results.push({ ok: false, kind: "not-found", message: "the series is gone" });
+        continue;
+      }
+      const remoteId = `r${this.nextId++}`;
+      const stored = this.touch({ remoteId, localTag: request.localId, seriesRemoteId: request.seriesRemoteId, content: request.content });
+      results.push({ ok: true, remoteId, versionToken: stored.versionToken });
+    }
+    this.crashAfterWrite.hit("after remote create");
+    return results;
+  }
+
+  async update(requests: UpdateRequest[]): Promise<WriteResult[]> {
+    this.requestCount += 1;
+    const results: WriteResult[] = [];
+    for (const request of requests) {
+      const item = this.items.get(request.remoteId);
+      const failure = this.transient();
+      if (failure) results.push(failure);
+      else if (!item?.content || (request.seriesRemoteId !== null && !this.items.get(request.seriesRemoteId)?.content)) {
+        results.push({ ok: false, kind: "not-found", message: "gone" });
+      } else if (item.versionToken !== request.versionToken) results.push({ ok: false, kind: "conflict", message: "412" });
+      else {
+        const stored = this.touch({ ...item, content: request.content, seriesRemoteId: request.seriesRemoteId });
+        results.push({ ok: true, remoteId: item.remoteId, versionToken: stored.versionToken });
+      }
+    }
+    this.crashAfterWrite.hit("after remote update");
+    return results;
+  }
+
+  async delete(requests: DeleteRequest[]): Promise<WriteResult[]> {
+    this.requestCount += 1;
+    const results: WriteResult[] = [];
+    for (const request of requests) {
+      const item = this.items.get(request.remoteId);
+      if (!item?.content) results.push({ ok: false, kind: "not-found", message: "gone" });
+      else if (item.versionToken !== request.versionToken) results.push({ ok: false, kind: "conflict", message: "412" });
+      else {
+        this.userDelete(request.remoteId);
+        results.push({ ok: true, remoteId: item.remoteId, versionToken: "" });
+      }
+    }
+    this.crashAfterWrite.hit("after remote delete");
+    return results;
+  }
+}
+
+export class MemoryStore implements SyncStore {
+  readonly events = new Map<string, LocalEvent>();
+  readonly pairs = new Map<string, Pair>();
+  state: AccountSyncState;
+  private seq = 0n;
+  private nextId = 1;
+  /** Crashes before a bookkeeping write (pairs, cursors) takes effect. */
+  readonly crashBeforeWrite = new CrashPoint();
+  clock: () => Date = () => new Date();
+
+  constructor(policy: ConflictPolicy = "latest") {
+    this.state = { remoteCursor: null, localSeq: 0n, policy };
+  }
+
+  private stamp(event: Omit<LocalEvent, "changeSeq" | "version" | "updatedAt">, version: number): LocalEvent {
+    this.seq += 1n;
+    const stored: LocalEvent = { ...event, version, changeSeq: this.seq, updatedAt: this.clock() };
+    this.events.set(event.id, stored);
+    return stored;
+  }
+
+  live(): LocalEvent[] {
+    return [...this.events.values()].filter((event) => event.deletedAt === null);
+  }
+
+  // A person using the Atollon calendar:
+  userCreate(body: EventContent, seriesId: string | null = null): string {
+    const id = `l${this.nextId++}`;
+    this.stamp({ id, seriesId, deletedAt: null, content: body }, 1);
+    return id;
+  }
+  userEdit(id: string, change: Partial<EventContent>): void {
+    const event = this.events.get(id);
+    if (!event || event.deletedAt) return;
+    this.stamp({ ...event, content: { ...event.content, ...change } }, event.version + 1);
+  }
+  userDelete(id: string): void {
+    const event = this.events.get(id);
+    if (!event || event.deletedAt) return;
+    this.stamp({ ...event, deletedAt: this.clock() }, event.version + 1);
+    if (event.seriesId === null) {
+      for (const exception of this.events.values()) {
+        if (exception.seriesId === id && !exception.deletedAt) this.stamp({ ...exception, deletedAt: this.clock() }, exception.version + 1);
+      }
+    }
+  }
+
+  async loadState(): Promise<AccountSyncState> {
+    return { ...this.state };
+  }
+  async saveCursors(remoteCursor: string | null, localSeq: bigint): Promise<void> {
+    this.crashBeforeWrite.hit("before saving cursors");
+    this.state = { ...this.state, remoteCursor, localSeq };
+  }
+  async pairsByRemoteIds(remoteIds: string[]): Promise<Pair[]> {
+    const wanted = new Set(remoteIds);
+    return [...this.pairs.values()].filter((pair) => pair.remoteId !== null && wanted.has(pair.remoteId));
+  }
+  async pairsByLocalIds(localIds: string[]): Promise<Pair[]> {
+    return localIds.flatMap((id) => (this.pairs.has(id) ? [this.pairs.get(id) as Pair] : []));
+  }
+  async pendingPairs(): Promise<Pair[]> {
+    return [...this.pairs.values()].filter((pair) => pair.remoteId === null);
+  }
+  async countPairs(): Promise<number> {
+    return [...this.pairs.values()].filter((pair) => pair.remoteId !== null).length;
+  }
+  async listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]> {
+    return [...this.pairs.values()]
+      .filter((pair) => pair.remoteId !== null && (afterLocalId === null || pair.localId > afterLocalId))
+      .sort((a, b) => (a.localId < b.localId ? -1 : 1))
+      .slice(0, limit);
+  }
+  private putPair(pair: Pair): void {
+    for (const [localId, other] of this.pairs) {
+      if (localId !== pair.localId && pair.remoteId !== null && other.remoteId === pair.remoteId) this.pairs.delete(localId);
+    }
+    this.pairs.set(pair.localId, pair);
+  }
+  async savePair(pair: Pair): Promise<void> {
+    this.crashBeforeWrite.hit("before saving a pair");
+    this.putPair(pair);
+  }
+  async deletePair(localId: string): Promise<void> {
+    this.crashBeforeWrite.hit("before deleting a pair");
+    this.pairs.delete(localId);
+  }
+  async localEvents(ids: string[]): Promise<LocalEvent[]> {
+    return ids.flatMap((id) => (this.events.has(id) ? [this.events.get(id) as LocalEvent] : []));
+  }
+  async localChangedSince(afterSeq: bigint, limit: number): Promise<LocalEvent[]> {
+    return [...this.events.values()]
+      .filter((event) => event.changeSeq > afterSeq)
+      .sort((a, b) => (a.changeSeq < b.changeSeq ? -1 : 1))
+      .slice(0, limit);
+  }
+  async pullCreate(body: EventContent, seriesId: string | null, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+    this.crashBeforeWrite.hit("before a local create");
+    const id = `l${this.nextId++}`;
+    const created = this.stamp({ id, seriesId, deletedAt: null, content: body }, 1);
+    this.putPair(pair(created));
+    return created;
+  }
+  async pullUpdate(id: string, expectedVersion: number, body: EventContent, restore: boolean, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+    this.crashBeforeWrite.hit("before a local update");
+    const event = this.events.get(id);
+    if (!event || event.version !== expectedVersion) throw new LocalConflictError(id);
+    const updated = this.stamp({ ...event, content: body, deletedAt: restore ? null : event.deletedAt }, event.version + 1);
+    this.putPair(pair(updated));
+    return updated;
+  }
+  async pullDelete(id: string, expectedVersion: number): Promise<void> {
+    this.crashBeforeWrite.hit("before a local delete");
+    const event = this.events.get(id);
+    if (!event || event.version !== expectedVersion) throw new LocalConflictError(id);
+    this.userDelete(id);
+    this.pairs.delete(id);
+  }
+  async restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+    this.crashBeforeWrite.hit("before a local restore");
+    const event = this.events.get(id);
+    if (!event) throw new LocalConflictError(id);
+    const restored = this.stamp({ ...event, deletedAt: null }, event.version + 1);
+    this.putPair(pair(restored));
+    return restored;
+  }
+}
