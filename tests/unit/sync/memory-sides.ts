@@ -223,25 +223,22 @@ export class MemoryRemote implements RemoteCalendar {
   }
 }
 
-export class MemoryStore implements SyncStore {
+/** The Atollon calendar: one per user, shared by all of that user's sync accounts. */
+export class MemoryCalendar {
   readonly events = new Map<string, LocalEvent>();
-  readonly pairs = new Map<string, Pair>();
-  state: AccountSyncState;
   private seq = 0n;
   private nextId = 1;
-  /** Crashes before a bookkeeping write (pairs, cursors) takes effect. */
-  readonly crashBeforeWrite = new CrashPoint();
   clock: () => Date = () => new Date();
 
-  constructor(policy: ConflictPolicy = "latest") {
-    this.state = { remoteCursor: null, localSeq: 0n, policy };
-  }
-
-  private stamp(event: Omit<LocalEvent, "changeSeq" | "version" | "updatedAt">, version: number): LocalEvent {
+  stamp(event: Omit<LocalEvent, "changeSeq" | "version" | "updatedAt">, version: number): LocalEvent {
     this.seq += 1n;
     const stored: LocalEvent = { ...event, version, changeSeq: this.seq, updatedAt: this.clock() };
     this.events.set(event.id, stored);
     return stored;
+  }
+
+  newId(): string {
+    return `l${this.nextId++}`;
   }
 
   live(): LocalEvent[] {
@@ -250,7 +247,7 @@ export class MemoryStore implements SyncStore {
 
   // A person using the Atollon calendar:
   userCreate(body: EventContent, seriesId: string | null = null): string {
-    const id = `l${this.nextId++}`;
+    const id = this.newId();
     this.stamp({ id, seriesId, deletedAt: null, content: body }, 1);
     return id;
   }
@@ -268,6 +265,40 @@ export class MemoryStore implements SyncStore {
         if (exception.seriesId === id && !exception.deletedAt) this.stamp({ ...exception, deletedAt: this.clock() }, exception.version + 1);
       }
     }
+  }
+}
+
+/** One sync account's view: the shared calendar plus this account's pairs and cursors. */
+export class MemoryStore implements SyncStore {
+  readonly pairs = new Map<string, Pair>();
+  state: AccountSyncState;
+  /** Crashes before a bookkeeping write (pairs, cursors) takes effect. */
+  readonly crashBeforeWrite = new CrashPoint();
+
+  constructor(
+    policy: ConflictPolicy = "latest",
+    readonly calendar = new MemoryCalendar(),
+  ) {
+    this.state = { remoteCursor: null, localSeq: 0n, policy };
+  }
+
+  get events(): Map<string, LocalEvent> {
+    return this.calendar.events;
+  }
+  set clock(clock: () => Date) {
+    this.calendar.clock = clock;
+  }
+  live(): LocalEvent[] {
+    return this.calendar.live();
+  }
+  userCreate(body: EventContent, seriesId: string | null = null): string {
+    return this.calendar.userCreate(body, seriesId);
+  }
+  userEdit(id: string, change: Partial<EventContent>): void {
+    this.calendar.userEdit(id, change);
+  }
+  userDelete(id: string): void {
+    this.calendar.userDelete(id);
   }
 
   async loadState(): Promise<AccountSyncState> {
@@ -321,8 +352,8 @@ export class MemoryStore implements SyncStore {
   }
   async pullCreate(body: EventContent, seriesId: string | null, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
     this.crashBeforeWrite.hit("before a local create");
-    const id = `l${this.nextId++}`;
-    const created = this.stamp({ id, seriesId, deletedAt: null, content: body }, 1);
+    const id = this.calendar.newId();
+    const created = this.calendar.stamp({ id, seriesId, deletedAt: null, content: body }, 1);
     this.putPair(pair(created));
     return created;
   }
@@ -330,7 +361,7 @@ export class MemoryStore implements SyncStore {
     this.crashBeforeWrite.hit("before a local update");
     const event = this.events.get(id);
     if (!event || event.version !== expectedVersion) throw new LocalConflictError(id);
-    const updated = this.stamp({ ...event, content: body, deletedAt: restore ? null : event.deletedAt }, event.version + 1);
+    const updated = this.calendar.stamp({ ...event, content: body, deletedAt: restore ? null : event.deletedAt }, event.version + 1);
     this.putPair(pair(updated));
     return updated;
   }
@@ -345,7 +376,7 @@ export class MemoryStore implements SyncStore {
     this.crashBeforeWrite.hit("before a local restore");
     const event = this.events.get(id);
     if (!event) throw new LocalConflictError(id);
-    const restored = this.stamp({ ...event, deletedAt: null }, event.version + 1);
+    const restored = this.calendar.stamp({ ...event, deletedAt: null }, event.version + 1);
     this.putPair(pair(restored));
     return restored;
   }

@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { runSync } from "@/lib/sync/engine";
+import { pausedMessage } from "@/lib/sync/deletion-guard";
+import { MemoryCalendar, MemoryRemote, MemoryStore, content } from "./memory-sides";
+
+function account(calendar = new MemoryCalendar()) {
+  const remote = new MemoryRemote();
+  remote.pageSize = 250;
+  return { store: new MemoryStore("latest", calendar), remote };
+}
+
+async function seeded(count: number) {
+  const side = account();
+  for (let i = 0; i < count; i += 1) side.store.userCreate(content({ title: `Event ${i}` }));
+  const first = await runSync(side);
+  expect(first).toMatchObject({ outcome: "complete", pushed: { created: count } });
+  return side;
+}
+
+const titles = (items: { content: { title: string } | null }[]) => items.map((item) => item.content?.title).sort();
+
+describe("sync runs", () => {
+  it("exports in batches and then costs a single request when nothing changed", async () => {
+    const side = account();
+    for (let i = 0; i < 120; i += 1) side.store.userCreate(content({ title: `Event ${i}` }));
+    const first = await runSync({ ...side, writeBatchSize: 50 });
+    // One listing + ceil(120 / 50) batched creates.
+    expect(first).toMatchObject({ outcome: "complete", requests: 4, pushed: { created: 120 } });
+
+    const seqBefore = [...side.store.events.values()].map((event) => event.changeSeq);
+    const idle = await runSync(side);
+    expect(idle).toMatchObject({ outcome: "complete", requests: 1, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+    expect([...side.store.events.values()].map((event) => event.changeSeq)).toEqual(seqBefore);
+  });
+
+  it("imports remote items and does not send them back", async () => {
+    const side = account();
+    side.remote.userCreate(content({ title: "Dentist" }));
+    side.remote.userCreate(content({ title: "Flight", allDay: true, start: "2026-12-24", end: "2026-12-25", timeZone: null }));
+    const report = await runSync(side);
+    expect(report).toMatchObject({ outcome: "complete", pulled: { created: 2 }, pushed: { created: 0, updated: 0 } });
+    expect(titles(side.store.live())).toEqual(["Dentist", "Flight"]);
+    expect(side.remote.items.size).toBe(2);
+  });
+
+  it("recovers from an expired cursor with a full listing, without duplicating anything", async () => {
+    const side = await seeded(5);
+    const [first] = side.remote.live();
+    side.remote.userEdit(first?.remoteId as string, { title: "Renamed remotely" });
+    side.remote.userCreate(content({ title: "New remotely" }));
+    side.remote.expireCursors();
+
+    const report = await runSync(side);
+    expect(report).toMatchObject({ outcome: "complete", fullListing: true, pulled: { created: 1, updated: 1, deleted: 0 }, pushed: { created: 0 } });
+    expect(side.store.live()).toHaveLength(6);
+    expect(side.remote.live()).toHaveLength(6);
+    expect(titles(side.store.live())).toEqual(titles(side.remote.live()));
+  });
+
+  it("carries a change from one account to another through the calendar, and never echoes it back", async () => {
+    const calendar = new MemoryCalendar();
+    const a = account(calendar);
+    const b = account(calendar);
+    const id = a.remote.userCreate(content({ title: "From A" }));
+
+    expect(await runSync(a)).toMatchObject({ pulled: { created: 1 } });
+    expect(await runSync(b)).toMatchObject({ pushed: { created: 1 } });
+    expect(titles(b.remote.live())).toEqual(["From A"]);
+
+    a.remote.userEdit(id, { title: "From A, edited" });
+    expect(await runSync(a)).toMatchObject({ pulled: { updated: 1 }, pushed: { created: 0, updated: 0 } });
+    expect(await runSync(b)).toMatchObject({ pushed: { updated: 1 }, pulled: { created: 0, updated: 0 } });
+    // Nothing comes back on either account.
+    for (const side of [a, b, a, b]) {
+      expect(await runSync(side)).toMatchObject({ requests: 1, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+    }
+    expect(a.remote.items.size).toBe(1);
+    expect(titles(b.remote.live())).toEqual(["From A, edited"]);
+  });
+
+  it("writes a series before its exceptions and maps them to the remote series", async () => {
+    const side = account();
+    const series = side.store.userCreate(content({ title: "Weekly", rrule: "FREQ=WEEKLY;COUNT=5" }));
+    side.store.userCreate(
+      content({ title: "Weekly (moved)", originalStart: "2026-12-08T09:00:00.000Z", start: "2026-12-08T11:00:00.000Z", end: "2026-12-08T12:00:00.000Z" }),
+      series,
+    );
+    side.store.userCreate(content({ title: "Weekly", status: "cancelled", originalStart: "2026-12-15T09:00:00.000Z", start: "2026-12-15T09:00:00.000Z", end: "2026-12-15T10:00:00.000Z" }), series);
+    const report = await runSync({ ...side, writeBatchSize: 10 });
+    expect(report).toMatchObject({ outcome: "complete", pushed: { created: 3 } });
+    const remoteSeries = side.remote.live().find((item) => item.seriesRemoteId === null);
+    expect(side.remote.live().filter((item) => item.seriesRemoteId === remoteSeries?.remoteId)).toHaveLength(2);
+  });
+
+  it("retries a write that failed for now, without losing it", async () => {
+    const side = await seeded(3);
+    const [event] = side.store.live();
+    side.store.userEdit(event?.id as string, { title: "Edited" });
+    side.remote.failWrites = 1;
+    expect(await runSync(side)).toMatchObject({ outcome: "partial", pushed: { updated: 0 } });
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { updated: 1 } });
+    expect(titles(side.remote.live())).toContain("Edited");
+  });
+});
+
+describe("mass-deletion guard", () => {
+  it("pauses when most of a calendar disappears remotely, then applies the deletions when told to", async () => {
+    const side = await seeded(30);
+    for (const item of side.remote.live().slice(0, 20)) side.remote.userDelete(item.remoteId);
+    const stateBefore = { ...side.store.state };
+
+    const paused = await runSync(side);
+    expect(paused).toMatchObject({ outcome: "paused", heldDeletions: { local: 20, remote: 0 }, pulled: { deleted: 0 } });
+    expect(side.store.live()).toHaveLength(30);
+    expect(side.store.state).toEqual(stateBefore);
+    expect(pausedMessage(paused.heldDeletions ?? { local: 0, remote: 0 }, "Google")).toBe(
+      "Paused: 20 events would be deleted — 20 in Atollon (deleted in Google). Apply the deletions or restore the events.",
+    );
+    // Asking again changes nothing until the user chooses.
+    expect(await runSync(side)).toMatchObject({ outcome: "paused" });
+
+    expect(await runSync({ ...side, deletions: "apply" })).toMatchObject({ outcome: "complete", pulled: { deleted: 20 } });
+    expect(side.store.live()).toHaveLength(10);
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pulled: { deleted: 0 }, pushed: { created: 0 } });
+  });
+
+  it("restores what a remote wipe removed from the other side when the user chooses restore", async () => {
+    const side = await seeded(30);
+    for (const item of side.remote.live()) side.remote.userDelete(item.remoteId);
+
+    expect(await runSync(side)).toMatchObject({ outcome: "paused", heldDeletions: { local: 30 } });
+    expect(await runSync({ ...side, deletions: "restore" })).toMatchObject({ outcome: "complete", pushed: { created: 30 }, pulled: { deleted: 0 } });
+    expect(side.remote.live()).toHaveLength(30);
+    expect(titles(side.remote.live())).toEqual(titles(side.store.live()));
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { created: 0 }, pulled: { created: 0, deleted: 0 } });
+  });
+
+  it("restores local events deleted in bulk when the user chooses restore", async () => {
+    const side = await seeded(24);
+    for (const event of side.store.live().slice(0, 20)) side.store.userDelete(event.id);
+
+    expect(await runSync(side)).toMatchObject({ outcome: "paused", heldDeletions: { local: 0, remote: 20 } });
+    expect(side.remote.live()).toHaveLength(24);
+    expect(await runSync({ ...side, deletions: "restore" })).toMatchObject({ outcome: "complete", pushed: { deleted: 0 } });
+    expect(side.store.live()).toHaveLength(24);
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { created: 0, updated: 0, deleted: 0 }, pulled: { created: 0, updated: 0 } });
+  });
+
+  it("lets a few deletions through, and a series takes its exceptions without counting them", async () => {
+    const side = await seeded(30);
+    for (const event of side.store.live().slice(0, 5)) side.store.userDelete(event.id);
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { deleted: 5 } });
+
+    const series = side.store.userCreate(content({ title: "Daily", rrule: "FREQ=DAILY;COUNT=30" }));
+    for (let day = 1; day <= 12; day += 1) {
+      const start = new Date(Date.UTC(2026, 11, 1 + day, 9)).toISOString();
+      side.store.userCreate(content({ title: `Daily ${day}`, originalStart: start, start, end: new Date(Date.parse(start) + 3_600_000).toISOString() }), series);
+    }
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { created: 13 } });
+    side.store.userDelete(series);
+    const requestsBefore = side.remote.requestCount;
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { deleted: 1 } });
+    expect(side.remote.requestCount - requestsBefore).toBe(2);
+    expect(side.remote.live()).toHaveLength(25);
+  });
+});
