@@ -67,8 +67,14 @@ function localWinsByTime(local: LocalEvent, remote: LiveRemote): boolean {
   return local.updatedAt.getTime() >= Date.parse(remote.updatedAt);
 }
 
-export function decide({ local, remote, pair, policy }: DecisionInput): Decision {
+export function decide({ local, remote, pair: lastSynced, policy }: DecisionInput): Decision {
   const remoteItem = isLive(remote) ? remote : null;
+  let pair = lastSynced;
+  // An update whose answer was never recorded (the run died): if the remote now holds exactly what
+  // was sent, the change is our own write, not a person's edit that could win a conflict.
+  if (pair?.sentHash && remoteItem && contentHash(remoteItem.content) === pair.sentHash) {
+    pair = { ...pair, localVersion: -1, localHash: pair.sentHash, remoteVersion: remoteItem.versionToken, remoteHash: pair.sentHash, sentHash: null };
+  }
 
   if (pair === null) {
     const localAlive = local !== null && local.deletedAt === null;
@@ -87,6 +93,7 @@ export function decide({ local, remote, pair, policy }: DecisionInput): Decision
         remoteVersion: null,
         // A tombstoned local whose copy we made remotely: the remote copy is just ours, delete it.
         remoteHash: local.deletedAt !== null ? contentHash(remoteItem.content) : "",
+        sentHash: null,
       },
       policy,
     });

@@ -150,7 +150,7 @@ class SyncRun {
       const item = found.get(pair.localId);
       if (item && item.content !== null) {
         // What we sent is what the item held then; anything else is a remote edit made since.
-        await this.store.savePair({ ...pair, remoteId: item.remoteId, remoteVersion: null, remoteHash: pair.localHash });
+        await this.store.savePairs([{ ...pair, remoteId: item.remoteId, remoteVersion: null, remoteHash: pair.localHash, sentHash: null }]);
       } else {
         await this.store.deletePair(pair.localId);
       }
@@ -236,7 +236,7 @@ class SyncRun {
         // copies private properties when duplicating), which becomes an event of its own.
         if (tagged !== null && (taggedPair === null || taggedPair.remoteId === null)) {
           local = tagged;
-          pair = taggedPair && { ...taggedPair, remoteId: item.remoteId, remoteVersion: null, remoteHash: taggedPair.localHash };
+          pair = taggedPair && { ...taggedPair, remoteId: item.remoteId, remoteVersion: null, remoteHash: taggedPair.localHash, sentHash: null };
         }
       }
       const decision = decide({ local, remote: item, pair, policy: this.policy });
@@ -302,7 +302,7 @@ class SyncRun {
         if (pair) await this.store.deletePair(pair.localId);
         return;
       case "record":
-        await this.store.savePair(this.recordedPair(local as LocalEvent, remote, pair));
+        await this.store.savePairs([this.recordedPair(local as LocalEvent, remote, pair)]);
         return;
       case "push-create":
         this.creates.push(local as LocalEvent);
@@ -344,6 +344,7 @@ class SyncRun {
       remoteId: remote?.remoteId ?? pair?.remoteId ?? null,
       remoteVersion: remote?.versionToken ?? pair?.remoteVersion ?? null,
       remoteHash: remote?.content ? contentHash(remote.content) : (pair?.remoteHash ?? null),
+      sentHash: null,
     };
   }
 
@@ -357,6 +358,7 @@ class SyncRun {
       localHash: contentHash(event.content),
       remoteVersion: remote.versionToken,
       remoteHash: hash,
+      sentHash: null,
     });
     try {
       if (local === null) {
@@ -408,18 +410,18 @@ class SyncRun {
   private async createBatch(ready: LocalEvent[], series: Map<string, string>): Promise<void> {
     // Recorded before the request: if the run dies before the answer is saved, the next run
     // looks for the tagged item instead of creating a second one.
-    for (const event of ready) {
-      await this.store.savePair({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null });
-    }
+    await this.store.savePairs(
+      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null })),
+    );
     const results = await this.remote.create(
       ready.map((event) => ({ localId: event.id, content: event.content, seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null })),
     );
+    const created: Pair[] = [];
     for (const [index, event] of ready.entries()) {
       const result = results[index];
       if (result?.ok) {
         const hash = contentHash(event.content);
-        await this.store.savePair({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash });
-        this.report.pushed.created += 1;
+        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null });
       } else {
         await this.store.deletePair(event.id);
         // An exception whose series was deleted remotely: that deletion takes it here as well.
@@ -427,12 +429,15 @@ class SyncRun {
         this.fail({ localId: event.id, remoteId: null, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
       }
     }
+    await this.store.savePairs(created);
+    this.report.pushed.created += created.length;
   }
 
   private async flushUpdates(): Promise<void> {
     while (this.updates.length > 0) {
       const batch = this.updates.splice(0, this.writeBatchSize);
       const series = await this.seriesRemoteIds(batch.map((entry) => entry.event));
+      await this.store.savePairs(batch.map(({ event, pair }) => ({ ...pair, sentHash: contentHash(event.content) })));
       const results = await this.remote.update(
         batch.map(({ event, pair, versionToken }) => ({
           remoteId: pair.remoteId,
@@ -442,12 +447,12 @@ class SyncRun {
           seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null,
         })),
       );
+      const updated: Pair[] = [];
       for (const [index, { event, pair }] of batch.entries()) {
         const result = results[index];
         if (result?.ok) {
           const hash = contentHash(event.content);
-          await this.store.savePair({ ...pair, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash });
-          this.report.pushed.updated += 1;
+          updated.push({ ...pair, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null });
         } else if (result && !result.ok && result.kind === "not-found") {
           // Deleted remotely while changed here: the change wins, the event is created again.
           await this.store.deletePair(event.id);
@@ -456,6 +461,8 @@ class SyncRun {
           this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
         }
       }
+      await this.store.savePairs(updated);
+      this.report.pushed.updated += updated.length;
     }
     if (this.creates.length > 0) await this.flushCreates();
   }

@@ -31,7 +31,8 @@ export interface SyncStore {
   countPairs(): Promise<number>;
   /** Pairs with a remote id, ordered by local id, for walking them all in pages. */
   listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]>;
-  savePair(pair: Pair): Promise<void>;
+  /** Upserts by local id, in one transaction; a pair taking over a remote id replaces the pair that had it. */
+  savePairs(pairs: Pair[]): Promise<void>;
   deletePair(localId: string): Promise<void>;
 
   localEvents(ids: string[]): Promise<LocalEvent[]>;

@@ -28,4 +28,9 @@ export interface Pair {
   localHash: string;
   remoteVersion: string | null;
   remoteHash: string | null;
+  /**
+   * Hash of the content of an update in flight. If the run dies before recording the answer, the
+   * next listing shows the remote item changed; matching this hash proves the change was our own.
+   */
+  sentHash: string | null;
 }

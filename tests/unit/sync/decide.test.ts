@@ -33,7 +33,7 @@ function remote(body: EventContent | null, options: { token?: string; tag?: stri
   };
 }
 
-const synced: Pair = { localId: "l1", remoteId: "r1", localVersion: 1, localHash: contentHash(base), remoteVersion: "v1", remoteHash: contentHash(base) };
+const synced: Pair = { localId: "l1", remoteId: "r1", localVersion: 1, localHash: contentHash(base), remoteVersion: "v1", remoteHash: contentHash(base), sentHash: null };
 
 const run = (input: { local: LocalEvent | null; remote: RemoteItem | "absent" | null; pair: Pair | null; policy?: ConflictPolicy }): Decision =>
   decide({ policy: "latest", ...input });
@@ -104,6 +104,16 @@ describe("decision table", () => {
       "tagged copy of an event deleted here since → deleted remotely",
       { local: local(base, { deleted: true }), remote: remote(base, { tag: "l1" }), pair: null },
       { action: { type: "push-delete" }, conflict: false },
+    ],
+    [
+      "our own update whose answer was lost, since deleted here → deleted remotely, not restored",
+      { local: local(edited, { version: 3, deleted: true }), remote: remote(edited, { token: "v2" }), pair: { ...synced, sentHash: contentHash(edited) } },
+      { action: { type: "push-delete" }, conflict: false },
+    ],
+    [
+      "our own update whose answer was lost → only bookkeeping",
+      { local: local(edited, { version: 2 }), remote: remote(edited, { token: "v2" }), pair: { ...synced, sentHash: contentHash(edited) } },
+      { action: { type: "record" }, conflict: false },
     ],
   ])("%s", (_name, input, expected) => {
     expect(run(input)).toEqual(expected);

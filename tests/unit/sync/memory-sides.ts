@@ -333,9 +333,10 @@ export class MemoryStore implements SyncStore {
     }
     this.pairs.set(pair.localId, pair);
   }
-  async savePair(pair: Pair): Promise<void> {
-    this.crashBeforeWrite.hit("before saving a pair");
-    this.putPair(pair);
+  async savePairs(pairs: Pair[]): Promise<void> {
+    if (pairs.length === 0) return;
+    this.crashBeforeWrite.hit("before saving pairs");
+    for (const pair of pairs) this.putPair(pair);
   }
   async deletePair(localId: string): Promise<void> {
     this.crashBeforeWrite.hit("before deleting a pair");
