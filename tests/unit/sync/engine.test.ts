@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runSync } from "@/lib/sync/engine";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
 import { MemoryCalendar, MemoryRemote, MemoryStore, content } from "./memory-sides";
+import { FaultyRemote } from "./remote-harness";
 
 function account(calendar = new MemoryCalendar()) {
   const remote = new MemoryRemote();
@@ -96,9 +97,10 @@ describe("sync runs", () => {
     const side = await seeded(3);
     const [event] = side.store.live();
     side.store.userEdit(event?.id as string, { title: "Edited" });
-    side.remote.failWrites = 1;
-    expect(await runSync(side)).toMatchObject({ outcome: "partial", pushed: { updated: 0 } });
-    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { updated: 1 } });
+    const faulty = new FaultyRemote(side.remote);
+    faulty.failNextItems(1);
+    expect(await runSync({ store: side.store, remote: faulty })).toMatchObject({ outcome: "partial", pushed: { updated: 0 } });
+    expect(await runSync({ store: side.store, remote: faulty })).toMatchObject({ outcome: "complete", pushed: { updated: 1 } });
     expect(titles(side.remote.live())).toContain("Edited");
   });
 });

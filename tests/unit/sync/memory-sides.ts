@@ -82,10 +82,6 @@ export class MemoryRemote implements RemoteCalendar {
   private seq = 0;
   private nextId = 1;
   private expiredBefore = 0;
-  /** Crashes right after a write reached the server, before the engine hears the answer. */
-  readonly crashAfterWrite = new CrashPoint();
-  /** Writes answered with a transient failure. */
-  failWrites = 0;
   clock: () => Date = () => new Date();
 
   private touch(item: Omit<StoredItem, "seq" | "versionToken" | "updatedAt">): StoredItem {
@@ -160,21 +156,10 @@ export class MemoryRemote implements RemoteCalendar {
       .map((item) => this.asRemoteItem(item));
   }
 
-  private transient(): WriteResult | null {
-    if (this.failWrites <= 0) return null;
-    this.failWrites -= 1;
-    return { ok: false, kind: "unavailable", message: "injected failure" };
-  }
-
   async create(requests: CreateRequest[]): Promise<WriteResult[]> {
     this.requestCount += 1;
     const results: WriteResult[] = [];
     for (const request of requests) {
-      const failure = this.transient();
-      if (failure) {
-        results.push(failure);
-        continue;
-      }
       if (request.seriesRemoteId !== null && !this.items.get(request.seriesRemoteId)?.content) {
         results.push({ ok: false, kind: "not-found", message: "the series is gone" });
         continue;
@@ -183,7 +168,6 @@ export class MemoryRemote implements RemoteCalendar {
       const stored = this.touch({ remoteId, localTag: request.localId, seriesRemoteId: request.seriesRemoteId, content: request.content });
       results.push({ ok: true, remoteId, versionToken: stored.versionToken });
     }
-    this.crashAfterWrite.hit("after remote create");
     return results;
   }
 
@@ -192,9 +176,7 @@ export class MemoryRemote implements RemoteCalendar {
     const results: WriteResult[] = [];
     for (const request of requests) {
       const item = this.items.get(request.remoteId);
-      const failure = this.transient();
-      if (failure) results.push(failure);
-      else if (!item?.content || (request.seriesRemoteId !== null && !this.items.get(request.seriesRemoteId)?.content)) {
+      if (!item?.content || (request.seriesRemoteId !== null && !this.items.get(request.seriesRemoteId)?.content)) {
         results.push({ ok: false, kind: "not-found", message: "gone" });
       } else if (item.versionToken !== request.versionToken) results.push({ ok: false, kind: "conflict", message: "412" });
       else {
@@ -202,7 +184,6 @@ export class MemoryRemote implements RemoteCalendar {
         results.push({ ok: true, remoteId: item.remoteId, versionToken: stored.versionToken });
       }
     }
-    this.crashAfterWrite.hit("after remote update");
     return results;
   }
 
@@ -218,7 +199,6 @@ export class MemoryRemote implements RemoteCalendar {
         results.push({ ok: true, remoteId: item.remoteId, versionToken: "" });
       }
     }
-    this.crashAfterWrite.hit("after remote delete");
     return results;
   }
 }

@@ -1,0 +1,231 @@
+// The engine's central promise as a property: random edits on both sides between random runs, with
+// injected failures and crashes; a final clean run leaves both sides holding the same events, with
+// no duplicate and nothing resurrected that a person deleted (unless the other side changed it
+// meanwhile: then the change wins, by design). Any remote with a harness can be put through it.
+import fc from "fast-check";
+import { expect } from "vitest";
+import type { EventContent } from "@/lib/calendar/event-content";
+import { contentHash } from "@/lib/sync/content-hash";
+import { runSync, type SyncReport } from "@/lib/sync/engine";
+import { Crash, MemoryStore, content } from "./memory-sides";
+import { FaultyRemote, type RemoteHarness } from "./remote-harness";
+
+type Side = "local" | "remote";
+
+export type Op =
+  | { kind: "create"; side: Side; recurring: boolean; allDay: boolean }
+  | { kind: "exception"; side: Side; pick: number; cancel: boolean }
+  | { kind: "edit"; side: Side; pick: number; field: "title" | "time" | "rrule" | "attendees"; value: number }
+  | { kind: "delete"; side: Side; pick: number }
+  | { kind: "sync"; crashSide: Side | null; crashAfter: number; failWrites: number; expire: boolean };
+
+const side = fc.constantFrom<Side>("local", "remote");
+export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("create" as const), side, recurring: fc.boolean(), allDay: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("exception" as const), side, pick: fc.nat(), cancel: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("edit" as const),
+      side,
+      pick: fc.nat(),
+      field: fc.constantFrom("title" as const, "time" as const, "rrule" as const, "attendees" as const),
+      value: fc.nat({ max: 50 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete" as const), side, pick: fc.nat() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("sync" as const),
+      crashSide: fc.option(side, { nil: null }),
+      crashAfter: fc.nat({ max: 12 }),
+      failWrites: fc.nat({ max: 3 }),
+      expire: fc.boolean(),
+    }),
+  },
+);
+
+const uidOf = (body: EventContent) => body.description;
+const DAY = 86_400_000;
+
+function plusDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+function shifted(body: EventContent, steps: number): Partial<EventContent> {
+  if (body.allDay) return { start: plusDays(body.start, steps % 5), end: plusDays(body.end, steps % 5) };
+  const by = steps * 900_000;
+  return { start: new Date(Date.parse(body.start) + by).toISOString(), end: new Date(Date.parse(body.end) + by).toISOString() };
+}
+
+class World {
+  readonly store = new MemoryStore("latest");
+  readonly remote: FaultyRemote;
+  private nextUid = 1;
+  private lastTick = 0;
+  /** Sides that edited a uid since the last complete run. */
+  private readonly pendingEdits = new Map<string, Set<Side>>();
+  /** Deleted by a person with no competing change on the other side: must not come back. */
+  readonly mustBeGone = new Set<string>();
+
+  constructor(readonly harness: RemoteHarness) {
+    this.remote = new FaultyRemote(harness.remote);
+    this.store.clock = () => new Date((this.lastTick = Math.max(Date.now(), this.lastTick + 1)));
+  }
+
+  private async liveOn(s: Side): Promise<{ id: string; body: EventContent; isException: boolean }[]> {
+    if (s === "local") return this.store.live().map((e) => ({ id: e.id, body: e.content, isException: e.seriesId !== null }));
+    return (await this.harness.live()).map((i) => ({ id: i.remoteId, body: i.content, isException: i.seriesRemoteId !== null }));
+  }
+
+  private edited(uid: string, s: Side): void {
+    const sides = this.pendingEdits.get(uid) ?? new Set<Side>();
+    sides.add(s);
+    this.pendingEdits.set(uid, sides);
+    this.mustBeGone.delete(uid);
+  }
+
+  private deleted(uid: string, s: Side): void {
+    const other: Side = s === "local" ? "remote" : "local";
+    if (!this.pendingEdits.get(uid)?.has(other)) this.mustBeGone.add(uid);
+  }
+
+  private async create(s: Side, body: EventContent, series: string | null): Promise<void> {
+    if (s === "local") this.store.userCreate(body, series);
+    else await this.harness.userCreate(body, series);
+  }
+
+  async apply(o: Exclude<Op, { kind: "sync" }>): Promise<void> {
+    if (o.kind === "create") {
+      const uid = `uid-${this.nextUid++}`;
+      const rrule = o.recurring ? "FREQ=WEEKLY;COUNT=10" : null;
+      const body = o.allDay
+        ? content({ description: uid, title: uid, rrule, allDay: true, start: "2026-12-01", end: "2026-12-02", timeZone: null })
+        : content({ description: uid, title: uid, rrule });
+      await this.create(o.side, body, null);
+      this.edited(uid, o.side);
+      return;
+    }
+    const candidates = await this.liveOn(o.side);
+    if (o.kind === "exception") {
+      const series = candidates.filter((c) => !c.isException && c.body.rrule !== null);
+      const chosen = series[o.pick % Math.max(series.length, 1)];
+      if (!chosen) return;
+      const week = (o.pick % 9) + 1;
+      const originalStart = chosen.body.allDay ? plusDays(chosen.body.start, week * 7) : new Date(Date.parse(chosen.body.start) + week * 7 * DAY).toISOString();
+      if (candidates.some((c) => c.isException && c.body.originalStart === originalStart)) return;
+      const uid = `uid-${this.nextUid++}`;
+      const occurrence = { ...chosen.body, start: originalStart, end: chosen.body.allDay ? plusDays(originalStart, 1) : new Date(Date.parse(originalStart) + 3_600_000).toISOString() };
+      const body = content({ ...occurrence, rrule: null, description: uid, title: `${uid} moved`, originalStart, status: o.cancel ? "cancelled" : "confirmed", ...shifted(occurrence, 4) });
+      await this.create(o.side, body, chosen.id);
+      this.edited(uid, o.side);
+      return;
+    }
+    const chosen = candidates[o.pick % Math.max(candidates.length, 1)];
+    if (!chosen) return;
+    const uid = uidOf(chosen.body);
+    if (o.kind === "delete") {
+      // A series takes its exceptions with it.
+      const exceptions = chosen.isException ? [] : await this.exceptionsOf(o.side, chosen.id);
+      if (o.side === "local") this.store.userDelete(chosen.id);
+      else await this.harness.userDelete(chosen.id);
+      for (const deletedUid of [uid, ...exceptions]) this.deleted(deletedUid, o.side);
+      return;
+    }
+    const isSeries = chosen.body.rrule !== null;
+    const change: Partial<EventContent> =
+      o.field === "title"
+        ? { title: `${uid} v${o.value}` }
+        : o.field === "time"
+          ? // Moving a series would orphan its exceptions' original starts: move single events only.
+            isSeries
+            ? { location: `Room ${o.value}` }
+            : shifted(chosen.body, o.value)
+          : o.field === "rrule"
+            ? isSeries
+              ? { rrule: `FREQ=WEEKLY;COUNT=${10 + o.value}` }
+              : { location: `Room ${o.value}` }
+            : { attendees: [{ email: `p${o.value}@example.com`, name: null, response: "needsAction", optional: false }] };
+    if (o.side === "local") this.store.userEdit(chosen.id, change);
+    else await this.harness.userEdit(chosen.id, change);
+    this.edited(uid, o.side);
+  }
+
+  private async exceptionsOf(s: Side, seriesId: string): Promise<string[]> {
+    if (s === "local") return this.store.live().filter((e) => e.seriesId === seriesId).map((e) => uidOf(e.content));
+    return (await this.harness.live()).filter((i) => i.seriesRemoteId === seriesId).map((i) => uidOf(i.content));
+  }
+
+  async sync(o: Extract<Op, { kind: "sync" }> | null): Promise<SyncReport | null> {
+    if (o) {
+      this.remote.failNextItems(o.failWrites);
+      if (o.expire) await this.harness.expireCursors();
+      if (o.crashSide === "remote") this.remote.crashAfterWrites(o.crashAfter % 3);
+      if (o.crashSide === "local") this.store.crashBeforeWrite.arm(o.crashAfter);
+    }
+    try {
+      const report = await runSync({ store: this.store, remote: this.remote, deletions: "apply", writeBatchSize: 4 });
+      if (report.outcome === "complete") this.pendingEdits.clear();
+      return report;
+    } catch (error) {
+      if (!(error instanceof Crash)) throw error;
+      return null;
+    } finally {
+      this.remote.reset();
+      this.store.crashBeforeWrite.disarm();
+    }
+  }
+
+  /** Each side as uid → (content hash, uid of its series). */
+  async snapshot(s: Side): Promise<{ byUid: Map<string, string>; count: number }> {
+    let entries: (readonly [string, string])[];
+    if (s === "local") {
+      entries = this.store.live().map((e) => {
+        const series = e.seriesId ? this.store.events.get(e.seriesId) : null;
+        return [uidOf(e.content), `${contentHash(e.content)} series:${series ? uidOf(series.content) : "-"}`] as const;
+      });
+    } else {
+      const live = await this.harness.live();
+      const byId = new Map(live.map((i) => [i.remoteId, i]));
+      entries = live.map((i) => {
+        const series = i.seriesRemoteId ? byId.get(i.seriesRemoteId) : null;
+        return [uidOf(i.content), `${contentHash(i.content)} series:${series ? uidOf(series.content) : "-"}`] as const;
+      });
+    }
+    return { byUid: new Map(entries), count: entries.length };
+  }
+}
+
+/** Runs the property with a fresh remote (from `makeHarness`) for every case. */
+export async function checkConvergence(makeHarness: () => Promise<RemoteHarness>, options: { numRuns: number; maxOps?: number }): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArbitrary, { minLength: 1, maxLength: options.maxOps ?? 40 }), async (ops) => {
+      const harness = await makeHarness();
+      try {
+        const world = new World(harness);
+        for (const o of ops) {
+          if (o.kind === "sync") await world.sync(o);
+          else await world.apply(o);
+        }
+        const final = await world.sync(null);
+        expect(final?.failures).toEqual([]);
+        expect(final?.outcome).toBe("complete");
+
+        const local = await world.snapshot("local");
+        const remote = await world.snapshot("remote");
+        expect(local.count, "duplicates in Atollon").toBe(local.byUid.size);
+        expect(remote.count, "duplicates remotely").toBe(remote.byUid.size);
+        expect(Object.fromEntries(local.byUid)).toEqual(Object.fromEntries(remote.byUid));
+        for (const uid of world.mustBeGone) expect(local.byUid.has(uid), `${uid} came back`).toBe(false);
+
+        // A second run finds nothing to do: nothing echoes back and forth.
+        const again = await world.sync(null);
+        expect(again).toMatchObject({ outcome: "complete", pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+      } finally {
+        await harness.close?.();
+      }
+    }),
+    { numRuns: options.numRuns },
+  );
+}

@@ -1,0 +1,96 @@
+// What the convergence property needs from a remote calendar besides the provider itself: a way to
+// act as a person using that calendar, and to look at what it holds. The in-memory remote, and the
+// real providers against their fake servers, each supply one.
+import type { EventContent } from "@/lib/calendar/event-content";
+import type { CreateRequest, DeleteRequest, RemoteCalendar, UpdateRequest, WriteResult } from "@/lib/sync/provider";
+import { Crash, MemoryRemote } from "./memory-sides";
+
+export interface RemoteSnapshotItem {
+  remoteId: string;
+  seriesRemoteId: string | null;
+  content: EventContent;
+}
+
+export interface RemoteHarness {
+  remote: RemoteCalendar;
+  userCreate(content: EventContent, seriesRemoteId: string | null): Promise<string>;
+  userEdit(remoteId: string, change: Partial<EventContent>): Promise<void>;
+  userDelete(remoteId: string): Promise<void>;
+  /** Every item that is not deleted. */
+  live(): Promise<RemoteSnapshotItem[]>;
+  /** Makes the server refuse every cursor issued so far. */
+  expireCursors(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/**
+ * Wraps a provider so tests can make the process "die" right after a write reached the server, and
+ * make single items of a batch fail for now — whatever the provider underneath.
+ */
+export class FaultyRemote implements RemoteCalendar {
+  private crashCountdown: number | null = null;
+  private failing = 0;
+
+  constructor(private readonly inner: RemoteCalendar) {}
+
+  get requestCount(): number {
+    return this.inner.requestCount;
+  }
+
+  crashAfterWrites(writes: number): void {
+    this.crashCountdown = writes;
+  }
+  failNextItems(items: number): void {
+    this.failing = items;
+  }
+  reset(): void {
+    this.crashCountdown = null;
+    this.failing = 0;
+  }
+
+  listChanges(cursor: string | null) {
+    return this.inner.listChanges(cursor);
+  }
+  findByLocalTag(localIds: string[]) {
+    return this.inner.findByLocalTag(localIds);
+  }
+
+  private async write<R>(requests: R[], send: (requests: R[]) => Promise<WriteResult[]>, where: string): Promise<WriteResult[]> {
+    const failed = Math.min(this.failing, requests.length);
+    this.failing -= failed;
+    const sent = requests.length > failed ? await send(requests.slice(failed)) : [];
+    const results: WriteResult[] = [...Array.from({ length: failed }, () => ({ ok: false as const, kind: "unavailable" as const, message: "injected failure" })), ...sent];
+    if (this.crashCountdown !== null) {
+      if (this.crashCountdown === 0) {
+        this.crashCountdown = null;
+        throw new Crash(where);
+      }
+      this.crashCountdown -= 1;
+    }
+    return results;
+  }
+
+  create(requests: CreateRequest[]) {
+    return this.write(requests, (r) => this.inner.create(r), "after remote create");
+  }
+  update(requests: UpdateRequest[]) {
+    return this.write(requests, (r) => this.inner.update(r), "after remote update");
+  }
+  delete(requests: DeleteRequest[]) {
+    return this.write(requests, (r) => this.inner.delete(r), "after remote delete");
+  }
+}
+
+export function memoryHarness(pageSize = 3): RemoteHarness & { memory: MemoryRemote } {
+  const memory = new MemoryRemote();
+  memory.pageSize = pageSize;
+  return {
+    memory,
+    remote: memory,
+    userCreate: async (content, seriesRemoteId) => memory.userCreate(content, seriesRemoteId),
+    userEdit: async (remoteId, change) => memory.userEdit(remoteId, change),
+    userDelete: async (remoteId) => memory.userDelete(remoteId),
+    live: async () => memory.live().map((item) => ({ remoteId: item.remoteId, seriesRemoteId: item.seriesRemoteId, content: item.content as EventContent })),
+    expireCursors: async () => memory.expireCursors(),
+  };
+}
