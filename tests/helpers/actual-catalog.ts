@@ -48,8 +48,12 @@ export async function actualCatalog(connection: SqlConnection): Promise<Catalog>
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE con.contype = 'f' AND ${userTables}`);
   for (const row of foreignKeys) {
+    // Same key order as the expected catalog: the two are compared as JSON.
     catalog.foreignKeys.set(row.name, {
-      ...row,
+      table: row.table,
+      columns: row.columns,
+      references: row.references,
+      referencedColumns: row.referencedColumns,
       onDelete: ACTIONS[row.onDelete] ?? row.onDelete,
       onUpdate: ACTIONS[row.onUpdate] ?? row.onUpdate,
     });
