@@ -101,9 +101,10 @@ function toColumns(raw: EventContent) {
   };
 }
 
+/** Joins the caller's transaction when given one (a transaction client has no `$connect`), else opens one. */
 async function inTransaction<T>(db: DbClient | undefined, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
   const client = db ?? (await getDb());
-  if (!("$transaction" in client)) return work(client);
+  if (!("$connect" in client)) return work(client);
   return client.$transaction(work);
 }
 
