@@ -1,8 +1,7 @@
-import rrulePackage from "rrule";
+import { RRule } from "@/lib/calendar/rrule";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { dateToUtcMidnight, floatingFromInstant, instantFromFloating, utcMidnightToDate } from "@/lib/calendar/time";
 
-const { RRule } = rrulePackage;
 
 const DAY = 86_400_000;
 /** Zones are at most 14 hours from UTC: a floating window this much wider never misses an occurrence. */
@@ -30,7 +29,7 @@ function fromFloating(series: SeriesFields, floating: Date): string {
 }
 
 /** Parses an RRULE value; throws RecurrenceError with a message a person can act on. */
-export function parseRule(series: SeriesFields): InstanceType<typeof RRule> {
+export function parseRule(series: SeriesFields): RRule {
   if (!series.rrule) throw new RecurrenceError("This event does not repeat.");
   let options;
   try {

@@ -1,0 +1,130 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { LoadedEvent } from "@/app/(app)/calendar/actions";
+import { EventDialog, type DialogTarget } from "@/components/calendar/event-dialog";
+import { MonthGrid } from "@/components/calendar/month-grid";
+import { WeekGrid } from "@/components/calendar/week-grid";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import type { CalendarItem } from "@/lib/calendar/events";
+import { addDaysToDate } from "@/lib/calendar/time";
+import type { EventFormValues } from "@/lib/validations/event";
+
+export interface CalendarActions {
+  load: (input: { target: NonNullable<DialogTarget["target"]>; start: string; end: string }) => Promise<ActionResult<LoadedEvent>>;
+  save: (input: { target: DialogTarget["target"]; scope: "this" | "following" | "all"; form: EventFormValues }) => Promise<ActionResult<null>>;
+  remove: (input: { target: NonNullable<DialogTarget["target"]>; scope: "this" | "following" | "all" }) => Promise<ActionResult<null>>;
+}
+
+interface Props {
+  view: "week" | "month";
+  anchor: string;
+  firstDay: string;
+  days: number;
+  today: string;
+  timeZone: string;
+  monthTitle?: string;
+  items: CalendarItem[];
+  actions: CalendarActions;
+}
+
+const formatRange = (first: string, last: string) => {
+  const format = (date: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+  const sameMonth = first.slice(0, 7) === last.slice(0, 7);
+  return `${format(first, sameMonth ? { day: "numeric" } : { day: "numeric", month: "short" })} – ${format(last, { day: "numeric", month: sameMonth ? "long" : "short", year: "numeric" })}`;
+};
+
+export function CalendarView({ view, anchor, firstDay, days, today, timeZone, monthTitle, items, actions }: Props) {
+  const router = useRouter();
+  const [dialog, setDialog] = useState<DialogTarget | null>(null);
+  const step = view === "week" ? 7 : 0;
+  const previous = view === "week" ? addDaysToDate(anchor, -step) : shiftMonth(anchor, -1);
+  const next = view === "week" ? addDaysToDate(anchor, step) : shiftMonth(anchor, 1);
+  const href = (date: string, to = view) => `/calendar?view=${to}&date=${date}`;
+  const title = view === "week" ? formatRange(firstDay, addDaysToDate(firstDay, 6)) : monthTitle;
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="sr-only">Calendar</h1>
+        <h2 className="mr-auto text-2xl font-semibold tracking-tight text-slate-900">{title}</h2>
+        <nav aria-label="Calendar navigation" className="flex items-center gap-2">
+          <Link href={href(today)} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
+            Today
+          </Link>
+          <Link href={href(previous)} aria-label={view === "week" ? "Previous week" : "Previous month"} className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 hover:bg-slate-50">
+            ‹
+          </Link>
+          <Link href={href(next)} aria-label={view === "week" ? "Next week" : "Next month"} className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 hover:bg-slate-50">
+            ›
+          </Link>
+          <label className="sr-only" htmlFor="calendar-date">
+            Go to date
+          </label>
+          <input
+            id="calendar-date"
+            type="date"
+            value={anchor}
+            onChange={(event) => event.target.value && router.push(href(event.target.value))}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-800"
+          />
+        </nav>
+        <div role="group" aria-label="View" className="flex overflow-hidden rounded-md border border-slate-300 text-sm font-medium">
+          {(["week", "month"] as const).map((option) => (
+            <Link
+              key={option}
+              href={href(anchor, option)}
+              aria-current={view === option ? "page" : undefined}
+              className={`px-3 py-1.5 capitalize ${view === option ? "bg-brand-700 text-white" : "bg-white text-slate-800 hover:bg-slate-50"}`}
+            >
+              {option}
+            </Link>
+          ))}
+        </div>
+        <button
+          type="button"
+          onClick={() => setDialog({ target: null, start: { date: anchor, time: "09:00" }, allDay: false })}
+          className="rounded-md bg-brand-700 px-4 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-800"
+        >
+          New event
+        </button>
+      </div>
+      <p className="-mt-2 text-sm text-slate-600">Times in {timeZone.replace(/_/g, " ")}</p>
+
+      {view === "week" ? (
+        <WeekGrid firstDay={firstDay} today={today} timeZone={timeZone} items={items} onCreate={(start, allDay) => setDialog({ target: null, start, allDay })} onOpen={(item) => setDialog(fromItem(item))} />
+      ) : (
+        <MonthGrid firstDay={firstDay} days={days} anchor={anchor} today={today} timeZone={timeZone} items={items} onCreate={(start) => setDialog({ target: null, start, allDay: false })} onOpen={(item) => setDialog(fromItem(item))} />
+      )}
+
+      {dialog && (
+        <EventDialog
+          key={`${dialog.target?.eventId ?? "new"}-${dialog.target?.originalStart ?? dialog.start?.date}`}
+          dialog={dialog}
+          timeZone={timeZone}
+          actions={actions}
+          onClose={() => setDialog(null)}
+          onSaved={() => {
+            setDialog(null);
+            router.refresh();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function fromItem(item: CalendarItem): DialogTarget {
+  return {
+    target: { eventId: item.eventId, seriesId: item.seriesId, originalStart: item.seriesId ? item.originalStart : null },
+    item,
+  };
+}
+
+function shiftMonth(date: string, months: number): string {
+  const [year = 1970, month = 1] = date.split("-").map(Number);
+  const shifted = new Date(Date.UTC(year, month - 1 + months, 1));
+  return shifted.toISOString().slice(0, 10);
+}
