@@ -48,10 +48,10 @@ export function WeekGrid({ firstDay, today, timeZone, items, onCreate, onOpen }:
           </div>
         ))}
       </div>
-      <div className="grid grid-cols-[4rem_repeat(7,minmax(0,1fr))] border-b border-slate-200 bg-slate-50/60" aria-label="All-day events">
+      <div className="grid grid-cols-[4rem_repeat(7,minmax(0,1fr))] border-b border-slate-200 bg-slate-50/60" role="group" aria-label="All-day events">
         <div className="px-2 py-1.5 text-right text-[11px] text-slate-500">all-day</div>
         {days.map((date) => (
-          <div key={date} className="flex min-h-9 flex-col gap-1 border-l border-slate-100 p-1" onDoubleClick={() => onCreate({ date, time: "09:00" }, true)}>
+          <div key={date} data-date={date} className="flex min-h-9 flex-col gap-1 border-l border-slate-100 p-1" onDoubleClick={() => onCreate({ date, time: "09:00" }, true)}>
             {allDay
               .filter((item) => coversDate(item, date, timeZone))
               .map((item) => (
@@ -115,10 +115,16 @@ export function WeekGrid({ firstDay, today, timeZone, items, onCreate, onOpen }:
                     )}
                     {block.item.title || "(No title)"}
                   </span>
-                  <span className="block truncate">
-                    {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
-                    {block.item.location && ` · ${block.item.location}`}
-                  </span>
+                  {block.bottom - block.top >= 45 ? (
+                    <span className="block truncate">
+                      {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
+                      {block.item.location && ` · ${block.item.location}`}
+                    </span>
+                  ) : (
+                    <span className="sr-only">
+                      {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
+                    </span>
+                  )}
                 </button>
               ))}
             </div>

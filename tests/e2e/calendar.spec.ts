@@ -138,3 +138,15 @@ test("keeps the calendar across sign-out and sign-in", async ({ page }) => {
   await expect(day(page, "2026-12-08").getByRole("button", { name: /Design review/ })).toBeVisible();
   await expect(page.getByLabel("All-day events").getByRole("button", { name: "Company offsite" })).toHaveCount(2);
 });
+
+test("places events in the time zone the user chooses, all-day events on their dates", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/settings/account");
+  await page.getByRole("combobox", { name: "Time zone" }).selectOption("America/New_York");
+  await page.getByRole("button", { name: "Save time zone" }).click();
+  await expect(page.getByText("The calendar now shows times in America/New York.")).toBeVisible();
+  await page.goto(WEEK);
+  await expect(page.getByText("Times in America/New York")).toBeVisible();
+  await expect(day(page, "2026-12-08").getByRole("button", { name: /Design review.*04:00 – 05:30/ })).toBeVisible();
+  await expect(page.getByLabel("All-day events").locator('[data-date="2026-12-10"]').getByRole("button", { name: "Company offsite" })).toBeVisible();
+});

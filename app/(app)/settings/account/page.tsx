@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { ChangePasswordForm } from "@/components/change-password-form";
 import { PageHeader } from "@/components/page-header";
+import { TimeZoneForm } from "@/components/time-zone-form";
 import { requireUser } from "@/lib/auth/session";
-import { changePasswordAction } from "./actions";
+import { changePasswordAction, setTimeZoneAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -11,6 +12,15 @@ export default async function AccountPage() {
   return (
     <>
       <PageHeader title="Account" description={`Signed in as ${user.email}.`} />
+      <section aria-labelledby="time-zone-heading" className="mb-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 id="time-zone-heading" className="text-lg font-semibold">
+          Time zone
+        </h2>
+        <p className="mt-1 mb-5 max-w-xl text-sm text-slate-600">
+          The calendar places events by this zone. Each event keeps its own zone, so a weekly meeting set in New York stays at its New York time.
+        </p>
+        <TimeZoneForm current={user.timeZone} action={setTimeZoneAction} />
+      </section>
       <section aria-labelledby="password-heading" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="password-heading" className="text-lg font-semibold">
           Change password
