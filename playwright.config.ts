@@ -2,6 +2,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
+// The fake Google the app is pointed at (tests/fakes/google), steered by tests over HTTP.
+const googlePort = Number(process.env.E2E_GOOGLE_PORT ?? port + 1000);
+const google = `http://127.0.0.1:${googlePort}`;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -31,12 +34,31 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: "node tests/e2e/start-server.mjs",
-    url: `${baseURL}/sign-in`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    env: { PORT: String(port), APP_URL: baseURL },
-  },
+  webServer: [
+    {
+      command: "tsx tests/fakes/google/serve.ts",
+      url: `${google}/__control/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { FAKE_GOOGLE_PORT: String(googlePort), FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback` },
+    },
+    {
+      command: "node tests/e2e/start-server.mjs",
+      url: `${baseURL}/sign-in`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      env: {
+        PORT: String(port),
+        APP_URL: baseURL,
+        GOOGLE_CLIENT_ID: "calendar-sync-demo.apps.googleusercontent.com",
+        GOOGLE_CLIENT_SECRET: "demo-client-secret",
+        GOOGLE_OAUTH_AUTH_URL: `${google}/o/oauth2/v2/auth`,
+        GOOGLE_OAUTH_TOKEN_URL: `${google}/token`,
+        GOOGLE_OAUTH_REVOKE_URL: `${google}/revoke`,
+        GOOGLE_USERINFO_URL: `${google}/v1/userinfo`,
+        GOOGLE_API_URL: `${google}/`,
+      },
+    },
+  ],
 });

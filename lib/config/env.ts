@@ -17,6 +17,20 @@ const serverEnvSchema = z.object({
   AUTH_SECRET: optional,
   APP_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** 32 bytes, base64: encrypts stored secrets (refresh tokens, passwords). Generated into DATA_DIR when unset. */
+  SECRETS_KEY: optional,
+  /** Earlier SECRETS_KEY values, comma-separated: still decrypt what they encrypted, during a rotation. */
+  SECRETS_PREVIOUS_KEYS: optional,
+  GOOGLE_CLIENT_ID: optional,
+  GOOGLE_CLIENT_SECRET: optional,
+  GOOGLE_OAUTH_AUTH_URL: z.url().default("https://accounts.google.com/o/oauth2/v2/auth"),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default("https://oauth2.googleapis.com/token"),
+  GOOGLE_OAUTH_REVOKE_URL: z.url().default("https://oauth2.googleapis.com/revoke"),
+  GOOGLE_USERINFO_URL: z.url().default("https://openidconnect.googleapis.com/v1/userinfo"),
+  /** The Calendar API root. */
+  GOOGLE_API_URL: z.url().default("https://www.googleapis.com/"),
+  /** Set by `npm run demo`: the UI says that Google is simulated. */
+  GOOGLE_DEMO: z.enum(["0", "1"]).default("0"),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

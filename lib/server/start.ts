@@ -1,9 +1,17 @@
 import { authSecret } from "../auth/auth-secret";
+import { checkSecretsKey } from "../crypto/secrets";
 import { getDb, pgliteLocation } from "../db/client";
+import { serverEnv } from "../config/env";
 
 export async function startServer(): Promise<void> {
   try {
     authSecret();
+    const env = serverEnv();
+    // On a shared server, a key file beside the app is not key management: the key must come from outside.
+    if (env.DATABASE_URL && env.NODE_ENV === "production" && !env.SECRETS_KEY) {
+      throw new Error("SECRETS_KEY is required in production on PostgreSQL (32 bytes, base64: openssl rand -base64 32).");
+    }
+    checkSecretsKey();
     await getDb();
     const location = pgliteLocation();
     console.info(location ? `[start] embedded database (PGlite) at ${location}` : "[start] PostgreSQL database");

@@ -33,6 +33,17 @@ export default async function HelpPage() {
           </section>
         ))}
       </div>
+      <section className="mt-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+        <h2 className="font-semibold text-slate-900">Guides</h2>
+        <ul className="mt-2 list-disc pl-5 text-sm text-slate-700">
+          <li>
+            <Link href="/help/remove-google-authorization" className="font-medium text-brand-700 underline underline-offset-4">
+              Remove application authorization in Google
+            </Link>{" "}
+            — when Google sends no token, or an account says &quot;Authorization needed&quot;.
+          </li>
+        </ul>
+      </section>
       <p className="mt-6 text-sm text-slate-600">
         Go to{" "}
         <Link href="/settings/sync" className="font-medium text-brand-700 underline underline-offset-4">

@@ -1,22 +1,96 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { FormAlert } from "@/components/form-alert";
 import { PageHeader } from "@/components/page-header";
+import { AccountCard } from "@/components/sync/account-card";
+import { AtollonForm } from "@/components/sync/atollon-form";
+import { DemoNotice } from "@/components/sync/demo-notice";
 import { requireUser } from "@/lib/auth/session";
+import { googleConfig } from "@/lib/providers/google/oauth";
+import { listAccounts, syncsPausedReason } from "@/lib/sync-accounts/accounts";
+import { FLOW_FAILURES, flowFailureMessage } from "@/lib/sync-accounts/messages";
+import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction } from "./actions";
 
 export const metadata: Metadata = { title: "Synchronization" };
 
-export default async function SyncSettingsPage() {
-  await requireUser();
+const NOTICES: Record<string, string> = {
+  created: "Google Calendar account created.",
+  reauthorized: "Google token received: the account is authorized again and keeps its sync state.",
+  removed: "Account removed.",
+  "removed-unrevoked": "Account removed, but Google could not be reached to revoke its token. Remove the app's access in your Google account to be sure.",
+};
+
+export default async function SyncSettingsPage({ searchParams }: { searchParams: Promise<{ notice?: string; failure?: string }> }) {
+  const user = await requireUser();
+  const params = await searchParams;
+  const accounts = await listAccounts(user.id);
+  const atollon = accounts.find((account) => account.provider === "ATOLLON");
+  const paused = atollon ? await syncsPausedReason(user.id) : null;
+  const google = googleConfig();
+  const notice = params.notice ? NOTICES[params.notice] : undefined;
+  const failure = FLOW_FAILURES.find((value) => value === params.failure);
+  const serialize = (account: (typeof accounts)[number]) => ({
+    ...account,
+    lastSuccessfulSyncAt: account.lastSuccessfulSyncAt?.toISOString() ?? null,
+  });
+
   return (
     <>
-      <PageHeader
-        title="Synchronization"
-        description="Keep this calendar in two-way sync with Google Calendar, Office.com and MS Exchange."
-      />
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-        <p className="font-medium text-slate-800">No sync accounts yet</p>
-        <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
-          Sync accounts you connect are listed here with their state and the time of their last successful sync.
-        </p>
+      <PageHeader title="Synchronization" description="Keep this calendar in two-way sync with Google Calendar, Office.com and MS Exchange." />
+      {google?.demo && <DemoNotice />}
+      <div className="flex flex-col gap-6">
+        {notice && <FormAlert message={notice} tone={params.notice === "removed-unrevoked" ? "error" : "success"} />}
+        {failure && <FormAlert message={flowFailureMessage(failure)} />}
+        {paused && <p className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">Syncing is paused. {paused}</p>}
+
+        {!atollon ? (
+          <section aria-labelledby="step-1" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+            <p className="text-xs font-semibold tracking-wide text-brand-700 uppercase">Step 1</p>
+            <h2 id="step-1" className="mt-1 text-lg font-semibold">
+              Atollon account
+            </h2>
+            <p className="mt-1 mb-5 max-w-xl text-sm text-slate-600">
+              Just fill in your password and that&apos;s it. It is the password you sign in with; it lets the sync work on your calendar. It is not stored.
+            </p>
+            <AtollonForm action={grantAtollonAction} submitLabel="Create" />
+          </section>
+        ) : (
+          <>
+            <section aria-labelledby="accounts-heading">
+              <h2 id="accounts-heading" className="mb-3 text-lg font-semibold">
+                Sync accounts
+              </h2>
+              <ul className="flex flex-col gap-3">
+                {accounts.map((account) => (
+                  <AccountCard
+                    key={account.id}
+                    account={serialize(account)}
+                    remove={removeAccountAction}
+                    check={account.provider === "GOOGLE" ? checkConnectionAction : undefined}
+                    reauthorize={account.provider === "GOOGLE" ? reauthorizeGoogleAction : undefined}
+                  >
+                    {account.provider === "ATOLLON" && account.state === "PASSWORD_OUTDATED" && <AtollonForm action={grantAtollonAction} submitLabel="Update" />}
+                  </AccountCard>
+                ))}
+              </ul>
+            </section>
+            <section aria-labelledby="add-heading">
+              <h2 id="add-heading" className="mb-3 text-lg font-semibold">
+                Add a calendar
+              </h2>
+              <div className="flex flex-wrap gap-3">
+                <Link href="/settings/sync/google" className="rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-800">
+                  Add Google Calendar
+                </Link>
+                {["Add Office.com", "Add MS Exchange"].map((label) => (
+                  <span key={label} aria-disabled="true" className="cursor-not-allowed rounded-md border border-slate-200 bg-slate-50 px-4 py-2 text-sm font-semibold text-slate-400">
+                    {label} <span className="font-normal">(coming soon)</span>
+                  </span>
+                ))}
+              </div>
+            </section>
+          </>
+        )}
       </div>
     </>
   );

@@ -1,0 +1,44 @@
+"use server";
+
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { userAction } from "@/lib/actions/safe-action";
+import { clientIp } from "@/lib/auth/client-ip";
+import { grantAtollonAccount, removeAccount } from "@/lib/sync-accounts/accounts";
+import { checkGoogleConnection, createGoogleAccount, startGoogleAuthorization } from "@/lib/sync-accounts/google";
+import { accountIdSchema, atollonGrantSchema, flowIdSchema, googleLoginSchema } from "@/lib/validations/sync-accounts";
+
+export const grantAtollonAction = userAction("grant-atollon", atollonGrantSchema, async ({ password }, { user }) => {
+  await grantAtollonAccount(user.id, password, clientIp(await headers()));
+  revalidatePath("/settings/sync");
+  return null;
+});
+
+export const receiveGoogleTokenAction = userAction("receive-google-token", googleLoginSchema, async ({ login }, { user }) => {
+  return { url: await startGoogleAuthorization(user.id, login) };
+});
+
+export const reauthorizeGoogleAction = userAction("reauthorize-google", accountIdSchema, async ({ accountId }, { user }) => {
+  return { url: await startGoogleAuthorization(user.id, "", accountId) };
+});
+
+export const createGoogleAccountAction = userAction("create-google-account", flowIdSchema, async ({ flowId }, { user }) => {
+  await createGoogleAccount(user.id, flowId);
+  revalidatePath("/settings/sync");
+  return null;
+});
+
+export const checkConnectionAction = userAction("check-connection", accountIdSchema, async ({ accountId }, { user }) => {
+  try {
+    await checkGoogleConnection(user.id, accountId);
+  } finally {
+    revalidatePath("/settings/sync");
+  }
+  return null;
+});
+
+export const removeAccountAction = userAction("remove-account", accountIdSchema, async ({ accountId }, { user }) => {
+  const result = await removeAccount(user.id, accountId);
+  revalidatePath("/settings/sync");
+  return result;
+});

@@ -1,0 +1,124 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type ReactNode } from "react";
+import { Button } from "@/components/button";
+import { FormAlert } from "@/components/form-alert";
+import { ProviderIcon, providerName } from "@/components/sync/provider-icon";
+import { RelativeTime } from "@/components/sync/relative-time";
+import { StateBadge } from "@/components/sync/state-badge";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import type { SyncAccountState, SyncProvider } from "@/lib/db/generated/enums";
+
+export interface AccountCardData {
+  id: string;
+  provider: SyncProvider;
+  login: string;
+  state: SyncAccountState;
+  stateMessage: string | null;
+  lastSuccessfulSyncAt: string | null;
+  lastRunSummary: string | null;
+}
+
+interface Props {
+  account: AccountCardData;
+  /** Extra content under the account, e.g. the form that renews an outdated grant. */
+  children?: ReactNode;
+  remove: (input: { accountId: string }) => Promise<ActionResult<{ revoked: boolean }>>;
+  check?: (input: { accountId: string }) => Promise<ActionResult<null>>;
+  reauthorize?: (input: { accountId: string }) => Promise<ActionResult<{ url: string }>>;
+}
+
+export function AccountCard({ account, children, remove, check, reauthorize }: Props) {
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ tone: "error" | "success"; message: string } | null>(null);
+  const name = providerName(account.provider);
+
+  const run = async <T,>(work: () => Promise<ActionResult<T>>, onSuccess: (data: T) => void) => {
+    setBusy(true);
+    setResult(null);
+    const outcome = await work();
+    setBusy(false);
+    if (!outcome.ok) {
+      setResult({ tone: "error", message: outcome.error });
+      router.refresh();
+      return;
+    }
+    onSuccess(outcome.data);
+  };
+
+  return (
+    <li className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-label={`${name} account ${account.login}`}>
+      <div className="flex flex-wrap items-start gap-4">
+        <ProviderIcon provider={account.provider} />
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-center gap-2">
+            <h3 className="font-semibold text-slate-900">{name}</h3>
+            <StateBadge state={account.state} />
+          </div>
+          <p className="truncate text-sm text-slate-700">{account.login}</p>
+          {account.stateMessage && <p className="mt-1 text-sm text-amber-900">{account.stateMessage}</p>}
+          {account.provider !== "ATOLLON" && (
+            <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-slate-600 sm:grid-cols-[auto_1fr]">
+              <dt className="font-medium text-slate-700">Last successful sync</dt>
+              <dd>{account.lastSuccessfulSyncAt ? <RelativeTime at={account.lastSuccessfulSyncAt} /> : "Not synced yet"}</dd>
+              <dt className="font-medium text-slate-700">Last run</dt>
+              <dd>{account.lastRunSummary ?? "No run yet"}</dd>
+            </dl>
+          )}
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          {account.state === "AUTHORIZATION_NEEDED" && reauthorize && (
+            <Button type="button" disabled={busy} onClick={() => run(() => reauthorize({ accountId: account.id }), (data) => window.location.assign(data.url))}>
+              Receive Google token
+            </Button>
+          )}
+          {check && account.state !== "AUTHORIZATION_NEEDED" && (
+            <Button type="button" variant="secondary" disabled={busy} onClick={() => run(() => check({ accountId: account.id }), () => {
+              setResult({ tone: "success", message: "Connection works: Google accepted the stored authorization." });
+              router.refresh();
+            })}>
+              Check connection
+            </Button>
+          )}
+          {confirming ? (
+            <span className="flex items-center gap-2 text-sm">
+              Remove {account.login}?
+              <Button type="button" variant="danger" disabled={busy} onClick={() => run(() => remove({ accountId: account.id }), (data) => {
+                router.push(data.revoked ? "/settings/sync?notice=removed" : "/settings/sync?notice=removed-unrevoked");
+                router.refresh();
+              })}>
+                Remove
+              </Button>
+              <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
+                Keep
+              </Button>
+            </span>
+          ) : (
+            <Button type="button" variant="secondary" onClick={() => setConfirming(true)}>
+              Remove…
+            </Button>
+          )}
+        </div>
+      </div>
+      {account.state === "AUTHORIZATION_NEEDED" && (
+        <p className="mt-3 text-sm text-slate-600">
+          Google refuses a new token while the old authorization exists?{" "}
+          <Link href="/help/remove-google-authorization" className="font-medium text-brand-700 underline">
+            Remove the application authorization in Google
+          </Link>
+          .
+        </p>
+      )}
+      {result && (
+        <div className="mt-3">
+          <FormAlert message={result.message} tone={result.tone} />
+        </div>
+      )}
+      {children && <div className="mt-4 border-t border-slate-100 pt-4">{children}</div>}
+    </li>
+  );
+}

@@ -1,0 +1,178 @@
+import { createHash, randomBytes } from "node:crypto";
+import { appUrl, serverEnv } from "@/lib/config/env";
+
+/**
+ * Google's OAuth 2.0 authorization-code flow with PKCE, for a web server app. Every endpoint comes
+ * from configuration so tests (and Google-compatible deployments) can point it elsewhere.
+ */
+
+/** Least privilege: the events of the user's calendars, and who the user is. */
+export const GOOGLE_SCOPES = ["openid", "email", "https://www.googleapis.com/auth/calendar.events"];
+
+const TIMEOUT_MS = 10_000;
+
+export interface GoogleConfig {
+  clientId: string;
+  clientSecret: string;
+  authUrl: string;
+  tokenUrl: string;
+  revokeUrl: string;
+  userinfoUrl: string;
+  apiUrl: string;
+  demo: boolean;
+}
+
+/** null when the server has not been configured for Google. */
+export function googleConfig(): GoogleConfig | null {
+  const env = serverEnv();
+  if (!env.GOOGLE_CLIENT_ID || !env.GOOGLE_CLIENT_SECRET) return null;
+  return {
+    clientId: env.GOOGLE_CLIENT_ID,
+    clientSecret: env.GOOGLE_CLIENT_SECRET,
+    authUrl: env.GOOGLE_OAUTH_AUTH_URL,
+    tokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
+    revokeUrl: env.GOOGLE_OAUTH_REVOKE_URL,
+    userinfoUrl: env.GOOGLE_USERINFO_URL,
+    apiUrl: env.GOOGLE_API_URL,
+    demo: env.GOOGLE_DEMO === "1",
+  };
+}
+
+export function googleRedirectUri(): string {
+  return new URL("/api/google/callback", appUrl()).toString();
+}
+
+export type GoogleFailure = "unreachable" | "exchange-failed" | "invalid-grant" | "no-email";
+
+export class GoogleOAuthError extends Error {
+  constructor(
+    readonly kind: GoogleFailure,
+    message: string,
+    /** Google's HTTP status, for logs. */
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.name = "GoogleOAuthError";
+  }
+}
+
+export function newPkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(48).toString("base64url");
+  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+}
+
+export function newState(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export function hashState(state: string): string {
+  return createHash("sha256").update(state).digest("hex");
+}
+
+export function authorizationUrl(config: GoogleConfig, input: { state: string; challenge: string; loginHint: string }): string {
+  const url = new URL(config.authUrl);
+  url.search = new URLSearchParams({
+    client_id: config.clientId,
+    redirect_uri: googleRedirectUri(),
+    response_type: "code",
+    scope: GOOGLE_SCOPES.join(" "),
+    state: input.state,
+    code_challenge: input.challenge,
+    code_challenge_method: "S256",
+    // A refresh token, and a consent screen every time so Google sends one again on re-authorization.
+    access_type: "offline",
+    prompt: "consent",
+    include_granted_scopes: "true",
+    login_hint: input.loginHint,
+  }).toString();
+  return url.toString();
+}
+
+async function post(url: string, body: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams(body).toString(),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      redirect: "error",
+    });
+  } catch {
+    throw new GoogleOAuthError("unreachable", "Google could not be reached. Check the server's connection and try again.");
+  }
+  const text = await response.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    json = {};
+  }
+  if (response.status >= 500) throw new GoogleOAuthError("unreachable", "Google answered with a server error. Try again in a moment.", response.status);
+  return { status: response.status, json };
+}
+
+/** The email in an ID token received straight from the token endpoint (OIDC Core 3.1.3.7: TLS vouches for it). */
+function emailFromIdToken(idToken: unknown): string | null {
+  if (typeof idToken !== "string") return null;
+  const payload = idToken.split(".")[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { email?: unknown; email_verified?: unknown };
+    return typeof claims.email === "string" && claims.email_verified !== false ? claims.email.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface ExchangedTokens {
+  email: string;
+  accessToken: string;
+  /** null when Google did not send one (the app was already authorized without a fresh consent). */
+  refreshToken: string | null;
+}
+
+export async function exchangeCode(config: GoogleConfig, code: string, verifier: string): Promise<ExchangedTokens> {
+  const { status, json } = await post(config.tokenUrl, {
+    grant_type: "authorization_code",
+    code,
+    code_verifier: verifier,
+    redirect_uri: googleRedirectUri(),
+    client_id: config.clientId,
+    client_secret: config.clientSecret,
+  });
+  if (status !== 200 || typeof json.access_token !== "string") {
+    throw new GoogleOAuthError("exchange-failed", `Google refused the authorization code (${String(json.error ?? status)}).`, status);
+  }
+  const email = emailFromIdToken(json.id_token);
+  if (!email) throw new GoogleOAuthError("no-email", "Google did not say which account gave consent.", status);
+  return { email, accessToken: json.access_token, refreshToken: typeof json.refresh_token === "string" ? json.refresh_token : null };
+}
+
+export async function refreshAccessToken(config: GoogleConfig, refreshToken: string): Promise<{ accessToken: string; expiresIn: number }> {
+  const { status, json } = await post(config.tokenUrl, {
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+    client_id: config.clientId,
+    client_secret: config.clientSecret,
+  });
+  if (status === 400 && json.error === "invalid_grant") {
+    throw new GoogleOAuthError("invalid-grant", "Google no longer accepts this authorization: it was removed in the Google account or has expired.", status);
+  }
+  if (status !== 200 || typeof json.access_token !== "string") {
+    throw new GoogleOAuthError("exchange-failed", `Google refused to refresh the access token (${String(json.error ?? status)}).`, status);
+  }
+  return { accessToken: json.access_token, expiresIn: typeof json.expires_in === "number" ? json.expires_in : 3600 };
+}
+
+/** Revokes a token; false when Google could not be reached (the caller decides what that means). */
+export async function revokeToken(config: GoogleConfig, token: string): Promise<boolean> {
+  try {
+    const { status } = await post(config.revokeUrl, { token });
+    // 400 invalid_token: already revoked or expired — the goal is reached either way.
+    return status === 200 || status === 400;
+  } catch (error) {
+    if (error instanceof GoogleOAuthError && error.kind === "unreachable") return false;
+    throw error;
+  }
+}

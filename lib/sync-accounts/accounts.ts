@@ -1,0 +1,107 @@
+import { verifyPassword } from "@/lib/auth/password";
+import { accountKey, assertNotThrottled, clearFailures, ipKey, recordFailure } from "@/lib/auth/throttle";
+import { decryptSecret } from "@/lib/crypto/secrets";
+import { getDb } from "@/lib/db/client";
+import type { SyncAccountState, SyncProvider } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import { googleConfig, revokeToken } from "@/lib/providers/google/oauth";
+
+/** What the settings page shows of an account — never its secret. */
+export interface AccountView {
+  id: string;
+  provider: SyncProvider;
+  login: string;
+  serverUrl: string | null;
+  state: SyncAccountState;
+  stateMessage: string | null;
+  lastSuccessfulSyncAt: Date | null;
+  lastRunSummary: string | null;
+  createdAt: Date;
+}
+
+export const PASSWORD_OUTDATED_MESSAGE = "Password outdated — enter your new password.";
+
+/**
+ * The user's accounts, Atollon first. The Atollon grant is checked against the current password
+ * version on every read, so a password change shows (and pauses everything) at once.
+ */
+export async function listAccounts(ownerId: string): Promise<AccountView[]> {
+  const db = await getDb();
+  const [user, accounts] = await Promise.all([
+    db.user.findUnique({ where: { id: ownerId }, select: { passwordVersion: true } }),
+    db.syncAccount.findMany({ where: { ownerId }, orderBy: [{ createdAt: "asc" }] }),
+  ]);
+  return accounts
+    .sort((a, b) => Number(b.provider === "ATOLLON") - Number(a.provider === "ATOLLON"))
+    .map((account) => {
+      const outdated = account.provider === "ATOLLON" && account.grantedPasswordVersion !== user?.passwordVersion;
+      return {
+        id: account.id,
+        provider: account.provider,
+        login: account.login,
+        serverUrl: account.serverUrl,
+        state: outdated ? "PASSWORD_OUTDATED" : account.state,
+        stateMessage: outdated ? PASSWORD_OUTDATED_MESSAGE : account.stateMessage,
+        lastSuccessfulSyncAt: account.lastSuccessfulSyncAt,
+        lastRunSummary: account.lastRunSummary,
+        createdAt: account.createdAt,
+      };
+    });
+}
+
+/** Why the user's syncs cannot run at all right now, or null when they may. */
+export async function syncsPausedReason(ownerId: string): Promise<string | null> {
+  const db = await getDb();
+  const [user, atollon] = await Promise.all([
+    db.user.findUnique({ where: { id: ownerId }, select: { passwordVersion: true } }),
+    db.syncAccount.findFirst({ where: { ownerId, provider: "ATOLLON" }, select: { grantedPasswordVersion: true } }),
+  ]);
+  if (!user || !atollon) return "Create the Atollon account first.";
+  if (atollon.grantedPasswordVersion !== user.passwordVersion) return "Your login password changed: enter the new password in the Atollon account to resume syncing.";
+  return null;
+}
+
+/**
+ * Step 1: the user confirms their login password, which grants the sync tool access to their
+ * calendar under the current password version (nothing of the password is stored). Also how an
+ * outdated grant is renewed after a password change.
+ */
+export async function grantAtollonAccount(ownerId: string, password: string, ip: string | null): Promise<void> {
+  const db = await getDb();
+  const user = await db.user.findUnique({ where: { id: ownerId }, select: { email: true, passwordHash: true, passwordVersion: true } });
+  if (!user) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
+  const keys = { account: accountKey(user.email), ip: ip ? ipKey(ip) : null };
+  await assertNotThrottled(keys);
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    await recordFailure(keys);
+    throw new AppError("wrong_credentials", "That is not your login password.", { password: "This is not the password you sign in with." });
+  }
+  await clearFailures(keys.account);
+  await db.syncAccount.upsert({
+    where: { ownerId_provider_login: { ownerId, provider: "ATOLLON", login: user.email } },
+    create: { ownerId, provider: "ATOLLON", login: user.email, grantedPasswordVersion: user.passwordVersion },
+    update: { grantedPasswordVersion: user.passwordVersion, state: "ACTIVE", stateMessage: null },
+  });
+}
+
+export interface RemovalResult {
+  /** false: a Google token could not be revoked because Google was unreachable (the account is removed anyway). */
+  revoked: boolean;
+}
+
+/** Removes an account of the owner; a Google account's token is revoked at Google first. */
+export async function removeAccount(ownerId: string, accountId: string): Promise<RemovalResult> {
+  const db = await getDb();
+  const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId } });
+  if (!account) throw new AppError("not_found", "This sync account no longer exists.");
+  if (account.provider === "ATOLLON" && (await db.syncAccount.count({ where: { ownerId, provider: { not: "ATOLLON" } } })) > 0) {
+    throw new AppError("invalid_input", "Remove the Google, Office.com and Exchange accounts first: they sync through the Atollon account.");
+  }
+  let revoked = true;
+  const config = googleConfig();
+  if (account.provider === "GOOGLE" && account.secret && config) {
+    revoked = await revokeToken(config, decryptSecret(account.secret));
+  }
+  await db.syncAccount.delete({ where: { id: account.id } });
+  return { revoked };
+}

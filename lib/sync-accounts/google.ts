@@ -1,0 +1,174 @@
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import {
+  GoogleOAuthError,
+  authorizationUrl,
+  exchangeCode,
+  googleConfig,
+  hashState,
+  newPkce,
+  newState,
+  refreshAccessToken,
+  revokeToken,
+  type GoogleConfig,
+} from "@/lib/providers/google/oauth";
+
+/** A state is good for this long: the user is at Google's consent screen meanwhile. */
+const FLOW_TTL_MS = 10 * 60_000;
+
+export type FlowFailure = "denied" | "state" | "expired" | "mismatch" | "exchange" | "no-refresh-token" | "unreachable";
+
+function requireConfig(): GoogleConfig {
+  const config = googleConfig();
+  if (!config) throw new AppError("invalid_input", "This server has not been configured for Google: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.");
+  return config;
+}
+
+/** Starts "Receive Google token": records a single-use state and PKCE verifier; returns where to send the browser. */
+export async function startGoogleAuthorization(ownerId: string, login: string, accountId: string | null = null): Promise<string> {
+  const config = requireConfig();
+  const db = await getDb();
+  if (accountId) {
+    const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId, provider: "GOOGLE" } });
+    if (!account) throw new AppError("not_found", "This sync account no longer exists.");
+    login = account.login;
+  } else if (!(await db.syncAccount.findFirst({ where: { ownerId, provider: "ATOLLON" } }))) {
+    throw new AppError("invalid_input", "Create the Atollon account first (step 1).");
+  }
+  const state = newState();
+  const pkce = newPkce();
+  // Abandoned flows of this user go: only the newest may complete.
+  await db.oAuthFlow.deleteMany({ where: { ownerId, provider: "GOOGLE" } });
+  await db.oAuthFlow.create({
+    data: { ownerId, provider: "GOOGLE", stateHash: hashState(state), codeVerifier: encryptSecret(pkce.verifier), login, accountId, expiresAt: new Date(Date.now() + FLOW_TTL_MS) },
+  });
+  return authorizationUrl(config, { state, challenge: pkce.challenge, loginHint: login });
+}
+
+export interface CallbackOutcome {
+  /** The flow the form shows the result of (null: no flow of this user matched). */
+  flowId: string | null;
+  failure: FlowFailure | null;
+  /** A re-authorization finished: this account is usable again. */
+  reauthorizedAccountId: string | null;
+  /** The account a failed re-authorization was for. */
+  accountId?: string | null;
+}
+
+/**
+ * The redirect back from Google. The state must be this user's, unused and fresh; the code is
+ * exchanged with the PKCE verifier; the consenting Google account must be the one typed in.
+ */
+export async function completeGoogleAuthorization(ownerId: string, params: { state: string | null; code: string | null; error: string | null }): Promise<CallbackOutcome> {
+  const config = requireConfig();
+  const db = await getDb();
+  const flow = params.state ? await db.oAuthFlow.findUnique({ where: { stateHash: hashState(params.state) } }) : null;
+  // Another user's state is treated exactly like an unknown one.
+  if (!flow || flow.ownerId !== ownerId || flow.provider !== "GOOGLE") {
+    return { flowId: null, failure: "state", reauthorizedAccountId: null };
+  }
+  const consumed = await db.oAuthFlow.updateMany({ where: { id: flow.id, usedAt: null }, data: { usedAt: new Date() } });
+  const fail = async (failure: FlowFailure): Promise<CallbackOutcome> => {
+    await db.oAuthFlow.update({ where: { id: flow.id }, data: { failure, receivedSecret: null, receivedLogin: null } });
+    return { flowId: flow.id, failure, reauthorizedAccountId: null, accountId: flow.accountId };
+  };
+  if (consumed.count === 0) return fail("state");
+  if (flow.expiresAt.getTime() < Date.now()) return fail("expired");
+  if (params.error || !params.code) return fail("denied");
+
+  let tokens;
+  try {
+    tokens = await exchangeCode(config, params.code, decryptSecret(flow.codeVerifier));
+  } catch (error) {
+    if (!(error instanceof GoogleOAuthError)) throw error;
+    console.warn(`[google-oauth] code exchange failed for user ${ownerId}: ${error.kind} (status ${error.status ?? "none"})`);
+    return fail(error.kind === "unreachable" ? "unreachable" : "exchange");
+  }
+  if (tokens.email !== flow.login.toLowerCase()) {
+    await db.oAuthFlow.update({ where: { id: flow.id }, data: { failure: "mismatch", receivedSecret: null, receivedLogin: tokens.email } });
+    // A token for an account the user did not mean to connect is not kept anywhere.
+    if (tokens.refreshToken) await revokeToken(config, tokens.refreshToken);
+    return { flowId: flow.id, failure: "mismatch", reauthorizedAccountId: null, accountId: flow.accountId };
+  }
+  if (!tokens.refreshToken) return fail("no-refresh-token");
+
+  if (flow.accountId) {
+    const updated = await db.syncAccount.updateMany({
+      where: { id: flow.accountId, ownerId, provider: "GOOGLE" },
+      data: { secret: encryptSecret(tokens.refreshToken), state: "ACTIVE", stateMessage: null },
+    });
+    await db.oAuthFlow.delete({ where: { id: flow.id } });
+    if (updated.count === 0) return { flowId: null, failure: "state", reauthorizedAccountId: null };
+    return { flowId: null, failure: null, reauthorizedAccountId: flow.accountId };
+  }
+  await db.oAuthFlow.update({ where: { id: flow.id }, data: { receivedSecret: encryptSecret(tokens.refreshToken), receivedLogin: tokens.email } });
+  return { flowId: flow.id, failure: null, reauthorizedAccountId: null };
+}
+
+export interface FlowView {
+  id: string;
+  login: string;
+  /** The Google account that actually consented (shown when it is not the one typed in). */
+  receivedLogin: string | null;
+  tokenReceived: boolean;
+  failure: FlowFailure | null;
+}
+
+export async function getFlow(ownerId: string, flowId: string): Promise<FlowView | null> {
+  const db = await getDb();
+  const flow = await db.oAuthFlow.findFirst({ where: { id: flowId, ownerId, provider: "GOOGLE" } });
+  if (!flow) return null;
+  return { id: flow.id, login: flow.login, receivedLogin: flow.receivedLogin, tokenReceived: flow.receivedSecret !== null, failure: flow.failure as FlowFailure | null };
+}
+
+/** "Create": the received token becomes a Google sync account. */
+export async function createGoogleAccount(ownerId: string, flowId: string): Promise<string> {
+  const db = await getDb();
+  const flow = await db.oAuthFlow.findFirst({ where: { id: flowId, ownerId, provider: "GOOGLE" } });
+  if (!flow?.receivedSecret || !flow.receivedLogin) throw new AppError("invalid_input", "Receive a Google token first.");
+  if (await db.syncAccount.findFirst({ where: { ownerId, provider: "GOOGLE", login: flow.receivedLogin } })) {
+    throw new AppError("conflict", `${flow.receivedLogin} is already connected.`);
+  }
+  const [account] = await db.$transaction([
+    db.syncAccount.create({ data: { ownerId, provider: "GOOGLE", login: flow.receivedLogin, secret: flow.receivedSecret } }),
+    db.oAuthFlow.delete({ where: { id: flow.id } }),
+  ]);
+  return account.id;
+}
+
+export const AUTHORIZATION_NEEDED_MESSAGE = "Authorization needed — Google no longer accepts this app's access. Receive a new Google token.";
+
+/**
+ * A fresh access token for a Google account (what the sync calls before talking to Google). When
+ * Google answers `invalid_grant`, the account moves to "Authorization needed" and its syncs stop.
+ */
+export async function getGoogleAccessToken(ownerId: string, accountId: string): Promise<string> {
+  const config = requireConfig();
+  const db = await getDb();
+  const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId, provider: "GOOGLE" } });
+  if (!account?.secret) throw new AppError("not_found", "This sync account no longer exists.");
+  if (account.state === "AUTHORIZATION_NEEDED") throw new AppError("invalid_input", AUTHORIZATION_NEEDED_MESSAGE);
+  try {
+    return (await refreshAccessToken(config, decryptSecret(account.secret))).accessToken;
+  } catch (error) {
+    if (error instanceof GoogleOAuthError && error.kind === "invalid-grant") {
+      await db.syncAccount.update({ where: { id: account.id }, data: { state: "AUTHORIZATION_NEEDED", stateMessage: AUTHORIZATION_NEEDED_MESSAGE } });
+      console.warn(`[google-oauth] account ${account.id}: refresh refused (invalid_grant); authorization needed`);
+      throw new AppError("invalid_input", AUTHORIZATION_NEEDED_MESSAGE);
+    }
+    throw error;
+  }
+}
+
+/** "Check connection": proves the stored authorization still works, and says so. */
+export async function checkGoogleConnection(ownerId: string, accountId: string): Promise<void> {
+  try {
+    await getGoogleAccessToken(ownerId, accountId);
+  } catch (error) {
+    if (error instanceof GoogleOAuthError) throw new AppError("invalid_input", error.message);
+    throw error;
+  }
+  const db = await getDb();
+  await db.syncAccount.updateMany({ where: { id: accountId, ownerId, state: "ERROR" }, data: { state: "ACTIVE", stateMessage: null } });
+}

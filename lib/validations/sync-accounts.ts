@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+export const atollonGrantSchema = z.object({ password: z.string().min(1, "Enter your login password.").max(200, "That password is too long.") });
+
+export const googleLoginSchema = z.object({
+  login: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, "Enter your Google address.")
+    .max(254, "That address is too long.")
+    .pipe(z.email("Enter a Google address such as name@gmail.com.")),
+});
+
+export const accountIdSchema = z.object({ accountId: z.uuid() });
+export const flowIdSchema = z.object({ flowId: z.uuid() });

@@ -1,0 +1,172 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// The Synchronization settings against the fake Google started beside the app (playwright.config.ts).
+test.describe.configure({ mode: "serial" });
+
+const google = `http://127.0.0.1:${Number(process.env.E2E_GOOGLE_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1000)}`;
+const email = `sync-${Date.now()}@example.com`;
+const password = "sync settings pw 1";
+const newPassword = "sync settings pw 2";
+const ADA = "ada.lovelace@gmail.com";
+
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+const accountCard = (name: string, login: string) => page.getByRole("listitem", { name: `${name} account ${login}` });
+const form = () => page.locator("main form").first();
+
+async function shot(name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+async function receiveToken(login: string) {
+  await page.goto("/settings/sync/google");
+  await page.getByLabel("Google Login").fill(login);
+  await page.getByRole("button", { name: "Receive Google token" }).click();
+  await expect(page.getByRole("heading", { name: "Choose an account" })).toBeVisible();
+}
+
+async function consent(account: string, decision: "Allow" | "Cancel") {
+  await page.getByLabel(account).check();
+  await page.getByRole("button", { name: decision }).click();
+}
+
+test("step 1: the Atollon account checks the login password", async () => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Sync User");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/calendar$/);
+
+  await page.goto("/settings/sync");
+  await expect(page.getByRole("heading", { name: "Atollon account" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Add Google Calendar" })).toHaveCount(0);
+  await shot("sync-step-1");
+
+  await page.getByLabel("Password").fill("not my password");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(form().getByRole("alert")).toContainText("That is not your login password.");
+  await expect(page.getByText("This is not the password you sign in with.")).toBeVisible();
+
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(accountCard("Atollon", email).getByText("Active")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Add Google Calendar" })).toBeVisible();
+  await expect(page.getByText("Add Office.com (coming soon)")).toBeVisible();
+  await expect(page.getByText("Add MS Exchange (coming soon)")).toBeVisible();
+  await shot("sync-atollon-active");
+});
+
+test("Receive Google token → Allow → token received → Create → Active", async () => {
+  await receiveToken(ADA);
+  await shot("google-consent");
+  await consent(ADA, "Allow");
+  await expect(page).toHaveURL(/\/settings\/sync\/google\?flow=/);
+  await expect(page.getByRole("status").filter({ hasText: "Google token received for" })).toContainText(ADA);
+  await shot("google-token-received");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=created$/);
+  await expect(accountCard("Google Calendar", ADA).getByText("Active")).toBeVisible();
+  await expect(accountCard("Google Calendar", ADA).getByText("Not synced yet")).toBeVisible();
+  await shot("google-account-active");
+});
+
+test("Deny at Google → a clear message and nothing created", async () => {
+  await receiveToken("grace.hopper@gmail.com");
+  await consent("grace.hopper@gmail.com", "Cancel");
+  await expect(form().getByRole("alert")).toContainText("Google access was not allowed, so nothing was created.");
+  await expect(page.getByRole("button", { name: "Create" })).toBeDisabled();
+  await shot("google-denied");
+  await page.goto("/settings/sync");
+  await expect(page.getByRole("listitem", { name: /grace\.hopper/ })).toHaveCount(0);
+});
+
+test("consent from another Google account than the one typed in is refused", async () => {
+  await receiveToken("alan.turing@gmail.com");
+  await consent("grace.hopper@gmail.com", "Allow");
+  await expect(form().getByRole("alert")).toContainText("You gave consent as grace.hopper@gmail.com, but the Google Login is alan.turing@gmail.com.");
+  await expect(page.getByRole("button", { name: "Create" })).toBeDisabled();
+  await shot("google-mismatch");
+  // The unintended account's token was not kept.
+  expect(await (await page.request.get(`${google}/__control/grants?email=grace.hopper@gmail.com`)).json()).toMatchObject({ active: 0 });
+});
+
+test("a tampered or replayed state is refused", async () => {
+  await receiveToken("alan.turing@gmail.com");
+  await page.goto("/api/google/callback?state=forged-state&code=4%2Fforged");
+  await expect(form().getByRole("alert")).toContainText("does not belong to a sign-in started here");
+  await shot("google-state-refused");
+  await page.goto("/settings/sync");
+  await expect(page.getByRole("listitem", { name: /alan\.turing/ })).toHaveCount(0);
+});
+
+test("a changed login password outdates the Atollon account until it is entered here", async () => {
+  await page.goto("/settings/account");
+  await page.getByLabel("Current password", { exact: true }).fill(password);
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
+  await page.getByLabel("Repeat the new password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.locator("form").getByRole("status")).toContainText("Password changed.");
+
+  await page.goto("/settings/sync");
+  const atollon = accountCard("Atollon", email);
+  await expect(atollon.getByText("Password outdated", { exact: true })).toBeVisible();
+  await expect(atollon.getByText("Password outdated — enter your new password.")).toBeVisible();
+  await expect(page.getByText("Syncing is paused.")).toBeVisible();
+  await shot("atollon-password-outdated");
+  await atollon.getByLabel("Password").fill(password);
+  await atollon.getByRole("button", { name: "Update" }).click();
+  await expect(atollon.getByRole("alert")).toContainText("That is not your login password.");
+  await atollon.getByLabel("Password").fill(newPassword);
+  await atollon.getByRole("button", { name: "Update" }).click();
+  await expect(atollon.getByText("Active")).toBeVisible();
+  await expect(page.getByText("Syncing is paused.")).toHaveCount(0);
+});
+
+test("a token revoked at Google → Authorization needed → re-authorized, same account", async () => {
+  expect(await (await page.request.post(`${google}/__control/revoke-grants?email=${ADA}`)).json()).toMatchObject({ revoked: 1 });
+  await page.goto("/settings/sync");
+  const card = accountCard("Google Calendar", ADA);
+  await card.getByRole("button", { name: "Check connection" }).click();
+  await expect(card.getByText("Authorization needed", { exact: true })).toBeVisible();
+  await expect(card.getByRole("link", { name: "Remove the application authorization in Google" })).toBeVisible();
+  await shot("google-authorization-needed");
+
+  await card.getByRole("button", { name: "Receive Google token" }).click();
+  await expect(page.getByRole("heading", { name: "Choose an account" })).toBeVisible();
+  await expect(page.getByRole("radio", { name: ADA })).toBeChecked();
+  await consent(ADA, "Allow");
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=reauthorized$/);
+  await expect(page.getByText("the account is authorized again")).toBeVisible();
+  await expect(page.getByRole("listitem", { name: /^Google Calendar account/ })).toHaveCount(1);
+  await expect(card.getByText("Active")).toBeVisible();
+  await card.getByRole("button", { name: "Check connection" }).click();
+  await expect(card.getByRole("status")).toContainText("Connection works");
+  await shot("google-reauthorized");
+});
+
+test("removing a Google account revokes its token at Google", async () => {
+  const card = accountCard("Google Calendar", ADA);
+  await card.getByRole("button", { name: "Remove…" }).click();
+  await card.getByRole("button", { name: "Remove", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=removed$/);
+  await expect(page.getByRole("listitem", { name: /^Google Calendar account/ })).toHaveCount(0);
+  expect(await (await page.request.get(`${google}/__control/grants?email=${ADA}`)).json()).toMatchObject({ active: 0 });
+  await shot("google-removed");
+});
+
+test("the help page explains how to remove the authorization and the way back", async () => {
+  await page.goto("/help/remove-google-authorization");
+  await expect(page.getByRole("heading", { name: "Remove application authorization in Google" })).toBeVisible();
+  await expect(page.getByText("Third-party apps with account access")).toBeVisible();
+  await page.getByRole("link", { name: "Add Google Calendar" }).click();
+  await expect(page.getByRole("button", { name: "Receive Google token" })).toBeVisible();
+});

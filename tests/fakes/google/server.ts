@@ -1,0 +1,78 @@
+// One HTTP server on 127.0.0.1 playing Google: OAuth now, more APIs as handlers are added. Tests
+// in another process (Playwright) steer it through /__control endpoints.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { FakeGoogleOAuth, type FakeOAuthOptions } from "./oauth";
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export interface FakeGoogle {
+  url: string;
+  oauth: FakeGoogleOAuth;
+  /** Requests served, in order ("METHOD /path"). */
+  log: string[];
+  /** Environment that points the app at this server. */
+  env(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startFakeGoogle(options: FakeOAuthOptions & { port?: number; handlers?: (oauth: FakeGoogleOAuth) => Handler[] }): Promise<FakeGoogle> {
+  const oauth = new FakeGoogleOAuth(options);
+  const log: string[] = [];
+  const handlers: Handler[] = [(req, res) => control(oauth, req, res), (req, res) => oauth.handle(req, res), ...(options.handlers?.(oauth) ?? [])];
+  const server = http.createServer((req, res) => {
+    log.push(`${req.method} ${new URL(req.url ?? "/", "http://fake").pathname}`);
+    void (async () => {
+      for (const handler of handlers) if (await handler(req, res)) return;
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: 404, message: "Not Found" } }));
+    })().catch((error: unknown) => {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: 500, message: String(error) } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    oauth,
+    log,
+    env: () => ({
+      GOOGLE_CLIENT_ID: options.clientId,
+      GOOGLE_CLIENT_SECRET: options.clientSecret,
+      GOOGLE_OAUTH_AUTH_URL: `${url}/o/oauth2/v2/auth`,
+      GOOGLE_OAUTH_TOKEN_URL: `${url}/token`,
+      GOOGLE_OAUTH_REVOKE_URL: `${url}/revoke`,
+      GOOGLE_USERINFO_URL: `${url}/v1/userinfo`,
+      GOOGLE_API_URL: `${url}/`,
+    }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function control(oauth: FakeGoogleOAuth, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const url = new URL(req.url ?? "/", "http://fake");
+  if (!url.pathname.startsWith("/__control/")) return false;
+  const email = url.searchParams.get("email") ?? "";
+  const reply = (body: object) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  switch (url.pathname) {
+    case "/__control/health":
+      reply({ ok: true });
+      return true;
+    case "/__control/revoke-grants":
+      reply({ revoked: oauth.revokeGrantsOf(email) });
+      return true;
+    case "/__control/grants":
+      reply({ active: oauth.activeGrants(email), revocations: oauth.revocations.filter((value) => value === email).length });
+      return true;
+    case "/__control/omit-refresh-token":
+      oauth.omitRefreshToken = url.searchParams.get("value") === "1";
+      reply({ omitRefreshToken: oauth.omitRefreshToken });
+      return true;
+    default:
+      return false;
+  }
+}
