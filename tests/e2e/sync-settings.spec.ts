@@ -76,6 +76,8 @@ test("Receive Google token → Allow → token received → Create → Active", 
   await expect(page).toHaveURL(/\/settings\/sync\?notice=created$/);
   await expect(accountCard("Google Calendar", ADA).getByText("Active")).toBeVisible();
   await expect(accountCard("Google Calendar", ADA).getByText("Not synced yet")).toBeVisible();
+  // No token, encrypted or not, reaches the page.
+  expect(await page.content()).not.toMatch(/1\/\/[\w-]{10}|ya29\.|v1\.[0-9a-f]{12}\./);
   await shot("google-account-active");
 });
 
