@@ -173,17 +173,26 @@ class SyncRun {
     const full = cursor === null;
     this.report.fullListing = full;
     const seen = full ? new Set<string>() : null;
-    const orphans: RemoteItem[] = [];
+    // Exceptions wait until every series of the listing is applied: a series listed later may
+    // create, restore or delete what they belong to.
+    const exceptions: RemoteItem[] = [];
+    const goneSeries = new Set<string>();
     let next: string | null = cursor;
     for await (const page of this.remote.listChanges(cursor)) {
-      for (const item of page.items) seen?.add(item.remoteId);
-      orphans.push(...(await this.applyRemotePage(page.items)));
+      for (const item of page.items) {
+        seen?.add(item.remoteId);
+        if (item.seriesRemoteId === null && item.content === null) goneSeries.add(item.remoteId);
+      }
+      exceptions.push(...page.items.filter((item) => item.seriesRemoteId !== null));
+      await this.applyRemotePage(page.items.filter((item) => item.seriesRemoteId === null));
       if (page.nextCursor !== undefined) next = page.nextCursor;
     }
-    // Exceptions listed before their series: the series is paired (or restored) by now.
-    if (orphans.length > 0) {
-      const stillOrphaned = await this.applyRemotePage(orphans, true);
-      for (const item of stillOrphaned) {
+    if (exceptions.length > 0) {
+      // An occurrence of a deleted series went with it (Google lists it as "cancelled"): a deletion.
+      const settledExceptions = exceptions.map((item) => (item.seriesRemoteId && goneSeries.has(item.seriesRemoteId) ? { ...item, content: null } : item));
+      const stillOrphaned = await this.applyRemotePage(settledExceptions, true);
+      // Hiding an occurrence of a series this calendar does not hold (a deleted one) is nothing to do.
+      for (const item of stillOrphaned.filter((orphan) => orphan.content?.status !== "cancelled")) {
         this.fail({ localId: null, remoteId: item.remoteId, message: "An occurrence of a series that this calendar does not hold was skipped." }, false);
       }
     }
@@ -231,13 +240,19 @@ class SyncRun {
         const tagged = locals.get(item.localTag) ?? null;
         const taggedPair = pairsByLocal.get(item.localTag) ?? null;
         // Our tag on an item we have no pair for: the copy a crashed run created. Adopt it, unless
-        // the event is already paired with another item (then this one is a stray copy).
         // the event is already paired with another item: then this is a copy a person made (Google
         // copies private properties when duplicating), which becomes an event of its own.
         if (tagged !== null && (taggedPair === null || taggedPair.remoteId === null)) {
           local = tagged;
           pair = taggedPair && { ...taggedPair, remoteId: item.remoteId, remoteVersion: null, remoteHash: taggedPair.localHash, sentHash: null };
         }
+      }
+      if (pair === null && local === null && seriesId !== null && item.content?.originalStart) {
+        // Both sides changed the same occurrence of a series on their own: one occurrence, two
+        // versions — matched here and settled by the conflict policy, never kept twice.
+        const twin = await this.store.findException(seriesId, item.content.originalStart);
+        const twinPair = twin ? (await this.store.pairsByLocalIds([twin.id]))[0] : undefined;
+        if (twin && (!twinPair || twinPair.remoteId === null)) local = twin;
       }
       const decision = decide({ local, remote: item, pair, policy: this.policy });
       if (local) this.settled.add(local.id);
@@ -309,7 +324,9 @@ class SyncRun {
         if (this.creates.length >= this.writeBatchSize) await this.flushCreates();
         return;
       case "push-update": {
-        const target = pair && pair.remoteId !== null ? pair : remote ? this.recordedPair(local as LocalEvent, remote, pair) : null;
+        // Without a synced base (an adopted item), only the remote side is known: if the update
+        // fails, the local side must still read as changed next time.
+        const target = pair && pair.remoteId !== null ? pair : remote ? { ...this.recordedPair(local as LocalEvent, remote, pair), localVersion: -1, localHash: "" } : null;
         if (!target || target.remoteId === null) return;
         const versionToken = remote?.versionToken ?? target.remoteVersion ?? "";
         this.updates.push({ event: local as LocalEvent, pair: { ...target, remoteId: target.remoteId }, versionToken });

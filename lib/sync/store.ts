@@ -36,12 +36,17 @@ export interface SyncStore {
   deletePair(localId: string): Promise<void>;
 
   localEvents(ids: string[]): Promise<LocalEvent[]>;
+  /** The exception of a series that replaces the occurrence starting at `originalStart`, if any. */
+  findException(seriesId: string, originalStart: string): Promise<LocalEvent | null>;
   /** Events (tombstones included) changed after `afterSeq`, ordered by change sequence. */
   localChangedSince(afterSeq: bigint, limit: number): Promise<LocalEvent[]>;
 
   /** Creates a local event from remote content; `pair` receives the new event and returns its pair. */
   pullCreate(content: EventContent, seriesId: string | null, pair: (event: LocalEvent) => Pair): Promise<LocalEvent>;
-  /** Overwrites (and, with `restore`, un-deletes) a local event; throws LocalConflictError on a version mismatch. */
+  /**
+   * Overwrites a local event; with `restore` it also un-deletes it — a series together with the
+   * exceptions its deletion took. Throws LocalConflictError on a version mismatch.
+   */
   pullUpdate(
     id: string,
     expectedVersion: number,
@@ -49,8 +54,11 @@ export interface SyncStore {
     restore: boolean,
     pair: (event: LocalEvent) => Pair,
   ): Promise<LocalEvent>;
-  /** Tombstones a local event (and its exceptions) and forgets its pair; throws LocalConflictError on a version mismatch. */
+  /**
+   * Tombstones a local event and forgets its pair; a series takes its exceptions and their pairs with
+   * it (their remote copies went with the remote series). Throws LocalConflictError on a version mismatch.
+   */
   pullDelete(id: string, expectedVersion: number): Promise<void>;
-  /** Brings a tombstone back as it was (the user chose to restore what a remote deletion removed). */
+  /** Brings a tombstone back as it was, a series with the exceptions its deletion took (the user chose to restore). */
   restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent>;
 }

@@ -93,6 +93,13 @@ export class FakeGoogleOAuth {
     return count;
   }
 
+  /** A grant as if `email` had consented (tests that start after the OAuth flow). */
+  grant(email: string): { refreshToken: string; accessToken: string } {
+    const refreshToken = token("1//");
+    this.refreshTokens.set(refreshToken, { email, clientId: this.options.clientId, scope: "openid email https://www.googleapis.com/auth/calendar.events", revoked: false });
+    return { refreshToken, accessToken: this.issueAccess(email, refreshToken) };
+  }
+
   activeGrants(email: string): number {
     return [...this.refreshTokens.values()].filter((grant) => grant.email === email && !grant.revoked).length;
   }

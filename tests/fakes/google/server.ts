@@ -2,6 +2,7 @@
 // in another process (Playwright) steer it through /__control endpoints.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createCalendarApi, type CalendarApi } from "./calendar-api";
 import { FakeGoogleOAuth, type FakeOAuthOptions } from "./oauth";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -9,6 +10,7 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boo
 export interface FakeGoogle {
   url: string;
   oauth: FakeGoogleOAuth;
+  calendar: CalendarApi;
   /** Requests served, in order ("METHOD /path"). */
   log: string[];
   /** Environment that points the app at this server. */
@@ -18,8 +20,9 @@ export interface FakeGoogle {
 
 export async function startFakeGoogle(options: FakeOAuthOptions & { port?: number; handlers?: (oauth: FakeGoogleOAuth) => Handler[] }): Promise<FakeGoogle> {
   const oauth = new FakeGoogleOAuth(options);
+  const calendar = createCalendarApi({ authenticate: (token) => oauth.accessTokenOwner(token) });
   const log: string[] = [];
-  const handlers: Handler[] = [(req, res) => control(oauth, req, res), (req, res) => oauth.handle(req, res), ...(options.handlers?.(oauth) ?? [])];
+  const handlers: Handler[] = [(req, res) => control(oauth, req, res), (req, res) => oauth.handle(req, res), (req, res) => calendar.handle(req, res), ...(options.handlers?.(oauth) ?? [])];
   const server = http.createServer((req, res) => {
     log.push(`${req.method} ${new URL(req.url ?? "/", "http://fake").pathname}`);
     void (async () => {
@@ -36,6 +39,7 @@ export async function startFakeGoogle(options: FakeOAuthOptions & { port?: numbe
   return {
     url,
     oauth,
+    calendar,
     log,
     env: () => ({
       GOOGLE_CLIENT_ID: options.clientId,

@@ -239,10 +239,11 @@ export class MemoryCalendar {
   userDelete(id: string): void {
     const event = this.events.get(id);
     if (!event || event.deletedAt) return;
-    this.stamp({ ...event, deletedAt: this.clock() }, event.version + 1);
+    const now = this.clock();
+    this.stamp({ ...event, deletedAt: now }, event.version + 1);
     if (event.seriesId === null) {
       for (const exception of this.events.values()) {
-        if (exception.seriesId === id && !exception.deletedAt) this.stamp({ ...exception, deletedAt: this.clock() }, exception.version + 1);
+        if (exception.seriesId === id && !exception.deletedAt) this.stamp({ ...exception, deletedAt: now }, exception.version + 1);
       }
     }
   }
@@ -325,6 +326,9 @@ export class MemoryStore implements SyncStore {
   async localEvents(ids: string[]): Promise<LocalEvent[]> {
     return ids.flatMap((id) => (this.events.has(id) ? [this.events.get(id) as LocalEvent] : []));
   }
+  async findException(seriesId: string, originalStart: string): Promise<LocalEvent | null> {
+    return [...this.events.values()].find((event) => event.seriesId === seriesId && event.content.originalStart === originalStart) ?? null;
+  }
   async localChangedSince(afterSeq: bigint, limit: number): Promise<LocalEvent[]> {
     return [...this.events.values()]
       .filter((event) => event.changeSeq > afterSeq)
@@ -343,6 +347,7 @@ export class MemoryStore implements SyncStore {
     const event = this.events.get(id);
     if (!event || event.version !== expectedVersion) throw new LocalConflictError(id);
     const updated = this.calendar.stamp({ ...event, content: body, deletedAt: restore ? null : event.deletedAt }, event.version + 1);
+    if (restore) this.restoreExceptions(event);
     this.putPair(pair(updated));
     return updated;
   }
@@ -352,13 +357,24 @@ export class MemoryStore implements SyncStore {
     if (!event || event.version !== expectedVersion) throw new LocalConflictError(id);
     this.userDelete(id);
     this.pairs.delete(id);
+    for (const exception of this.events.values()) if (exception.seriesId === id) this.pairs.delete(exception.id);
   }
   async restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
     this.crashBeforeWrite.hit("before a local restore");
     const event = this.events.get(id);
     if (!event) throw new LocalConflictError(id);
     const restored = this.calendar.stamp({ ...event, deletedAt: null }, event.version + 1);
+    this.restoreExceptions(event);
     this.putPair(pair(restored));
     return restored;
+  }
+  /** The exceptions deleted together with a series (same deletion time) come back with it. */
+  private restoreExceptions(series: LocalEvent): void {
+    if (series.seriesId !== null || series.deletedAt === null) return;
+    for (const exception of this.events.values()) {
+      if (exception.seriesId === series.id && exception.deletedAt?.getTime() === series.deletedAt.getTime()) {
+        this.calendar.stamp({ ...exception, deletedAt: null }, exception.version + 1);
+      }
+    }
   }
 }

@@ -1,0 +1,290 @@
+import { randomBytes } from "node:crypto";
+import { google, type calendar_v3 } from "googleapis";
+import { fromGoogleEvent, instanceId, TAG, toGoogleEvent } from "@/lib/providers/google/mapping";
+import {
+  AuthorizationError,
+  CursorExpiredError,
+  RemoteUnavailableError,
+  type ChangePage,
+  type CreateRequest,
+  type DeleteRequest,
+  type RemoteCalendar,
+  type RemoteItem,
+  type UpdateRequest,
+  type WriteResult,
+} from "@/lib/sync/provider";
+
+/**
+ * One Google calendar as the sync engine's remote side. Listing goes through `googleapis`; writes
+ * go through Google's batch endpoint (which the Node client does not offer), many calls per HTTP
+ * request, paced under the per-user quota. Every write says `sendUpdates=none`.
+ */
+
+export interface GoogleCalendarOptions {
+  /** The Calendar API root, e.g. https://www.googleapis.com/ */
+  apiUrl: string;
+  /** A fresh access token; `renew` asks for a new one after a 401. Throws AuthorizationError when refused for good. */
+  accessToken: (renew: boolean) => Promise<string>;
+  calendarId?: string;
+  /** Calls per batch request: 50 by default, at most Google's 1000. */
+  batchSize?: number;
+  /** Writes per minute, below Google's per-user quota (every call in a batch counts). */
+  writesPerMinute?: number;
+  /** Attempts per HTTP request for rate limits, 5xx and network failures, and the back-off bounds. */
+  retry?: { attempts: number; baseMs: number; maxMs: number };
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const PAGE_SIZE = 2500;
+const RATE_LIMIT_REASONS = new Set(["rateLimitExceeded", "userRateLimitExceeded"]);
+
+interface HttpAnswer {
+  status: number;
+  headers: Headers | Record<string, string>;
+  body: unknown;
+}
+
+function reasonOf(body: unknown): string | null {
+  const error = (body as { error?: { errors?: { reason?: string }[] } } | null)?.error;
+  return error?.errors?.[0]?.reason ?? null;
+}
+
+function isRetryable(status: number, body: unknown): boolean {
+  return status === 429 || status >= 500 || (status === 403 && RATE_LIMIT_REASONS.has(reasonOf(body) ?? ""));
+}
+
+function retryAfterMs(headers: Headers | Record<string, string>): number | null {
+  // gaxios may hand over its own Headers implementation: anything with get() is read through it.
+  const value = typeof (headers as Headers).get === "function" ? (headers as Headers).get("retry-after") : (headers as Record<string, string>)["retry-after"];
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+export class GoogleCalendar implements RemoteCalendar {
+  requestCount = 0;
+  private readonly api: calendar_v3.Calendar;
+  private readonly calendarId: string;
+  private readonly batchSize: number;
+  private readonly minMsPerWrite: number;
+  private readonly retry: { attempts: number; baseMs: number; maxMs: number };
+  private readonly sleep: (ms: number) => Promise<void>;
+  private token: string | null = null;
+  private nextWriteAt = 0;
+
+  constructor(private readonly options: GoogleCalendarOptions) {
+    this.api = google.calendar({ version: "v3", rootUrl: options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/` });
+    this.calendarId = options.calendarId ?? "primary";
+    this.batchSize = Math.min(Math.max(options.batchSize ?? 50, 1), 1000);
+    this.minMsPerWrite = 60_000 / (options.writesPerMinute ?? 600);
+    this.retry = options.retry ?? { attempts: 6, baseMs: 500, maxMs: 32_000 };
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /**
+   * One HTTP request, as many attempts as the budget allows: rate limits, 5xx and network failures
+   * wait (Retry-After when given, else exponential back-off with full jitter); a 401 renews the
+   * access token once.
+   */
+  private async request(send: (token: string) => Promise<HttpAnswer>, what: string): Promise<HttpAnswer> {
+    let renewed = false;
+    let lastProblem = "";
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
+      this.token ??= await this.options.accessToken(false);
+      this.requestCount += 1;
+      let answer: HttpAnswer;
+      try {
+        answer = await send(this.token);
+      } catch (error) {
+        lastProblem = `network error (${(error as Error).message})`;
+        await this.backoff(attempt, null);
+        continue;
+      }
+      if (answer.status === 401 && !renewed) {
+        renewed = true;
+        this.token = await this.options.accessToken(true);
+        attempt -= 1;
+        continue;
+      }
+      if (answer.status === 401) throw new AuthorizationError("Google refused the access token after renewing it.", "authorization-needed");
+      if (!isRetryable(answer.status, answer.body)) return answer;
+      lastProblem = `HTTP ${answer.status}${reasonOf(answer.body) ? ` ${reasonOf(answer.body)}` : ""}`;
+      if (attempt < this.retry.attempts) await this.backoff(attempt, retryAfterMs(answer.headers));
+    }
+    throw new RemoteUnavailableError(`Google did not answer ${what} after ${this.retry.attempts} attempts (last: ${lastProblem}). The sync resumes from here next time.`, null);
+  }
+
+  private async backoff(attempt: number, retryAfter: number | null): Promise<void> {
+    const ceiling = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1));
+    await this.sleep(retryAfter ?? Math.random() * ceiling);
+  }
+
+  private async list(params: calendar_v3.Params$Resource$Events$List, what: string): Promise<calendar_v3.Schema$Events> {
+    const answer = await this.request(async (token) => {
+      try {
+        const response = await this.api.events.list(params, { headers: { Authorization: `Bearer ${token}` }, retry: false });
+        return { status: response.status, headers: response.headers as unknown as Record<string, string>, body: response.data };
+      } catch (error) {
+        const response = (error as { response?: { status: number; headers: Record<string, string>; data: unknown } }).response;
+        if (!response) throw error;
+        return { status: response.status, headers: response.headers, body: response.data };
+      }
+    }, what);
+    if (answer.status === 410 && params.syncToken) throw new CursorExpiredError();
+    if (answer.status !== 200) throw new RemoteUnavailableError(`Google refused ${what} (HTTP ${answer.status} ${reasonOf(answer.body) ?? ""}).`, answer.status);
+    return answer.body as calendar_v3.Schema$Events;
+  }
+
+  async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
+    let pageToken: string | undefined;
+    do {
+      const page = await this.list(
+        { calendarId: this.calendarId, maxResults: PAGE_SIZE, showDeleted: true, singleEvents: false, ...(cursor ? { syncToken: cursor } : {}), ...(pageToken ? { pageToken } : {}) },
+        "the list of changes",
+      );
+      pageToken = page.nextPageToken ?? undefined;
+      const items = (page.items ?? []).map(fromGoogleEvent);
+      yield pageToken ? { items } : { items, ...(page.nextSyncToken ? { nextCursor: page.nextSyncToken } : {}) };
+    } while (pageToken);
+  }
+
+  async findByLocalTag(localIds: string[]): Promise<RemoteItem[]> {
+    const found: RemoteItem[] = [];
+    for (const localId of localIds) {
+      const page = await this.list({ calendarId: this.calendarId, privateExtendedProperty: [`${TAG}=${localId}`], showDeleted: false, maxResults: PAGE_SIZE }, "a tagged event");
+      found.push(...(page.items ?? []).map(fromGoogleEvent));
+    }
+    return found;
+  }
+
+  create(requests: CreateRequest[]): Promise<WriteResult[]> {
+    return this.write(
+      requests.map((r) => {
+        const body = toGoogleEvent(r.content, r.localId);
+        // An occurrence is written at its instance id: Google turns it into the series' exception.
+        return r.seriesRemoteId && r.content.originalStart
+          ? { method: "PUT", path: this.eventPath(instanceId(r.seriesRemoteId, r.content.originalStart, r.content.allDay)), body: { ...body, recurringEventId: r.seriesRemoteId } }
+          : { method: "POST", path: this.eventPath(null), body };
+      }),
+    );
+  }
+
+  update(requests: UpdateRequest[]): Promise<WriteResult[]> {
+    return this.write(
+      requests.map((r) => ({
+        method: "PUT",
+        path: this.eventPath(r.remoteId),
+        body: { ...toGoogleEvent(r.content, r.localId), ...(r.seriesRemoteId ? { recurringEventId: r.seriesRemoteId } : {}) },
+        ifMatch: r.versionToken,
+      })),
+    );
+  }
+
+  delete(requests: DeleteRequest[]): Promise<WriteResult[]> {
+    return this.write(requests.map((r) => ({ method: "DELETE", path: this.eventPath(r.remoteId), ifMatch: r.versionToken })));
+  }
+
+  private eventPath(id: string | null): string {
+    return `/calendar/v3/calendars/${encodeURIComponent(this.calendarId)}/events${id ? `/${encodeURIComponent(id)}` : ""}?sendUpdates=none`;
+  }
+
+  /** Sends calls in batches; calls rate-limited inside a batch are sent again in a later one. */
+  private async write(calls: { method: string; path: string; body?: unknown; ifMatch?: string }[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = new Array(calls.length);
+    let pending = calls.map((call, index) => ({ call, index, tries: 0 }));
+    while (pending.length > 0) {
+      const batch = pending.slice(0, this.batchSize);
+      pending = pending.slice(this.batchSize);
+      await this.pace(batch.length);
+      const answers = await this.sendBatch(batch.map((entry) => entry.call));
+      const again: typeof batch = [];
+      for (const [position, entry] of batch.entries()) {
+        const answer = answers[position] ?? { status: 500, body: null };
+        if (isRetryable(answer.status, answer.body) && entry.tries + 1 < this.retry.attempts) {
+          again.push({ ...entry, tries: entry.tries + 1 });
+          continue;
+        }
+        results[entry.index] = this.toResult(answer);
+      }
+      if (again.length > 0) {
+        await this.backoff(Math.max(...again.map((entry) => entry.tries)), null);
+        pending = [...again, ...pending];
+      }
+    }
+    return results;
+  }
+
+  private toResult(answer: { status: number; body: unknown }): WriteResult {
+    const body = answer.body as { id?: string; etag?: string; error?: { message?: string } } | null;
+    if (answer.status === 200 || answer.status === 204) return { ok: true, remoteId: body?.id ?? "", versionToken: body?.etag ?? "" };
+    if (answer.status === 412) return { ok: false, kind: "conflict", message: "The event changed in Google meanwhile." };
+    if (answer.status === 404 || answer.status === 410) return { ok: false, kind: "not-found", message: "The event no longer exists in Google." };
+    if (isRetryable(answer.status, answer.body)) return { ok: false, kind: "unavailable", message: `Google kept refusing this call (HTTP ${answer.status}).` };
+    return { ok: false, kind: "rejected", message: `Google rejected this event: ${body?.error?.message ?? `HTTP ${answer.status}`}.` };
+  }
+
+  /** Spreads writes out so a large export stays under the per-user quota instead of hitting 403s. */
+  private async pace(calls: number): Promise<void> {
+    const now = Date.now();
+    if (this.nextWriteAt > now) await this.sleep(this.nextWriteAt - now);
+    this.nextWriteAt = Math.max(now, this.nextWriteAt) + calls * this.minMsPerWrite;
+  }
+
+  private async sendBatch(calls: { method: string; path: string; body?: unknown; ifMatch?: string }[]): Promise<{ status: number; body: unknown }[]> {
+    const boundary = `batch_${randomBytes(12).toString("hex")}`;
+    const body =
+      calls
+        .map((call, index) =>
+          [
+            `--${boundary}`,
+            "Content-Type: application/http",
+            `Content-ID: <item-${index + 1}>`,
+            "",
+            `${call.method} ${call.path} HTTP/1.1`,
+            ...(call.ifMatch ? [`If-Match: ${call.ifMatch}`] : []),
+            ...(call.body !== undefined ? ["Content-Type: application/json; charset=UTF-8", "", JSON.stringify(call.body)] : [""]),
+            "",
+          ].join("\r\n"),
+        )
+        .join("") + `--${boundary}--\r\n`;
+    const url = new URL("batch/calendar/v3", this.options.apiUrl.endsWith("/") ? this.options.apiUrl : `${this.options.apiUrl}/`);
+    const answer = await this.request(async (token) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": `multipart/mixed; boundary=${boundary}` },
+        body,
+        signal: AbortSignal.timeout(60_000),
+      });
+      const text = await response.text();
+      const contentType = response.headers.get("content-type") ?? "";
+      return { status: response.status, headers: response.headers, body: contentType.startsWith("multipart/") ? { multipart: text, contentType } : safeJson(text) };
+    }, "a batch of writes");
+    const multipart = answer.body as { multipart?: string; contentType?: string } | null;
+    if (answer.status !== 200 || !multipart?.multipart) throw new RemoteUnavailableError(`Google refused a batch of writes (HTTP ${answer.status}).`, answer.status);
+    return parseBatchResponse(multipart.multipart, multipart.contentType ?? "", calls.length);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Splits a multipart/mixed batch answer into the inner responses, in request order (by Content-ID). */
+export function parseBatchResponse(text: string, contentType: string, expected: number): { status: number; body: unknown }[] {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2] ?? "";
+  const answers: { status: number; body: unknown }[] = Array.from({ length: expected }, () => ({ status: 500, body: null }));
+  text.split(`--${boundary}`).slice(1, -1).forEach((part, position) => {
+    const index = Number(/content-id:\s*<?response-item-(\d+)>?/i.exec(part)?.[1] ?? position + 1) - 1;
+    const status = Number(/HTTP\/1\.1 (\d{3})/.exec(part)?.[1] ?? 500);
+    const sections = part.split("\r\n\r\n");
+    const payload = sections.slice(2).join("\r\n\r\n").trim();
+    if (index >= 0 && index < expected) answers[index] = { status, body: payload ? safeJson(payload) : null };
+  });
+  return answers;
+}

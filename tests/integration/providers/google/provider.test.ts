@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventContent } from "@/lib/calendar/event-content";
+import { fromGoogleEvent, toGoogleEvent } from "@/lib/providers/google/mapping";
+import { CursorExpiredError, RemoteUnavailableError, type ChangePage } from "@/lib/sync/provider";
+import { FAKE_CLIENT } from "../../../fakes/google/accounts";
+import { startFakeGoogle, type FakeGoogle } from "../../../fakes/google/server";
+import { content } from "../../../unit/sync/memory-sides";
+import { googleHarness } from "./harness";
+
+let google: FakeGoogle;
+
+beforeAll(async () => {
+  google = await startFakeGoogle({ ...FAKE_CLIENT, redirectUris: [], accounts: [] });
+});
+
+afterAll(async () => {
+  await google.close();
+});
+
+async function pages(iterable: AsyncIterable<ChangePage>): Promise<ChangePage[]> {
+  const out: ChangePage[] = [];
+  for await (const page of iterable) out.push(page);
+  return out;
+}
+
+const rich: EventContent = content({
+  title: "Board meeting & <review> “quoted” 🗓",
+  description: "Agenda:\n1. Budget\nمرحبا",
+  location: "Room 4",
+  rrule: "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10",
+  exdates: ["2026-12-02T09:00:00.000Z"],
+  rdates: ["2026-12-05T12:00:00.000Z"],
+  status: "tentative",
+  transparency: "transparent",
+  visibility: "private",
+  reminders: [10, 1440],
+  attendees: [
+    { email: "ana@example.com", name: "Ana", response: "accepted", optional: false },
+    { email: "bo@example.com", name: null, response: "tentative", optional: true },
+  ],
+  organizer: { email: "boss@example.com", name: "The Boss" },
+});
+
+describe("Google provider against the fake Calendar API", () => {
+  it("round-trips every field of an event, all-day events and time zones", async () => {
+    const h = googleHarness(google);
+    const allDay = content({ title: "Holiday", allDay: true, start: "2026-12-24", end: "2026-12-27", timeZone: null, reminders: [] });
+    const ny = content({ title: "NY call", timeZone: "America/New_York", start: "2026-12-01T14:00:00.000Z", end: "2026-12-01T14:30:00.000Z" });
+    const results = await h.remote.create([rich, allDay, ny].map((c, i) => ({ localId: `l${i}`, content: c, seriesRemoteId: null })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const [page] = await pages(h.remote.listChanges(null));
+    const byTag = new Map(page?.items.map((item) => [item.localTag, item.content]));
+    expect(byTag.get("l0")).toEqual(rich);
+    expect(byTag.get("l1")).toEqual(allDay);
+    expect(byTag.get("l2")).toEqual(ny);
+    expect(fromGoogleEvent({ ...toGoogleEvent(rich, "x"), id: "a", etag: "e" }).content).toEqual(rich);
+  });
+
+  it("lists in pages of up to 2500, then incrementally from the sync token, with deletions", async () => {
+    const h = googleHarness(google);
+    for (let i = 0; i < 2600; i += 1) google.calendar.userInsert(h.email, { summary: `E${i}`, start: { dateTime: "2026-12-01T09:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-01T10:00:00.000Z", timeZone: "UTC" } });
+    const before = h.remote.requestCount;
+    const full = await pages(h.remote.listChanges(null));
+    expect(full.map((p) => p.items.length)).toEqual([2500, 100]);
+    expect(h.remote.requestCount - before).toBe(2);
+    const cursor = full.at(-1)?.nextCursor as string;
+    expect(full[0]?.nextCursor).toBeUndefined();
+
+    const [first] = full[0]?.items ?? [];
+    google.calendar.userDelete(h.email, first?.remoteId as string);
+    const incremental = await pages(h.remote.listChanges(cursor));
+    expect(incremental.flatMap((p) => p.items).map((item) => [item.remoteId, item.content])).toEqual([[first?.remoteId, null]]);
+    const idle = await pages(h.remote.listChanges(incremental.at(-1)?.nextCursor as string));
+    expect(idle.flatMap((p) => p.items)).toEqual([]);
+  });
+
+  it("turns an expired sync token (410) into CursorExpiredError", async () => {
+    const h = googleHarness(google);
+    const cursor = (await pages(h.remote.listChanges(null))).at(-1)?.nextCursor as string;
+    google.calendar.expireSyncTokens(h.email);
+    await expect(pages(h.remote.listChanges(cursor))).rejects.toBeInstanceOf(CursorExpiredError);
+  });
+
+  it("writes in batches with sendUpdates=none, If-Match on updates and deletes, 412 as a conflict", async () => {
+    const h = googleHarness(google, { batchSize: 50 });
+    const before = h.remote.requestCount;
+    const created = await h.remote.create(Array.from({ length: 120 }, (_, i) => ({ localId: `l${i}`, content: content({ title: `E${i}` }), seriesRemoteId: null })));
+    expect(h.remote.requestCount - before).toBe(3);
+    const writes = google.calendar.log.filter((entry) => entry.batch);
+    expect(writes.every((entry) => entry.sendUpdates === "none")).toBe(true);
+
+    const [a, b] = created;
+    if (!a?.ok || !b?.ok) throw new Error("create failed");
+    google.calendar.userPatch(h.email, b.remoteId, { summary: "changed in Google" });
+    const updated = await h.remote.update([
+      { remoteId: a.remoteId, versionToken: a.versionToken, localId: "l0", content: content({ title: "E0 edited" }), seriesRemoteId: null },
+      { remoteId: b.remoteId, versionToken: b.versionToken, localId: "l1", content: content({ title: "E1 edited" }), seriesRemoteId: null },
+    ]);
+    expect(updated.map((r) => (r.ok ? "ok" : r.kind))).toEqual(["ok", "conflict"]);
+    const deleted = await h.remote.delete([
+      { remoteId: b.remoteId, versionToken: b.versionToken },
+      { remoteId: "nosuchevent", versionToken: "x" },
+    ]);
+    expect(deleted.map((r) => (r.ok ? "ok" : r.kind))).toEqual(["conflict", "not-found"]);
+  });
+
+  it("writes exceptions at the series' instance ids, and finds items by our tag", async () => {
+    const h = googleHarness(google);
+    const [series] = await h.remote.create([{ localId: "s", content: content({ title: "Weekly", rrule: "FREQ=WEEKLY;COUNT=5" }), seriesRemoteId: null }]);
+    if (!series?.ok) throw new Error("series failed");
+    const moved = content({ title: "Moved", originalStart: "2026-12-08T09:00:00.000Z", start: "2026-12-08T11:00:00.000Z", end: "2026-12-08T12:00:00.000Z" });
+    const cancelled = content({ title: "Weekly", status: "cancelled", originalStart: "2026-12-15T09:00:00.000Z", start: "2026-12-15T09:00:00.000Z", end: "2026-12-15T10:00:00.000Z" });
+    const results = await h.remote.create([
+      { localId: "x1", content: moved, seriesRemoteId: series.remoteId },
+      { localId: "x2", content: cancelled, seriesRemoteId: series.remoteId },
+    ]);
+    expect(results.map((r) => (r.ok ? r.remoteId : r.kind))).toEqual([`${series.remoteId}_20261208T090000Z`, `${series.remoteId}_20261215T090000Z`]);
+    const items = (await pages(h.remote.listChanges(null))).flatMap((p) => p.items);
+    expect(items.filter((item) => item.seriesRemoteId === series.remoteId).map((item) => item.content)).toEqual([moved, cancelled]);
+    expect((await h.remote.findByLocalTag(["x1", "nothing"])).map((item) => item.remoteId)).toEqual([`${series.remoteId}_20261208T090000Z`]);
+  });
+
+  it("waits out rate limits (honouring Retry-After), renews a refused token once, and gives up within its budget", async () => {
+    const waits: number[] = [];
+    const h = googleHarness(google, { retry: { attempts: 3, baseMs: 10, maxMs: 40 }, sleep: async (ms) => void waits.push(ms) });
+    google.calendar.injectFaults({ status: 403, reason: "rateLimitExceeded", retryAfterSeconds: 2 }, { status: 429, reason: "rateLimitExceeded" });
+    const pagesSeen = await pages(h.remote.listChanges(null));
+    expect(pagesSeen).toHaveLength(1);
+    expect(waits[0]).toBe(2000);
+    expect(waits[1]).toBeLessThanOrEqual(20);
+
+    google.oauth.revokeGrantsOf(h.email);
+    const created = await h.remote.create([{ localId: "l", content: content(), seriesRemoteId: null }]);
+    expect(created[0]?.ok).toBe(true);
+
+    google.calendar.injectFaults({ status: 503, reason: "backendError" }, { status: 503, reason: "backendError" }, { status: 503, reason: "backendError" });
+    await expect(pages(h.remote.listChanges(null))).rejects.toBeInstanceOf(RemoteUnavailableError);
+  });
+});
