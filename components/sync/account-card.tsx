@@ -28,9 +28,10 @@ interface Props {
   remove: (input: { accountId: string }) => Promise<ActionResult<{ revoked: boolean }>>;
   check?: (input: { accountId: string }) => Promise<ActionResult<null>>;
   reauthorize?: (input: { accountId: string }) => Promise<ActionResult<{ url: string }>>;
+  syncNow?: (input: { accountId: string; deletions?: "ask" | "apply" | "restore" }) => Promise<ActionResult<{ outcome: string; summary: string }>>;
 }
 
-export function AccountCard({ account, children, remove, check, reauthorize }: Props) {
+export function AccountCard({ account, children, remove, check, reauthorize, syncNow }: Props) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -74,6 +75,30 @@ export function AccountCard({ account, children, remove, check, reauthorize }: P
           {account.state === "AUTHORIZATION_NEEDED" && reauthorize && (
             <Button type="button" disabled={busy} onClick={() => run(() => reauthorize({ accountId: account.id }), (data) => window.location.assign(data.url))}>
               Receive Google token
+            </Button>
+          )}
+          {syncNow && account.state === "PAUSED" && (
+            <>
+              <Button type="button" variant="danger" disabled={busy} onClick={() => run(() => syncNow({ accountId: account.id, deletions: "apply" }), (data) => {
+                setResult({ tone: "success", message: data.summary });
+                router.refresh();
+              })}>
+                Apply the deletions
+              </Button>
+              <Button type="button" disabled={busy} onClick={() => run(() => syncNow({ accountId: account.id, deletions: "restore" }), (data) => {
+                setResult({ tone: "success", message: data.summary });
+                router.refresh();
+              })}>
+                Restore the events
+              </Button>
+            </>
+          )}
+          {syncNow && account.state !== "AUTHORIZATION_NEEDED" && account.state !== "PAUSED" && (
+            <Button type="button" disabled={busy} onClick={() => run(() => syncNow({ accountId: account.id }), (data) => {
+              setResult({ tone: data.outcome === "paused" ? "error" : "success", message: data.summary });
+              router.refresh();
+            })}>
+              {busy ? "Syncing…" : "Sync now"}
             </Button>
           )}
           {check && account.state !== "AUTHORIZATION_NEEDED" && (

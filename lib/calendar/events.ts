@@ -158,6 +158,7 @@ export async function updateEvent(ownerId: string, id: string, content: EventCon
     if (current.seriesId) await seriesFor(tx, ownerId, current.seriesId, content);
     const changeSeq = await nextChangeSeq(tx, ownerId);
     const row = await tx.event.update({ where: { id }, data: { ...columns, changeSeq, version: { increment: 1 }, deletedAt: null } });
+    if (current.deletedAt) await restoreDeletedWith(tx, current, changeSeq);
     return toStoredEvent(row);
   });
 }
@@ -175,15 +176,22 @@ export async function deleteEvent(ownerId: string, id: string, options: WriteOpt
   });
 }
 
-/** Brings a tombstone back as it was. */
+/** Brings a tombstone back as it was (a series with the exceptions deleted with it). */
 export async function restoreEvent(ownerId: string, id: string, options: { db?: DbClient } = {}): Promise<StoredEvent> {
   return inTransaction(options.db, async (tx) => {
     const current = await ownedRow(tx, ownerId, id);
     if (!current.deletedAt) return toStoredEvent(current);
     const changeSeq = await nextChangeSeq(tx, ownerId);
     const row = await tx.event.update({ where: { id }, data: { deletedAt: null, changeSeq, version: { increment: 1 } } });
+    await restoreDeletedWith(tx, current, changeSeq);
     return toStoredEvent(row);
   });
+}
+
+/** A series comes back with the exceptions its deletion took (they share its deletion time). */
+async function restoreDeletedWith(tx: Prisma.TransactionClient, series: EventRow, changeSeq: bigint): Promise<void> {
+  if (series.seriesId !== null || !series.deletedAt) return;
+  await tx.event.updateMany({ where: { ownerId: series.ownerId, seriesId: series.id, deletedAt: series.deletedAt }, data: { deletedAt: null, changeSeq, version: { increment: 1 } } });
 }
 
 export async function getEvent(ownerId: string, id: string, options: { db?: DbClient } = {}): Promise<StoredEvent | null> {

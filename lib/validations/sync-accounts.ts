@@ -14,3 +14,5 @@ export const googleLoginSchema = z.object({
 
 export const accountIdSchema = z.object({ accountId: z.uuid() });
 export const flowIdSchema = z.object({ flowId: z.uuid() });
+
+export const syncNowSchema = z.object({ accountId: z.uuid(), deletions: z.enum(["ask", "apply", "restore"]).default("ask") });

@@ -155,7 +155,36 @@ test("a token revoked at Google → Authorization needed → re-authorized, same
   await shot("google-reauthorized");
 });
 
+test("Sync now copies events both ways and says what it did", async () => {
+  await page.request.post(`${google}/__control/events?email=${ADA}`, {
+    data: { summary: "Dentist (from Google)", start: { dateTime: "2026-12-09T09:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-09T10:00:00.000Z", timeZone: "UTC" } },
+  });
+  await page.goto("/calendar?view=week&date=2026-12-07");
+  await page.getByRole("button", { name: "New event" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Title").fill("Team lunch");
+  await dialog.getByLabel("Starts").fill("2026-12-08");
+  await dialog.getByLabel("Start time").fill("12:00");
+  await dialog.getByLabel("Ends").fill("2026-12-08");
+  await dialog.getByLabel("End time").fill("13:00");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+
+  await page.goto("/settings/sync");
+  const card = accountCard("Google Calendar", ADA);
+  await card.getByRole("button", { name: "Sync now" }).click();
+  await expect(card.getByRole("status")).toContainText("From Google: 1 created, 0 updated, 0 deleted; to Google: 1 created, 0 updated, 0 deleted");
+  await expect(card.getByText("just now")).toBeVisible();
+  await expect(card.locator("dd").getByText(/^From Google: 1 created/)).toBeVisible();
+  await shot("google-sync-now");
+  const { items } = (await (await page.request.get(`${google}/__control/events?email=${ADA}`)).json()) as { items: { summary: string }[] };
+  expect(items.map((item) => item.summary).sort()).toEqual(["Dentist (from Google)", "Team lunch"]);
+  await page.goto("/calendar?view=week&date=2026-12-07");
+  await expect(page.getByRole("button", { name: /Dentist \(from Google\)/ })).toBeVisible();
+});
+
 test("removing a Google account revokes its token at Google", async () => {
+  await page.goto("/settings/sync");
   const card = accountCard("Google Calendar", ADA);
   await card.getByRole("button", { name: "Remove…" }).click();
   await card.getByRole("button", { name: "Remove", exact: true }).click();

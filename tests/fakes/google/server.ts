@@ -3,7 +3,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createCalendarApi, type CalendarApi } from "./calendar-api";
-import { FakeGoogleOAuth, type FakeOAuthOptions } from "./oauth";
+import { FakeGoogleOAuth, readBody, type FakeOAuthOptions } from "./oauth";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -22,7 +22,7 @@ export async function startFakeGoogle(options: FakeOAuthOptions & { port?: numbe
   const oauth = new FakeGoogleOAuth(options);
   const calendar = createCalendarApi({ authenticate: (token) => oauth.accessTokenOwner(token) });
   const log: string[] = [];
-  const handlers: Handler[] = [(req, res) => control(oauth, req, res), (req, res) => oauth.handle(req, res), (req, res) => calendar.handle(req, res), ...(options.handlers?.(oauth) ?? [])];
+  const handlers: Handler[] = [(req, res) => control(oauth, calendar, req, res), (req, res) => oauth.handle(req, res), (req, res) => calendar.handle(req, res), ...(options.handlers?.(oauth) ?? [])];
   const server = http.createServer((req, res) => {
     log.push(`${req.method} ${new URL(req.url ?? "/", "http://fake").pathname}`);
     void (async () => {
@@ -54,7 +54,7 @@ export async function startFakeGoogle(options: FakeOAuthOptions & { port?: numbe
   };
 }
 
-async function control(oauth: FakeGoogleOAuth, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+async function control(oauth: FakeGoogleOAuth, calendar: CalendarApi, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = new URL(req.url ?? "/", "http://fake");
   if (!url.pathname.startsWith("/__control/")) return false;
   const email = url.searchParams.get("email") ?? "";
@@ -71,6 +71,10 @@ async function control(oauth: FakeGoogleOAuth, req: IncomingMessage, res: Server
       return true;
     case "/__control/grants":
       reply({ active: oauth.activeGrants(email), revocations: oauth.revocations.filter((value) => value === email).length });
+      return true;
+    case "/__control/events":
+      if (req.method === "POST") reply(calendar.userInsert(email, JSON.parse(await readBody(req)) as never));
+      else reply({ items: calendar.events(email) });
       return true;
     case "/__control/omit-refresh-token":
       oauth.omitRefreshToken = url.searchParams.get("value") === "1";

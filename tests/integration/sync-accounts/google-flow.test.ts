@@ -60,6 +60,9 @@ async function connectAda(userId: string) {
   return { accountId: await createGoogleAccount(userId, outcome.flowId as string), callback };
 }
 
+/** Rows as text, to search for secrets in every column. */
+const dump = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+
 const rejects = (promise: Promise<unknown>, code: AppError["code"]) => expect(promise).rejects.toSatisfy((error: unknown) => error instanceof AppError && error.code === code);
 
 describe("Receive Google token", () => {
@@ -87,7 +90,7 @@ describe("Receive Google token", () => {
     const row = await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } });
     const refreshToken = decryptSecret(row.secret as string);
     expect(refreshToken).toMatch(/^1\/\//);
-    const everything = JSON.stringify([await db.syncAccount.findMany(), await db.oAuthFlow.findMany()]);
+    const everything = dump([await db.syncAccount.findMany(), await db.oAuthFlow.findMany()]);
     expect(everything).not.toContain(refreshToken);
     expect(logged.join("\n")).not.toContain(refreshToken);
     expect((await listAccounts(user.id)).map((a) => [a.provider, a.login, a.state])).toEqual([
@@ -203,7 +206,7 @@ describe("the Atollon account", () => {
     expect(await listAccounts(user.id)).toEqual([]);
     await grantAtollonAccount(user.id, user.password, null);
     const db = await getDb();
-    expect(JSON.stringify(await db.syncAccount.findMany({ where: { ownerId: user.id } }))).not.toContain(user.password);
+    expect(dump(await db.syncAccount.findMany({ where: { ownerId: user.id } }))).not.toContain(user.password);
     expect(await syncsPausedReason(user.id)).toBeNull();
 
     await changePassword({ userId: user.id, currentPassword: user.password, newPassword: "a brand new password", confirmPassword: "a brand new password" });

@@ -6,7 +6,8 @@ import { userAction } from "@/lib/actions/safe-action";
 import { clientIp } from "@/lib/auth/client-ip";
 import { grantAtollonAccount, removeAccount } from "@/lib/sync-accounts/accounts";
 import { checkGoogleConnection, createGoogleAccount, startGoogleAuthorization } from "@/lib/sync-accounts/google";
-import { accountIdSchema, atollonGrantSchema, flowIdSchema, googleLoginSchema } from "@/lib/validations/sync-accounts";
+import { syncAccount } from "@/lib/sync/run-account";
+import { accountIdSchema, atollonGrantSchema, flowIdSchema, googleLoginSchema, syncNowSchema } from "@/lib/validations/sync-accounts";
 
 export const grantAtollonAction = userAction("grant-atollon", atollonGrantSchema, async ({ password }, { user }) => {
   await grantAtollonAccount(user.id, password, clientIp(await headers()));
@@ -41,4 +42,13 @@ export const removeAccountAction = userAction("remove-account", accountIdSchema,
   const result = await removeAccount(user.id, accountId);
   revalidatePath("/settings/sync");
   return result;
+});
+
+export const syncNowAction = userAction("sync-now", syncNowSchema, async ({ accountId, deletions }, { user }) => {
+  try {
+    return await syncAccount(user.id, accountId, { trigger: "manual", deletions });
+  } finally {
+    revalidatePath("/settings/sync");
+    revalidatePath("/calendar");
+  }
 });

@@ -9,7 +9,7 @@ import { requireUser } from "@/lib/auth/session";
 import { googleConfig } from "@/lib/providers/google/oauth";
 import { listAccounts, syncsPausedReason } from "@/lib/sync-accounts/accounts";
 import { FLOW_FAILURES, flowFailureMessage } from "@/lib/sync-accounts/messages";
-import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction } from "./actions";
+import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction, syncNowAction } from "./actions";
 
 export const metadata: Metadata = { title: "Synchronization" };
 
@@ -68,6 +68,7 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
                     remove={removeAccountAction}
                     check={account.provider === "GOOGLE" ? checkConnectionAction : undefined}
                     reauthorize={account.provider === "GOOGLE" ? reauthorizeGoogleAction : undefined}
+                    syncNow={account.provider === "GOOGLE" ? syncNowAction : undefined}
                   >
                     {account.provider === "ATOLLON" && account.state === "PASSWORD_OUTDATED" && <AtollonForm action={grantAtollonAction} submitLabel="Update" />}
                   </AccountCard>

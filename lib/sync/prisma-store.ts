@@ -1,0 +1,170 @@
+import { createEvent, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, updateEvent, type StoredEvent } from "@/lib/calendar/events";
+import type { EventContent } from "@/lib/calendar/event-content";
+import { getDb } from "@/lib/db/client";
+import type { Prisma, SyncPair } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import { LocalConflictError, type AccountSyncState, type SyncStore } from "@/lib/sync/store";
+import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
+
+const POLICY: Record<string, ConflictPolicy> = { LATEST: "latest", LOCAL: "local", REMOTE: "remote" };
+
+const toPair = (row: SyncPair): Pair => ({
+  localId: row.eventId,
+  remoteId: row.remoteId,
+  localVersion: row.localVersion,
+  localHash: row.localHash,
+  remoteVersion: row.remoteVersion,
+  remoteHash: row.remoteHash,
+  sentHash: row.sentHash,
+});
+
+const toLocal = (event: StoredEvent): LocalEvent => event;
+
+function columns(pair: Pair) {
+  return { remoteId: pair.remoteId, localVersion: pair.localVersion, localHash: pair.localHash, remoteVersion: pair.remoteVersion, remoteHash: pair.remoteHash, sentHash: pair.sentHash };
+}
+
+/** The Atollon side of one sync account, in the database: the owner's events plus the account's pairs and cursors. */
+export class PrismaSyncStore implements SyncStore {
+  constructor(
+    private readonly ownerId: string,
+    private readonly accountId: string,
+  ) {}
+
+  private async upsertPairs(tx: Prisma.TransactionClient, pairs: Pair[]): Promise<void> {
+    for (const pair of pairs) {
+      // A remote id belongs to one pair: whoever held it before lets go.
+      if (pair.remoteId !== null) await tx.syncPair.deleteMany({ where: { accountId: this.accountId, remoteId: pair.remoteId, eventId: { not: pair.localId } } });
+      await tx.syncPair.upsert({
+        where: { accountId_eventId: { accountId: this.accountId, eventId: pair.localId } },
+        create: { accountId: this.accountId, eventId: pair.localId, ...columns(pair) },
+        update: columns(pair),
+      });
+    }
+  }
+
+  private async local<T>(work: () => Promise<T>, id: string): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AppError && (error.code === "conflict" || error.code === "not_found")) throw new LocalConflictError(id);
+      throw error;
+    }
+  }
+
+  async loadState(): Promise<AccountSyncState> {
+    const db = await getDb();
+    const account = await db.syncAccount.findFirstOrThrow({ where: { id: this.accountId, ownerId: this.ownerId } });
+    return { remoteCursor: account.remoteCursor, localSeq: account.localSeq, policy: POLICY[account.conflictPolicy] ?? "latest" };
+  }
+
+  async saveCursors(remoteCursor: string | null, localSeq: bigint): Promise<void> {
+    const db = await getDb();
+    await db.syncAccount.updateMany({ where: { id: this.accountId, ownerId: this.ownerId }, data: { remoteCursor, localSeq } });
+  }
+
+  async pairsByRemoteIds(remoteIds: string[]): Promise<Pair[]> {
+    if (remoteIds.length === 0) return [];
+    const db = await getDb();
+    return (await db.syncPair.findMany({ where: { accountId: this.accountId, remoteId: { in: remoteIds } } })).map(toPair);
+  }
+
+  async pairsByLocalIds(localIds: string[]): Promise<Pair[]> {
+    if (localIds.length === 0) return [];
+    const db = await getDb();
+    return (await db.syncPair.findMany({ where: { accountId: this.accountId, eventId: { in: localIds } } })).map(toPair);
+  }
+
+  async pendingPairs(): Promise<Pair[]> {
+    const db = await getDb();
+    return (await db.syncPair.findMany({ where: { accountId: this.accountId, remoteId: null } })).map(toPair);
+  }
+
+  async countPairs(): Promise<number> {
+    const db = await getDb();
+    return db.syncPair.count({ where: { accountId: this.accountId, remoteId: { not: null } } });
+  }
+
+  async listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]> {
+    const db = await getDb();
+    const rows = await db.syncPair.findMany({
+      where: { accountId: this.accountId, remoteId: { not: null }, ...(afterLocalId ? { eventId: { gt: afterLocalId } } : {}) },
+      orderBy: { eventId: "asc" },
+      take: limit,
+    });
+    return rows.map(toPair);
+  }
+
+  async savePairs(pairs: Pair[]): Promise<void> {
+    if (pairs.length === 0) return;
+    const db = await getDb();
+    await db.$transaction((tx) => this.upsertPairs(tx, pairs));
+  }
+
+  async deletePair(localId: string): Promise<void> {
+    const db = await getDb();
+    await db.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: localId } });
+  }
+
+  async localEvents(ids: string[]): Promise<LocalEvent[]> {
+    return (await getEvents(this.ownerId, ids)).map(toLocal);
+  }
+
+  async findException(seriesId: string, originalStart: string): Promise<LocalEvent | null> {
+    const db = await getDb();
+    const row = await db.event.findFirst({ where: { ownerId: this.ownerId, seriesId, originalStart } });
+    return row ? toStoredEvent(row) : null;
+  }
+
+  async localChangedSince(afterSeq: bigint, limit: number): Promise<LocalEvent[]> {
+    return (await listChangedSince(this.ownerId, afterSeq, limit)).map(toLocal);
+  }
+
+  async pullCreate(content: EventContent, seriesId: string | null, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+    const db = await getDb();
+    return db.$transaction(async (tx) => {
+      const created = await createEvent(this.ownerId, content, { seriesId, db: tx });
+      await this.upsertPairs(tx, [pair(created)]);
+      return created;
+    });
+  }
+
+  async pullUpdate(id: string, expectedVersion: number, content: EventContent, restore: boolean, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+    const db = await getDb();
+    return this.local(
+      () =>
+        db.$transaction(async (tx) => {
+          const updated = await updateEvent(this.ownerId, id, content, { expectedVersion, restore, db: tx });
+          await this.upsertPairs(tx, [pair(updated)]);
+          return updated;
+        }),
+      id,
+    );
+  }
+
+  async pullDelete(id: string, expectedVersion: number): Promise<void> {
+    const db = await getDb();
+    await this.local(
+      () =>
+        db.$transaction(async (tx) => {
+          await deleteEvent(this.ownerId, id, { expectedVersion, db: tx });
+          const exceptions = await tx.event.findMany({ where: { ownerId: this.ownerId, seriesId: id }, select: { id: true } });
+          await tx.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: { in: [id, ...exceptions.map((e) => e.id)] } } });
+        }),
+      id,
+    );
+  }
+
+  async restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+    const db = await getDb();
+    return this.local(
+      () =>
+        db.$transaction(async (tx) => {
+          const restored = await restoreEvent(this.ownerId, id, { db: tx });
+          await this.upsertPairs(tx, [pair(restored)]);
+          return restored;
+        }),
+      id,
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { GoogleCalendar } from "@/lib/providers/google/calendar";
+import { googleConfig } from "@/lib/providers/google/oauth";
+import { syncsPausedReason } from "@/lib/sync-accounts/accounts";
+import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
+import { pausedMessage } from "@/lib/sync/deletion-guard";
+import { runSync, type DeletionChoice, type SyncReport } from "@/lib/sync/engine";
+import { PrismaSyncStore } from "@/lib/sync/prisma-store";
+import { AuthorizationError, RemoteUnavailableError, type RemoteCalendar } from "@/lib/sync/provider";
+
+/** A run holds its account this long at most: a crashed process cannot block it for longer. */
+const LEASE_MS = 15 * 60_000;
+
+const PROVIDER_NAMES = { GOOGLE: "Google", OFFICE365: "Office.com", EXCHANGE: "Exchange", ATOLLON: "Atollon" } as const;
+
+export function summarize(report: SyncReport, remoteName: string): string {
+  const side = (counts: SyncReport["pulled"]) => `${counts.created} created, ${counts.updated} updated, ${counts.deleted} deleted`;
+  const parts = [`From ${remoteName}: ${side(report.pulled)}`, `to ${remoteName}: ${side(report.pushed)}`];
+  if (report.conflicts > 0) parts.push(`${report.conflicts} conflict${report.conflicts === 1 ? "" : "s"} settled`);
+  if (report.failures.length > 0) parts.push(`${report.failures.length} left for the next run`);
+  return `${parts.join("; ")} (${report.requests} request${report.requests === 1 ? "" : "s"}).`;
+}
+
+function remoteFor(ownerId: string, account: { id: string; provider: string }): RemoteCalendar {
+  const config = googleConfig();
+  if (account.provider !== "GOOGLE" || !config) throw new AppError("invalid_input", "This account cannot be synced by this server.");
+  return new GoogleCalendar({ apiUrl: config.apiUrl, accessToken: () => getGoogleAccessToken(ownerId, account.id) });
+}
+
+/**
+ * One sync run of one account, recorded in its history: the function "Sync now" and the scheduler
+ * call. Refuses (AppError) when the account cannot run now, and says why.
+ */
+export async function syncAccount(ownerId: string, accountId: string, options: { trigger: string; deletions?: DeletionChoice }): Promise<{ outcome: string; summary: string }> {
+  const db = await getDb();
+  const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId } });
+  if (!account || account.provider === "ATOLLON") throw new AppError("not_found", "This sync account no longer exists.");
+  const paused = await syncsPausedReason(ownerId);
+  if (paused) throw new AppError("invalid_input", paused);
+  if (account.state === "AUTHORIZATION_NEEDED") throw new AppError("invalid_input", account.stateMessage ?? "Receive a new Google token first.");
+  if (account.state === "PAUSED" && (options.deletions ?? "ask") === "ask") throw new AppError("invalid_input", `${account.stateMessage ?? "Paused."}`);
+
+  const now = new Date();
+  const leased = await db.syncAccount.updateMany({
+    where: { id: accountId, ownerId, OR: [{ runLeaseUntil: null }, { runLeaseUntil: { lt: now } }] },
+    data: { runLeaseUntil: new Date(now.getTime() + LEASE_MS), state: "SYNCING" },
+  });
+  if (leased.count === 0) throw new AppError("conflict", "A sync of this account is already running.");
+  const run = await db.syncRun.create({ data: { accountId, trigger: options.trigger } });
+  const remoteName = PROVIDER_NAMES[account.provider];
+  const started = Date.now();
+  try {
+    const report = await runSync({ store: new PrismaSyncStore(ownerId, accountId), remote: remoteFor(ownerId, account), deletions: options.deletions ?? "ask" });
+    const summary = report.outcome === "paused" && report.heldDeletions ? pausedMessage(report.heldDeletions, remoteName) : summarize(report, remoteName);
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: {
+        finishedAt: new Date(),
+        outcome: report.outcome === "complete" ? "COMPLETE" : report.outcome === "partial" ? "PARTIAL" : "PAUSED",
+        pulledCreated: report.pulled.created,
+        pulledUpdated: report.pulled.updated,
+        pulledDeleted: report.pulled.deleted,
+        pushedCreated: report.pushed.created,
+        pushedUpdated: report.pushed.updated,
+        pushedDeleted: report.pushed.deleted,
+        conflicts: report.conflicts,
+        requests: report.requests,
+        fullListing: report.fullListing,
+        error: report.failures.length > 0 ? report.failures.map((failure) => failure.message).join("; ").slice(0, 2000) : null,
+      },
+    });
+    await db.syncAccount.update({
+      where: { id: accountId },
+      data:
+        report.outcome === "paused"
+          ? { state: "PAUSED", stateMessage: summary, runLeaseUntil: null }
+          : { state: "ACTIVE", stateMessage: null, lastRunSummary: summary, runLeaseUntil: null, ...(report.outcome === "complete" ? { lastSuccessfulSyncAt: new Date() } : {}) },
+    });
+    console.info(`[sync] account ${accountId} (${account.provider}) ${report.outcome} in ${Date.now() - started} ms: ${summary}`);
+    return { outcome: report.outcome, summary };
+  } catch (error) {
+    const authorization = error instanceof AuthorizationError || (error instanceof AppError && error.code === "invalid_input");
+    const message = error instanceof RemoteUnavailableError || authorization ? (error as Error).message : "The sync failed unexpectedly; it will be tried again.";
+    if (!authorization && !(error instanceof RemoteUnavailableError)) console.error(`[sync] account ${accountId} (${account.provider}) failed`, error);
+    else console.warn(`[sync] account ${accountId} (${account.provider}) failed: ${message}`);
+    await db.syncRun.update({ where: { id: run.id }, data: { finishedAt: new Date(), outcome: "FAILED", error: message } });
+    const current = await db.syncAccount.findUnique({ where: { id: accountId }, select: { state: true } });
+    await db.syncAccount.update({
+      where: { id: accountId },
+      data: current?.state === "AUTHORIZATION_NEEDED" ? { runLeaseUntil: null } : { state: "ERROR", stateMessage: message, runLeaseUntil: null },
+    });
+    throw new AppError("invalid_input", message);
+  }
+}

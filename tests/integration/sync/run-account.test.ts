@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { EventContent } from "@/lib/calendar/event-content";
+import { createEvent, currentEventSeq, listRange, updateEvent } from "@/lib/calendar/events";
+import { encryptSecret } from "@/lib/crypto/secrets";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
+import { syncAccount } from "@/lib/sync/run-account";
+import { FAKE_CLIENT } from "../../fakes/google/accounts";
+import { startFakeGoogle, type FakeGoogle } from "../../fakes/google/server";
+import { createTestUser } from "../../helpers/users";
+
+let google: FakeGoogle;
+
+beforeAll(async () => {
+  google = await startFakeGoogle({ ...FAKE_CLIENT, redirectUris: [], accounts: [] });
+  Object.assign(process.env, google.env());
+  vi.spyOn(console, "info").mockImplementation(() => undefined);
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await google.close();
+});
+
+const timed = (title: string, day: number, extra: Partial<EventContent> = {}): EventContent => ({
+  title,
+  description: "",
+  location: "",
+  allDay: false,
+  start: new Date(Date.UTC(2026, 11, day, 8)).toISOString(),
+  end: new Date(Date.UTC(2026, 11, day, 9)).toISOString(),
+  timeZone: "Europe/Prague",
+  rrule: null,
+  exdates: [],
+  rdates: [],
+  status: "confirmed",
+  transparency: "opaque",
+  visibility: "default",
+  reminders: null,
+  attendees: [],
+  organizer: null,
+  originalStart: null,
+  ...extra,
+});
+
+async function connected() {
+  const user = await createTestUser();
+  await grantAtollonAccount(user.id, user.password, null);
+  const email = `${user.id.slice(0, 8)}@gmail.com`;
+  const { refreshToken } = google.oauth.grant(email);
+  const db = await getDb();
+  const account = await db.syncAccount.create({ data: { ownerId: user.id, provider: "GOOGLE", login: email, secret: encryptSecret(refreshToken) } });
+  return { user, email, accountId: account.id };
+}
+
+const december = [new Date("2026-12-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z")] as const;
+const liveRemote = (email: string) => google.calendar.events(email).filter((event) => event.status !== "cancelled");
+
+describe("syncing an account", () => {
+  it("copies events both ways, records the run, and then costs one request with no event writes", async () => {
+    const { user, email, accountId } = await connected();
+    await createEvent(user.id, timed("Written here", 7));
+    google.calendar.userInsert(email, { summary: "Written in Google", start: { dateTime: "2026-12-08T10:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-08T11:00:00.000Z", timeZone: "UTC" } });
+
+    const first = await syncAccount(user.id, accountId, { trigger: "manual" });
+    expect(first.outcome).toBe("complete");
+    expect(first.summary).toMatch(/^From Google: 1 created, 0 updated, 0 deleted; to Google: 1 created, 0 updated, 0 deleted/);
+    expect((await listRange(user.id, ...december)).map((item) => item.title).sort()).toEqual(["Written here", "Written in Google"]);
+    expect(liveRemote(email).map((event) => event.summary).sort()).toEqual(["Written here", "Written in Google"]);
+    expect(liveRemote(email).every((event) => event.extendedProperties?.private || event.summary === "Written in Google")).toBe(true);
+
+    const db = await getDb();
+    const account = await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } });
+    expect(account).toMatchObject({ state: "ACTIVE", lastRunSummary: first.summary, runLeaseUntil: null });
+    expect(account.lastSuccessfulSyncAt).not.toBeNull();
+    expect(await db.syncRun.findMany({ where: { accountId } })).toMatchObject([{ outcome: "COMPLETE", pulledCreated: 1, pushedCreated: 1, trigger: "manual" }]);
+
+    const seq = await currentEventSeq(user.id);
+    const requestsBefore = google.calendar.log.length;
+    const idle = await syncAccount(user.id, accountId, { trigger: "manual" });
+    expect(idle.summary).toMatch(/\(1 request\)\.$/);
+    expect(google.calendar.log.length - requestsBefore).toBe(1);
+    expect(await currentEventSeq(user.id)).toBe(seq);
+  });
+
+  it("carries later edits on either side and never emails anyone", async () => {
+    const { user, email, accountId } = await connected();
+    const event = await createEvent(user.id, timed("Planning", 9, { attendees: [{ email: "guest@example.com", name: "Guest", response: "needsAction", optional: false }] }));
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    await updateEvent(user.id, event.id, { ...event.content, title: "Planning (moved)" });
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    const [remote] = liveRemote(email);
+    expect(remote?.summary).toBe("Planning (moved)");
+    google.calendar.userPatch(email, remote?.id as string, { location: "Room 7" });
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    expect((await listRange(user.id, ...december))[0]).toMatchObject({ title: "Planning (moved)", location: "Room 7" });
+    expect(google.calendar.log.filter((entry) => entry.batch).every((entry) => entry.sendUpdates === "none")).toBe(true);
+  });
+
+  it("pauses when most events vanish remotely, then restores them when the user chooses", async () => {
+    const { user, email, accountId } = await connected();
+    for (let day = 1; day <= 24; day += 1) await createEvent(user.id, timed(`Event ${day}`, day));
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    for (const event of liveRemote(email).slice(0, 20)) google.calendar.userDelete(email, event.id);
+
+    const paused = await syncAccount(user.id, accountId, { trigger: "manual" });
+    expect(paused).toMatchObject({ outcome: "paused" });
+    expect(paused.summary).toContain("Paused: 20 events would be deleted");
+    const db = await getDb();
+    expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ state: "PAUSED" });
+    expect(await listRange(user.id, ...december)).toHaveLength(24);
+    await expect(syncAccount(user.id, accountId, { trigger: "manual" })).rejects.toThrow("Paused: 20 events would be deleted");
+
+    expect(await syncAccount(user.id, accountId, { trigger: "manual", deletions: "restore" })).toMatchObject({ outcome: "complete" });
+    expect(liveRemote(email)).toHaveLength(24);
+    expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ state: "ACTIVE" });
+  });
+
+  it("applies the held deletions when the user chooses", async () => {
+    const { user, email, accountId } = await connected();
+    for (let day = 1; day <= 24; day += 1) await createEvent(user.id, timed(`Event ${day}`, day));
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    for (const event of liveRemote(email).slice(0, 20)) google.calendar.userDelete(email, event.id);
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    expect(await syncAccount(user.id, accountId, { trigger: "manual", deletions: "apply" })).toMatchObject({ outcome: "complete" });
+    expect(await listRange(user.id, ...december)).toHaveLength(4);
+  });
+
+  it("stops at Authorization needed when Google refuses the token, and refuses other users", async () => {
+    const { user, email, accountId } = await connected();
+    const other = await createTestUser();
+    await expect(syncAccount(other.id, accountId, { trigger: "manual" })).rejects.toSatisfy((error: unknown) => error instanceof AppError && error.code === "not_found");
+    google.oauth.revokeGrantsOf(email);
+    await expect(syncAccount(user.id, accountId, { trigger: "manual" })).rejects.toThrow("Authorization needed");
+    const db = await getDb();
+    expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ state: "AUTHORIZATION_NEEDED", runLeaseUntil: null });
+    expect(await db.syncRun.findFirst({ where: { accountId }, orderBy: { startedAt: "desc" } })).toMatchObject({ outcome: "FAILED" });
+  });
+});
