@@ -118,7 +118,7 @@ export function remoteItemFrom(node: XmlNode): RemoteItem {
   const windows = attr(child(node, "StartTimeZone"), "Id") ?? "UTC";
   const written = extended(node, "atollonTimeZone");
   // The zone this app wrote survives as long as an Outlook user kept the item in that zone.
-  const zone = written && findWindows(written).includes(windows) ? written : (findIana(windows as Parameters<typeof findIana>[0])[0] ?? "UTC");
+  const zone = written && (findWindows(written) as string[]).includes(windows) ? written : (findIana(windows as Parameters<typeof findIana>[0])[0] ?? "UTC");
   const start = text(node, "Start") ?? "";
   const end = text(node, "End") ?? start;
   const freeBusy = text(node, "LegacyFreeBusyStatus");
