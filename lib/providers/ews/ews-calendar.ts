@@ -1,5 +1,6 @@
 import {
   CursorExpiredError,
+  RemoteUnavailableError,
   type ChangePage,
   type CreateRequest,
   type DeleteRequest,
@@ -10,6 +11,7 @@ import {
 } from "@/lib/sync/provider";
 import { calendarItemXml, ITEM_SHAPE, itemChangesXml, LOCAL_ID_PROPERTY, remoteItemFrom } from "@/lib/providers/ews/item-xml";
 import { attr, child, children, EwsClient, responseMessages, text, type EwsClientOptions, type ResponseMessage } from "@/lib/providers/ews/soap";
+import { guardServerUrl, type GuardOptions } from "@/lib/providers/ews/url-guard";
 import { escapeXml } from "@/lib/providers/ews/xml";
 
 export const MAX_CHANGES_PER_SYNC = 512;
@@ -156,4 +158,15 @@ export class EwsCalendar implements RemoteCalendar {
       return remoteId && versionToken ? { ok: true, remoteId, versionToken } : { ok: false, kind: "unavailable", message: "Exchange did not return the item's id." };
     });
   }
+}
+
+export interface OpenEwsCalendarInput extends Omit<EwsClientOptions, "url" | "address" | "family">, GuardOptions {
+  serverUrl: string;
+}
+
+/** Checks the server address (URL guard) and opens the calendar; throws when the address is refused. */
+export async function openEwsCalendar({ serverUrl, env, resolve, ...options }: OpenEwsCalendarInput): Promise<EwsCalendar> {
+  const checked = await guardServerUrl(serverUrl, { ...(env ? { env } : {}), ...(resolve ? { resolve } : {}) });
+  if (!checked.ok) throw new RemoteUnavailableError(checked.message, null);
+  return new EwsCalendar({ ...options, url: checked.url, address: checked.address, family: checked.family });
 }

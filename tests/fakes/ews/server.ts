@@ -1,10 +1,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { XMLValidator } from "fast-xml-parser";
+import { FakeMailbox } from "@/tests/fakes/ews/mailbox";
+import { OPERATIONS, requestParser, runOperation, type Operation } from "@/tests/fakes/ews/operations";
 
 /**
  * A local stand-in for an Exchange server's EWS endpoint and POX Autodiscover, answering the way
- * Exchange does for the connection test: Basic authentication with a 401 challenge, server version
- * headers, GetFolder on the calendar, SOAP faults for malformed requests.
+ * Exchange does: Basic authentication with a 401 challenge, server version headers, the calendar
+ * operations in operations.ts on a FakeMailbox, SOAP faults for malformed requests, throttling and
+ * injected faults, and a request log.
  */
 
 export interface FakeEwsOptions {
@@ -22,20 +26,32 @@ export interface FakeEws {
   url: string;
   ewsUrl: string;
   autodiscoverUrl: string;
-  requestLog: { method: string; path: string; body: string }[];
+  requestLog: { method: string; path: string; body: string; operation: string | null }[];
+  mailbox: FakeMailbox;
+  /** EWS calls answered so far, per operation. */
+  count(operation?: Operation): number;
+  /** The next `times` EWS calls get an HTTP 500 ErrorServerBusy fault asking for this back-off. */
+  throttle(times: number, backOffMs?: number): void;
+  /** The next `times` EWS calls get this bare HTTP status. */
+  failWith(times: number, status: number): void;
   close(): Promise<void>;
 }
 
 const SOAP = "http://schemas.xmlsoap.org/soap/envelope/";
 const T = "http://schemas.microsoft.com/exchange/services/2006/types";
-const M = "http://schemas.microsoft.com/exchange/services/2006/messages";
+const E = "http://schemas.microsoft.com/exchange/services/2006/errors";
 
-function isWellFormedEnvelope(body: string): boolean {
-  // A coarse structural check: Exchange refuses a request whose XML does not parse; stray `&` or
-  // `<` in text are the malformations unescaped client strings produce.
-  if (!/^\s*(<\?xml[^>]*\?>)?\s*<(\w+:)?Envelope[\s>]/.test(body)) return false;
-  const withoutEntities = body.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, "");
-  return !withoutEntities.includes("&");
+type Node = Record<string, unknown>;
+
+/** The operation element inside a well-formed SOAP request, or null when Exchange would refuse it. */
+function parseRequest(body: string): { operation: Operation; node: Node } | null {
+  if (XMLValidator.validate(body) !== true) return null;
+  const envelope = (requestParser.parse(body) as Node).Envelope as Node | undefined;
+  const soapBody = envelope?.Body as Node | undefined;
+  const operation = OPERATIONS.find((name) => soapBody && name in soapBody);
+  if (!operation || !soapBody) return null;
+  const node = soapBody[operation];
+  return { operation, node: node && typeof node === "object" ? (node as Node) : {} };
 }
 
 export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEws> {
@@ -43,13 +59,17 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
   const schemes = options.authSchemes ?? ["Basic", "NTLM"];
   const version = options.version ?? { major: 15, minor: 1, build: 2507, revision: 6, name: "V2017_07_11" };
   const requestLog: FakeEws["requestLog"] = [];
+  const mailbox = new FakeMailbox();
+  const counts = new Map<string, number>();
+  const faults: ({ kind: "busy"; backOffMs?: number } | { kind: "status"; status: number })[] = [];
 
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      requestLog.push({ method: request.method ?? "", path: request.url ?? "", body });
+      const operation = OPERATIONS.find((name) => new RegExp(`<(\\w+:)?${name}[\\s>/]`).test(body)) ?? null;
+      requestLog.push({ method: request.method ?? "", path: request.url ?? "", body, operation });
       setTimeout(() => answer(request, response, body), options.delayMs ?? 0);
     });
   });
@@ -89,24 +109,29 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
       response
         .writeHead(status, { "Content-Type": "text/xml; charset=utf-8", "X-OWA-Version": `${version.major}.${version.minor}.${version.build}.${version.revision}` })
         .end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP}">${header}<s:Body>${inner}</s:Body></s:Envelope>`);
-    if (!isWellFormedEnvelope(body)) {
+    const fault = faults.shift();
+    if (fault?.kind === "status") {
+      response.writeHead(fault.status, { "Content-Type": "text/html" }).end("<html><body>Service Unavailable</body></html>");
+      return;
+    }
+    if (fault?.kind === "busy") {
+      const backOff = fault.backOffMs === undefined ? "" : `<t:MessageXml xmlns:t="${T}"><t:Value Name="BackOffMilliseconds">${fault.backOffMs}</t:Value></t:MessageXml>`;
       reply(
         500,
-        `<s:Fault><faultcode xmlns:a="${T}">a:ErrorSchemaValidation</faultcode><faultstring xml:lang="en-US">The request failed schema validation.</faultstring><detail><e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">ErrorSchemaValidation</e:ResponseCode></detail></s:Fault>`,
+        `<s:Fault><faultcode xmlns:a="${T}">a:ErrorServerBusy</faultcode><faultstring xml:lang="en-US">The server cannot service this request right now. Try again later.</faultstring><detail><e:ResponseCode xmlns:e="${E}">ErrorServerBusy</e:ResponseCode><e:Message xmlns:e="${E}">The server cannot service this request right now. Try again later.</e:Message>${backOff}</detail></s:Fault>`,
       );
       return;
     }
-    if (/<(\w+:)?GetFolder[\s>]/.test(body) && /DistinguishedFolderId Id="calendar"/.test(body)) {
+    const parsed = parseRequest(body);
+    if (!parsed) {
       reply(
-        200,
-        `<m:GetFolderResponse xmlns:m="${M}" xmlns:t="${T}"><m:ResponseMessages><m:GetFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Folders><t:CalendarFolder><t:FolderId Id="AAMkAGFakeCalendar" ChangeKey="AgAAABYAAAA"/></t:CalendarFolder></m:Folders></m:GetFolderResponseMessage></m:ResponseMessages></m:GetFolderResponse>`,
+        500,
+        `<s:Fault><faultcode xmlns:a="${T}">a:ErrorSchemaValidation</faultcode><faultstring xml:lang="en-US">The request failed schema validation.</faultstring><detail><e:ResponseCode xmlns:e="${E}">ErrorSchemaValidation</e:ResponseCode><e:Message xmlns:e="${E}">The request failed schema validation.</e:Message></detail></s:Fault>`,
       );
       return;
     }
-    reply(
-      200,
-      `<m:GetFolderResponse xmlns:m="${M}" xmlns:t="${T}"><m:ResponseMessages><m:GetFolderResponseMessage ResponseClass="Error"><m:MessageText>The request is not supported by this fake.</m:MessageText><m:ResponseCode>ErrorInvalidRequest</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:GetFolderResponseMessage></m:ResponseMessages></m:GetFolderResponse>`,
-    );
+    counts.set(parsed.operation, (counts.get(parsed.operation) ?? 0) + 1);
+    reply(200, runOperation(mailbox, parsed.operation, parsed.node));
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -118,6 +143,10 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     ewsUrl,
     autodiscoverUrl: `${url}/autodiscover/autodiscover.xml`,
     requestLog,
+    mailbox,
+    count: (operation) => (operation ? (counts.get(operation) ?? 0) : [...counts.values()].reduce((sum, value) => sum + value, 0)),
+    throttle: (times, backOffMs) => faults.push(...Array.from({ length: times }, () => ({ kind: "busy" as const, ...(backOffMs === undefined ? {} : { backOffMs }) }))),
+    failWith: (times, status) => faults.push(...Array.from({ length: times }, () => ({ kind: "status" as const, status }))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
