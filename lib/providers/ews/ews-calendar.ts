@@ -1,3 +1,4 @@
+import type { EventContent } from "@/lib/calendar/event-content";
 import {
   CursorExpiredError,
   RemoteUnavailableError,
@@ -24,6 +25,22 @@ const TRANSIENT_CODES = new Set(["ErrorServerBusy", "ErrorInternalServerTransien
 function failure(message: ResponseMessage): WriteResult {
   const kind = CONFLICT_CODES.has(message.code) ? "conflict" : NOT_FOUND_CODES.has(message.code) ? "not-found" : TRANSIENT_CODES.has(message.code) ? "unavailable" : "rejected";
   return { ok: false, kind, message: `${message.code}: ${message.message}` };
+}
+
+/**
+ * Recurring series are not mapped to EWS Recurrence/ModifiedOccurrences yet; writing one as a single
+ * appointment would silently drop its rule, so such items are refused for good instead.
+ */
+const UNSUPPORTED: WriteResult = { ok: false, kind: "rejected", message: "Recurring series are not synchronised with Exchange yet." };
+const isRecurring = (request: { content: EventContent; seriesRemoteId: string | null }) =>
+  request.content.rrule !== null || request.content.originalStart !== null || request.content.rdates.length > 0 || request.seriesRemoteId !== null;
+
+/** Runs `write` on the supported requests only, and puts the results back in request order. */
+async function supportedOnly<T extends { content: EventContent; seriesRemoteId: string | null }>(requests: T[], write: (supported: T[]) => Promise<WriteResult[]>): Promise<WriteResult[]> {
+  const supported = requests.filter((request) => !isRecurring(request));
+  const written = supported.length ? await write(supported) : [];
+  let next = 0;
+  return requests.map((request) => (isRecurring(request) ? UNSUPPORTED : (written[next++] ?? UNSUPPORTED)));
 }
 
 const chunk = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, index) => list.slice(index * size, index * size + size));
@@ -81,7 +98,9 @@ export class EwsCalendar implements RemoteCalendar {
       for (const message of responseMessages(body, "GetItem")) {
         const node = children(child(message.node, "Items"), "CalendarItem")[0];
         // An item deleted between the listing and this read shows up as a Delete in the next listing.
-        if (message.ok && node) items.push(remoteItemFrom(node));
+        // Series are left out until they are mapped: imported as singles they would lose their rule
+        // and a later write-back would flatten them in the mailbox.
+        if (message.ok && node && text(node, "CalendarItemType") !== "RecurringMaster") items.push(remoteItemFrom(node));
       }
     }
     return items;
@@ -103,7 +122,11 @@ export class EwsCalendar implements RemoteCalendar {
     return found;
   }
 
-  async create(requests: CreateRequest[]): Promise<WriteResult[]> {
+  create(requests: CreateRequest[]): Promise<WriteResult[]> {
+    return supportedOnly(requests, (supported) => this.createAll(supported));
+  }
+
+  private async createAll(requests: CreateRequest[]): Promise<WriteResult[]> {
     const results: WriteResult[] = [];
     for (const batch of chunk(requests, ITEMS_PER_BATCH)) {
       const body = await this.client.call(
@@ -114,7 +137,11 @@ export class EwsCalendar implements RemoteCalendar {
     return results;
   }
 
-  async update(requests: UpdateRequest[]): Promise<WriteResult[]> {
+  update(requests: UpdateRequest[]): Promise<WriteResult[]> {
+    return supportedOnly(requests, (supported) => this.updateAll(supported));
+  }
+
+  private async updateAll(requests: UpdateRequest[]): Promise<WriteResult[]> {
     const results: WriteResult[] = [];
     for (const batch of chunk(requests, ITEMS_PER_BATCH)) {
       const body = await this.client.call(

@@ -28,6 +28,8 @@ export interface FakeItem {
   required: FakeAttendee[];
   optional: FakeAttendee[];
   startTimeZone: string;
+  /** Single or RecurringMaster (a master's recurrence itself is not modelled). */
+  itemType: "Single" | "RecurringMaster";
 }
 
 const token = (bytes: number) => randomBytes(bytes).toString("base64");
@@ -62,6 +64,7 @@ export class FakeMailbox {
       required: [],
       optional: [],
       startTimeZone: "UTC",
+      itemType: "Single",
       ...fields,
     };
     this.items.set(item.id, item);

@@ -248,3 +248,26 @@ describe("the fake", () => {
     expect(fake.mailbox.items.size).toBe(0);
   });
 });
+
+describe("recurring series", () => {
+  it("refuses a series or an exception for good instead of writing it as a single appointment, without failing its neighbours", async () => {
+    const calendar = await open();
+    const results = await calendar.create([
+      { localId: "series", content: content({ rrule: "FREQ=WEEKLY;COUNT=5" }), seriesRemoteId: null },
+      { localId: "plain", content: content(), seriesRemoteId: null },
+      { localId: "exception", content: content({ originalStart: "2026-12-08T09:00:00.000Z" }), seriesRemoteId: "AAMkADmaster" },
+    ]);
+    expect(results.map((result) => (result.ok ? "ok" : result.kind))).toEqual(["rejected", "ok", "rejected"]);
+    expect(fake.mailbox.items.size).toBe(1);
+  });
+});
+
+describe("recurring masters in the mailbox", () => {
+  it("are left out of listings rather than imported as single appointments", async () => {
+    const calendar = await open();
+    fake.mailbox.add({ subject: "Weekly", itemType: "RecurringMaster" });
+    fake.mailbox.add({ subject: "Once" });
+    const items = (await pages(calendar, null)).flatMap((page) => page.items);
+    expect(items.map((item) => item.content?.title)).toEqual(["Once"]);
+  });
+});
