@@ -29,6 +29,19 @@ describe("testEwsConnection", () => {
     expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "nope", serverUrl: fake.ewsUrl, env })).toMatchObject({ ok: false, reason: "credentials-rejected" });
   });
 
+  it("explains that Office.com no longer takes passwords for EWS unless the tenant allows it", async () => {
+    const port = new URL(fake.url).port;
+    const result = await testEwsConnection({
+      login: "alice@contoso.onmicrosoft.com",
+      password: "secret",
+      serverUrl: `http://outlook.office365.com:${port}/EWS/Exchange.asmx`,
+      env: { EWS_ALLOW_HTTP: "1", EWS_ALLOWED_HOSTS: "outlook.office365.com" },
+      // The connection goes to the address the guard checked, whatever the host name says.
+      resolve: async () => [{ address: "127.0.0.1", family: 4 }],
+    });
+    expect(result).toMatchObject({ ok: false, reason: "credentials-rejected", message: expect.stringContaining("Exchange Online no longer accepts passwords") });
+  });
+
   it("refuses a server that answers with HTML", async () => {
     const html = await startFakeEws({ htmlOnly: true });
     try {
