@@ -1,5 +1,6 @@
 import { escapeXml } from "@/lib/providers/ews/xml";
 import { guardServerUrl, type GuardOptions } from "@/lib/providers/ews/url-guard";
+import { offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
 import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
 
 export type ConnectionRefusal =
@@ -15,7 +16,7 @@ export type ConnectionRefusal =
   | "calendar-not-found";
 
 export type ConnectionResult =
-  | { ok: true; serverUrl: string; serverVersion: string | null; calendarFolderId: string; authentication: "basic" }
+  | { ok: true; serverUrl: string; serverVersion: string | null; calendarFolderId: string; authentication: "basic" | "ntlm" }
   | { ok: false; reason: ConnectionRefusal; message: string };
 
 export interface TestEwsConnectionInput extends GuardOptions {
@@ -37,29 +38,21 @@ const GET_CALENDAR = ENVELOPE(
 
 const isOffice365 = (url: URL) => /(^|\.)outlook\.office365\.com$|(^|\.)outlook\.office\.com$/i.test(url.hostname);
 
-function challenges(answer: HttpAnswer): string[] {
-  const header = answer.headers["www-authenticate"];
-  const list = Array.isArray(header) ? header : header ? [header] : [];
-  return list.flatMap((value) => value.split(/,(?=\s*[A-Za-z]+(?:\s|$))/)).map((value) => value.trim().split(/\s/)[0]?.toLowerCase() ?? "");
-}
-
 /** Authenticates, finds the calendar folder and reads the server version; refuses with a typed reason. */
 export async function testEwsConnection({ login, password, serverUrl, timeoutMs = 20_000, ...guard }: TestEwsConnectionInput): Promise<ConnectionResult> {
   const checked = await guardServerUrl(serverUrl, guard);
   if (!checked.ok) return checked;
   const { url } = checked;
   let answer: HttpAnswer;
+  let authentication: "basic" | "ntlm" = "basic";
+  const request = { ...checked, timeoutMs, headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: GET_CALENDAR };
   try {
-    answer = await send({
-      ...checked,
-      timeoutMs,
-      headers: {
-        "Content-Type": "text/xml; charset=utf-8",
-        Accept: "text/xml",
-        Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}`,
-      },
-      body: GET_CALENDAR,
-    });
+    answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` } });
+    // The server's challenge picks the scheme: NTLM when it does not offer Basic.
+    if (answer.status === 401 && offeredScheme(answer) === "ntlm") {
+      authentication = "ntlm";
+      answer = await sendWithNtlm(request, login, password);
+    }
   } catch (error) {
     if (error instanceof TransportError) {
       const reason = error.kind === "too-large" ? "not-ews" : error.kind;
@@ -68,9 +61,8 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
     throw error;
   }
   if (answer.status === 401) {
-    const offered = challenges(answer);
-    if (!offered.includes("basic") && offered.some((scheme) => scheme === "ntlm" || scheme === "negotiate")) {
-      return { ok: false, reason: "unsupported-authentication", message: "The server accepts only NTLM/Negotiate sign-in, which this connection test does not speak yet." };
+    if (authentication === "basic" && offeredScheme(answer) === null) {
+      return { ok: false, reason: "unsupported-authentication", message: "The server asks for a sign-in method other than Basic or NTLM." };
     }
     return {
       ok: false,
@@ -92,5 +84,5 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
     return { ok: false, reason: "calendar-not-found", message: "The server answered but did not return a calendar folder for this account." };
   }
   const version = /<(?:\w+:)?ServerVersionInfo\s[^>]*\bVersion="([^"]+)"/.exec(answer.body)?.[1] ?? null;
-  return { ok: true, serverUrl: url.toString(), serverVersion: version, calendarFolderId: folderId, authentication: "basic" };
+  return { ok: true, serverUrl: url.toString(), serverVersion: version, calendarFolderId: folderId, authentication };
 }

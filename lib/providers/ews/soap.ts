@@ -1,6 +1,7 @@
 import { XMLParser } from "fast-xml-parser";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
 import { escapeXml } from "@/lib/providers/ews/xml";
+import { offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
 import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
 
 export const NS = {
@@ -79,6 +80,8 @@ export interface EwsClientOptions {
   password: string;
   /** The version the server reported in the connection test; Exchange2010 is the least this provider needs. */
   version?: string;
+  /** The scheme the connection test found; a Basic 401 that offers NTLM switches to it. */
+  authentication?: "basic" | "ntlm";
   /** Total time spent waiting between retries of one call before it gives up. */
   retryBudgetMs?: number;
   timeoutMs?: number;
@@ -90,9 +93,11 @@ const TRANSIENT_CODES = new Set(["ErrorServerBusy", "ErrorInternalServerTransien
 /** Posts SOAP calls, counting every HTTP request, waiting out throttling within a budget. */
 export class EwsClient {
   requestCount = 0;
+  private scheme: "basic" | "ntlm";
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: EwsClientOptions) {
+    this.scheme = options.authentication ?? "basic";
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -115,15 +120,16 @@ export class EwsClient {
     const envelope = `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${NS.soap}" xmlns:t="${NS.t}" xmlns:m="${NS.m}"><soap:Header><t:RequestServerVersion Version="${escapeXml(version)}"/></soap:Header><soap:Body>${bodyXml}</soap:Body></soap:Envelope>`;
     this.requestCount += 1;
     let answer: HttpAnswer;
+    const request = { url, address, family, timeoutMs, headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: envelope };
     try {
-      answer = await send({
-        url,
-        address,
-        family,
-        timeoutMs,
-        headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml", Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` },
-        body: envelope,
-      });
+      if (this.scheme === "ntlm") answer = await sendWithNtlm(request, login, password);
+      else {
+        answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` } });
+        if (answer.status === 401 && offeredScheme(answer) === "ntlm") {
+          this.scheme = "ntlm";
+          answer = await sendWithNtlm(request, login, password);
+        }
+      }
     } catch (error) {
       if (error instanceof TransportError) return { reason: error.message, status: null };
       throw error;

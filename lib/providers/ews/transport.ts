@@ -45,9 +45,11 @@ export interface PostOptions {
   body?: string;
   timeoutMs?: number;
   maxBytes?: number;
+  /** A kept-alive agent for schemes that authenticate the connection (NTLM). */
+  agent?: http.Agent;
 }
 
-export function send({ url, address, family, method = "POST", headers, body, timeoutMs = 30_000, maxBytes = 20 * 1024 * 1024 }: PostOptions): Promise<HttpAnswer> {
+export function send({ url, address, family, method = "POST", headers, body, timeoutMs = 30_000, maxBytes = 20 * 1024 * 1024, agent }: PostOptions): Promise<HttpAnswer> {
   const pinned: LookupFunction = (_host, options, callback) => {
     if (options.all) callback(null, [{ address, family }]);
     else callback(null, address, family);
@@ -56,7 +58,7 @@ export function send({ url, address, family, method = "POST", headers, body, tim
   return new Promise((resolve, reject) => {
     const request = client.request(
       url,
-      { method, headers: { ...headers, ...(body ? { "Content-Length": String(Buffer.byteLength(body)) } : {}) }, lookup: pinned, timeout: timeoutMs },
+      { method, headers: { ...headers, ...(body ? { "Content-Length": String(Buffer.byteLength(body)) } : {}) }, lookup: pinned, timeout: timeoutMs, ...(agent ? { agent } : {}) },
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;

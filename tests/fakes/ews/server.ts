@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { XMLValidator } from "fast-xml-parser";
 import { FakeMailbox } from "@/tests/fakes/ews/mailbox";
+import { messageType, type2, verifyType3 } from "@/tests/fakes/ews/ntlm";
 import { OPERATIONS, requestParser, runOperation, type Operation } from "@/tests/fakes/ews/operations";
 
 /**
@@ -74,12 +75,28 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     });
   });
 
-  const authorised = (request: http.IncomingMessage) => {
+  const passwordOf = (login: string) => Object.entries(users).find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
+  const challenges = new WeakMap<object, Buffer>();
+
+  /** true when signed in; "challenged" when a Type 2 went out on this connection. */
+  const authorised = (request: http.IncomingMessage, response: http.ServerResponse): boolean | "challenged" => {
+    const ntlm = schemes.includes("NTLM") ? messageType(request.headers.authorization) : null;
+    if (ntlm?.type === 1) {
+      const { header, challenge } = type2("CONTOSO");
+      challenges.set(request.socket, challenge);
+      response.writeHead(401, { "WWW-Authenticate": header }).end();
+      return "challenged";
+    }
+    if (ntlm?.type === 3) {
+      const challenge = challenges.get(request.socket);
+      challenges.delete(request.socket);
+      return challenge !== undefined && verifyType3(ntlm.message, challenge, passwordOf) !== null;
+    }
     const match = /^Basic (.+)$/.exec(request.headers.authorization ?? "");
     if (!match?.[1] || !schemes.includes("Basic")) return false;
     const decoded = Buffer.from(match[1], "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    return users[decoded.slice(0, colon)] === decoded.slice(colon + 1);
+    return passwordOf(decoded.slice(0, colon)) === decoded.slice(colon + 1);
   };
 
   function answer(request: http.IncomingMessage, response: http.ServerResponse, body: string) {
@@ -87,7 +104,9 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
       response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end("<!doctype html><title>Welcome</title><p>It works");
       return;
     }
-    if (!authorised(request)) {
+    const signedIn = authorised(request, response);
+    if (signedIn === "challenged") return;
+    if (!signedIn) {
       response.writeHead(401, { "WWW-Authenticate": schemes.map((scheme) => (scheme === "Basic" ? 'Basic realm="fake.exchange"' : scheme)) }).end();
       return;
     }

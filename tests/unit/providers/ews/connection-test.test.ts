@@ -55,12 +55,23 @@ describe("testEwsConnection", () => {
     expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: `${fake.url}/owa/`, env })).toMatchObject({ ok: false, reason: "not-ews" });
   });
 
-  it("says so when the server offers only NTLM", async () => {
+  it("signs in with NTLM when the server's challenge offers no Basic", async () => {
     const ntlm = await startFakeEws({ authSchemes: ["NTLM", "Negotiate"] });
     try {
-      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: ntlm.ewsUrl, env })).toMatchObject({ ok: false, reason: "unsupported-authentication" });
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: ntlm.ewsUrl, env })).toMatchObject({ ok: true, authentication: "ntlm", calendarFolderId: "AAMkAGFakeCalendar" });
+      expect(await testEwsConnection({ login: "alice@contoso.test", password: "secret", serverUrl: ntlm.ewsUrl, env })).toMatchObject({ ok: true, authentication: "ntlm" });
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "wrong", serverUrl: ntlm.ewsUrl, env })).toMatchObject({ ok: false, reason: "credentials-rejected" });
     } finally {
       await ntlm.close();
+    }
+  });
+
+  it("refuses a server that asks for a scheme it cannot speak", async () => {
+    const kerberos = await startFakeEws({ authSchemes: [] });
+    try {
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: kerberos.ewsUrl, env })).toMatchObject({ ok: false, reason: "unsupported-authentication" });
+    } finally {
+      await kerberos.close();
     }
   });
 

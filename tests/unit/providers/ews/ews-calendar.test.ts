@@ -236,6 +236,23 @@ describe("EwsCalendar against the fake", () => {
   });
 });
 
+describe("NTLM", () => {
+  it("syncs through NTLM when the server offers no Basic, counting each call once", async () => {
+    const ntlm = await startFakeEws({ authSchemes: ["NTLM"] });
+    try {
+      const calendar = await openEwsCalendar({ serverUrl: ntlm.ewsUrl, login: "CONTOSO\\alice", password: "secret", env, authentication: "ntlm" });
+      created(await calendar.create([{ localId: "n", content: content({ title: "Over NTLM" }), seriesRemoteId: null }]));
+      const items = (await pages(calendar, null)).flatMap((page) => page.items);
+      expect(items.map((item) => item.content?.title)).toEqual(["Over NTLM"]);
+      expect(calendar.requestCount).toBe(3);
+      const refused = await openEwsCalendar({ serverUrl: ntlm.ewsUrl, login: "CONTOSO\\alice", password: "wrong", env });
+      await expect(pages(refused, null)).rejects.toBeInstanceOf(AuthorizationError);
+    } finally {
+      await ntlm.close();
+    }
+  });
+});
+
 describe("the fake", () => {
   it("refuses a request that is not well-formed XML with a SOAP fault, as Exchange does", async () => {
     const response = await fetch(fake.ewsUrl, {
