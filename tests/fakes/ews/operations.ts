@@ -152,6 +152,19 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
         list(obj(node.ItemIds)?.ItemId).map((itemId) => (mailbox.remove(at(itemId, "Id") ?? "") ? message("DeleteItem", "NoError") : message("DeleteItem", "ErrorItemNotFound", "", "The specified object was not found in the store."))),
       );
     case "FindItem": {
+      const view = obj(node.CalendarView);
+      if (view) {
+        const start = Date.parse(at(view, "StartDate") ?? "");
+        const end = Date.parse(at(view, "EndDate") ?? "");
+        if (!(start <= end)) return wrap("FindItem", [message("FindItem", "ErrorInvalidRequest", "", "EndDate is earlier than StartDate.")]);
+        if (end - start > 2 * 366 * 86_400_000) return wrap("FindItem", [message("FindItem", "ErrorCalendarViewRangeTooBig", "", "The calendar view range is too big.")]);
+        const max = Number(at(view, "MaxEntriesReturned") ?? Infinity);
+        const inView = [...mailbox.items.values()].filter((item) => item.itemType === "Single" && Date.parse(item.end) > start && Date.parse(item.start) < end).sort((a, b) => a.start.localeCompare(b.start));
+        const shown = inView.slice(0, max);
+        return wrap("FindItem", [
+          message("FindItem", "NoError", `<m:RootFolder TotalItemsInView="${inView.length}" IncludesLastItemInRange="${shown.length === inView.length}"><t:Items>${shown.map((item) => itemXml(item, true)).join("")}</t:Items></m:RootFolder>`),
+        ]);
+      }
       const restriction = obj(node.Restriction);
       const tests = [...list(restriction?.IsEqualTo), ...list(obj(restriction?.Or)?.IsEqualTo)].map((test) => ({
         name: at(obj(test.ExtendedFieldURI), "PropertyName") ?? "",

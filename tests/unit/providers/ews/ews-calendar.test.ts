@@ -288,3 +288,22 @@ describe("recurring masters in the mailbox", () => {
     expect(items.map((item) => item.content?.title)).toEqual(["Once"]);
   });
 });
+
+describe("the fake's CalendarView", () => {
+  const findInView = (startDate: string, endDate: string) =>
+    fetch(fake.ewsUrl, {
+      method: "POST",
+      headers: { "Content-Type": "text/xml; charset=utf-8", Authorization: `Basic ${Buffer.from("CONTOSO\\alice:secret").toString("base64")}` },
+      body: `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Header><t:RequestServerVersion Version="Exchange2013_SP1"/></soap:Header><soap:Body><m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape><m:CalendarView StartDate="${startDate}" EndDate="${endDate}"/><m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds></m:FindItem></soap:Body></soap:Envelope>`,
+    }).then((response) => response.text());
+
+  it("returns the items that overlap the range and refuses a range over two years", async () => {
+    fake.mailbox.add({ subject: "Inside", start: "2026-12-01T09:00:00Z", end: "2026-12-01T10:00:00Z" });
+    fake.mailbox.add({ subject: "Outside", start: "2027-03-01T09:00:00Z", end: "2027-03-01T10:00:00Z" });
+    const inView = await findInView("2026-11-30T00:00:00Z", "2026-12-31T00:00:00Z");
+    expect(inView).toContain("<t:Subject>Inside</t:Subject>");
+    expect(inView).not.toContain("Outside");
+    expect(inView).toContain('TotalItemsInView="1"');
+    expect(await findInView("2026-01-01T00:00:00Z", "2029-01-01T00:00:00Z")).toContain("ErrorCalendarViewRangeTooBig");
+  });
+});
