@@ -67,9 +67,9 @@ export class EwsCalendar implements RemoteCalendar {
         `<m:SyncFolderItems><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:SyncFolderId><t:DistinguishedFolderId Id="calendar"/></m:SyncFolderId>${state ? `<m:SyncState>${escapeXml(state)}</m:SyncState>` : ""}<m:MaxChangesReturned>${MAX_CHANGES_PER_SYNC}</m:MaxChangesReturned></m:SyncFolderItems>`,
       );
       const [message] = responseMessages(body, "SyncFolderItems");
-      if (!message) throw new CursorExpiredError("Exchange sent no SyncFolderItems answer.");
+      if (!message) throw new RemoteUnavailableError("Exchange sent no SyncFolderItems answer.", null);
       if (message.code === "ErrorInvalidSyncStateData" || message.code === "ErrorSyncFolderNotFound") throw new CursorExpiredError();
-      if (!message.ok) throw new Error(`SyncFolderItems failed: ${message.code} ${message.message}`);
+      if (!message.ok) throw new RemoteUnavailableError(`SyncFolderItems failed: ${message.code} ${message.message}`, 200);
       const changes = child(message.node, "Changes");
       const changed = new Set<string>();
       const deleted: RemoteItem[] = [];
