@@ -100,6 +100,10 @@ export class EwsCalendar implements RemoteCalendar {
         // An item deleted between the listing and this read shows up as a Delete in the next listing.
         // Series are left out until they are mapped: imported as singles they would lose their rule
         // and a later write-back would flatten them in the mailbox.
+        if (!message.ok && message.code !== "ErrorItemNotFound") {
+          // Skipping it would make a full listing report the item as gone.
+          throw new RemoteUnavailableError(`GetItem failed: ${message.code} ${message.message}`, 200);
+        }
         if (message.ok && node && text(node, "CalendarItemType") !== "RecurringMaster") items.push(remoteItemFrom(node));
       }
     }

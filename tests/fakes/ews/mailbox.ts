@@ -37,6 +37,8 @@ const token = (bytes: number) => randomBytes(bytes).toString("base64");
 /** The calendar folder's contents and change history, the source of ChangeKeys and sync states. */
 export class FakeMailbox {
   readonly items = new Map<string, FakeItem>();
+  /** Injected per-item faults: GetItem answers these ids with this ResponseCode. */
+  readonly readErrors = new Map<string, string>();
   private readonly tombstones = new Map<string, { seq: number; createdSeq: number }>();
   private seq = 0;
   private generation = 1;

@@ -108,6 +108,8 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
       return wrap(
         "GetItem",
         list(obj(node.ItemIds)?.ItemId).map((itemId) => {
+          const injected = mailbox.readErrors.get(at(itemId, "Id") ?? "");
+          if (injected) return message("GetItem", injected, "<m:Items/>");
           const item = mailbox.items.get(at(itemId, "Id") ?? "");
           return item ? message("GetItem", "NoError", `<m:Items>${itemXml(item, true)}</m:Items>`) : message("GetItem", "ErrorItemNotFound", "<m:Items/>", "The specified object was not found in the store.");
         }),

@@ -178,6 +178,15 @@ describe("EwsCalendar against the fake", () => {
     await expect(pages(calendar, null)).rejects.toBeInstanceOf(RemoteUnavailableError);
   });
 
+  it("ends the listing as unavailable when an item cannot be read, rather than reporting it gone", async () => {
+    const calendar = await open();
+    const item = fake.mailbox.add({ subject: "Busy" });
+    fake.mailbox.readErrors.set(item.id, "ErrorServerBusy");
+    await expect(pages(calendar, null)).rejects.toBeInstanceOf(RemoteUnavailableError);
+    fake.mailbox.readErrors.delete(item.id);
+    expect((await pages(calendar, null)).flatMap((page) => page.items).map((entry) => entry.content?.title)).toEqual(["Busy"]);
+  });
+
   it("reports a refused password as AuthorizationError password-rejected", async () => {
     const calendar = await open({ password: "wrong" });
     const error = await pages(calendar, null).catch((caught: unknown) => caught);
