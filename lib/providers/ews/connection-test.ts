@@ -1,0 +1,88 @@
+import { escapeXml } from "@/lib/providers/ews/xml";
+import { guardServerUrl, type GuardOptions } from "@/lib/providers/ews/url-guard";
+import { offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
+import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
+
+export type ConnectionRefusal =
+  | "invalid-url"
+  | "insecure-scheme"
+  | "address-not-allowed"
+  | "host-unreachable"
+  | "timeout"
+  | "tls-untrusted"
+  | "credentials-rejected"
+  | "unsupported-authentication"
+  | "not-ews"
+  | "calendar-not-found";
+
+export type ConnectionResult =
+  | { ok: true; serverUrl: string; serverVersion: string | null; calendarFolderId: string; authentication: "basic" | "ntlm" }
+  | { ok: false; reason: ConnectionRefusal; message: string };
+
+export interface TestEwsConnectionInput extends GuardOptions {
+  login: string;
+  password: string;
+  serverUrl: string;
+  timeoutMs?: number;
+}
+
+const ENVELOPE = (version: string, body: string) =>
+  `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Header><t:RequestServerVersion Version="${escapeXml(version)}"/></soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
+
+// Exchange2007_SP1 is understood by every server from 2007 SP1 to Online; the answer's
+// ServerVersionInfo then tells which version later requests may ask for.
+const GET_CALENDAR = ENVELOPE(
+  "Exchange2007_SP1",
+  `<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="calendar"/></m:FolderIds></m:GetFolder>`,
+);
+
+const isOffice365 = (url: URL) => /(^|\.)outlook\.office365\.com$|(^|\.)outlook\.office\.com$/i.test(url.hostname);
+
+/** Authenticates, finds the calendar folder and reads the server version; refuses with a typed reason. */
+export async function testEwsConnection({ login, password, serverUrl, timeoutMs = 20_000, ...guard }: TestEwsConnectionInput): Promise<ConnectionResult> {
+  const checked = await guardServerUrl(serverUrl, guard);
+  if (!checked.ok) return checked;
+  const { url } = checked;
+  let answer: HttpAnswer;
+  let authentication: "basic" | "ntlm" = "basic";
+  const request = { ...checked, timeoutMs, headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: GET_CALENDAR };
+  try {
+    answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` } });
+    // The server's challenge picks the scheme: NTLM when it does not offer Basic.
+    if (answer.status === 401 && offeredScheme(answer) === "ntlm") {
+      authentication = "ntlm";
+      answer = await sendWithNtlm(request, login, password);
+    }
+  } catch (error) {
+    if (error instanceof TransportError) {
+      const reason = error.kind === "too-large" ? "not-ews" : error.kind;
+      return { ok: false, reason, message: error.message };
+    }
+    throw error;
+  }
+  if (answer.status === 401) {
+    if (authentication === "basic" && offeredScheme(answer) === null) {
+      return { ok: false, reason: "unsupported-authentication", message: "The server asks for a sign-in method other than Basic or NTLM." };
+    }
+    return {
+      ok: false,
+      reason: "credentials-rejected",
+      message: isOffice365(url)
+        ? "Office.com refused the password. Exchange Online no longer accepts passwords for EWS unless your organisation's tenant explicitly allows it."
+        : "The server refused the login or password. Check both, including the domain (DOMAIN\\user or user@domain).",
+    };
+  }
+  if (answer.status >= 300 && answer.status < 400) {
+    return { ok: false, reason: "not-ews", message: `The server redirects elsewhere (${answer.headers.location ?? "no location"}); enter the EWS address itself.` };
+  }
+  const contentType = String(answer.headers["content-type"] ?? "");
+  if (!/xml/i.test(contentType) || !/<(?:\w+:)?Envelope[\s>]/.test(answer.body)) {
+    return { ok: false, reason: "not-ews", message: `The address answered (HTTP ${answer.status}) but is not an Exchange Web Services endpoint.` };
+  }
+  const folderId = /<(?:\w+:)?FolderId\s[^>]*\bId="([^"]+)"/.exec(answer.body)?.[1];
+  if (!/ResponseClass="Success"/.test(answer.body) || !folderId) {
+    return { ok: false, reason: "calendar-not-found", message: "The server answered but did not return a calendar folder for this account." };
+  }
+  const version = /<(?:\w+:)?ServerVersionInfo\s[^>]*\bVersion="([^"]+)"/.exec(answer.body)?.[1] ?? null;
+  return { ok: true, serverUrl: url.toString(), serverVersion: version, calendarFolderId: folderId, authentication };
+}

@@ -1,0 +1,37 @@
+import http from "node:http";
+import https from "node:https";
+import { createType1Message, createType3Message, decodeType2Message } from "@ewsjs/ntlm-client";
+import { send, type HttpAnswer, type PostOptions } from "@/lib/providers/ews/transport";
+
+/** `DOMAIN\user` signs in as user of DOMAIN; `user@domain` (a UPN) goes whole, with no domain. */
+export function splitLogin(login: string): { user: string; domain: string } {
+  const slash = login.indexOf("\\");
+  return slash > 0 ? { domain: login.slice(0, slash), user: login.slice(slash + 1) } : { domain: "", user: login };
+}
+
+/**
+ * NTLM authenticates a connection, not a request: negotiate, challenge and the authenticated request
+ * travel on one kept-alive socket. @ewsjs/ntlm-client builds the messages and brings its own MD4,
+ * which Node's OpenSSL 3 no longer has.
+ */
+export async function sendWithNtlm(options: PostOptions, login: string, password: string): Promise<HttpAnswer> {
+  const agent = options.url.protocol === "https:" ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const { user, domain } = splitLogin(login);
+    const challenge = await send({ ...options, agent, headers: { ...options.headers, Authorization: createType1Message("", domain) } });
+    const header = [challenge.headers["www-authenticate"] ?? []].flat().find((value) => /^NTLM \S/.test(value));
+    if (challenge.status !== 401 || !header) return challenge;
+    const type3 = createType3Message(decodeType2Message(header), user, password, "", domain);
+    return await send({ ...options, agent, headers: { ...options.headers, Authorization: type3 } });
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Which scheme the server's 401 challenge asks for: Basic when offered, else NTLM, else none. */
+export function offeredScheme(answer: HttpAnswer): "basic" | "ntlm" | null {
+  const schemes = [answer.headers["www-authenticate"] ?? []].flat().flatMap((value) => value.split(/,\s*(?=[A-Za-z]+(?:\s|$))/)).map((value) => value.trim().split(/\s/)[0]?.toLowerCase());
+  if (schemes.includes("basic")) return "basic";
+  if (schemes.includes("ntlm") || schemes.includes("negotiate")) return "ntlm";
+  return null;
+}

@@ -1,0 +1,171 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { XMLValidator } from "fast-xml-parser";
+import { FakeMailbox } from "@/tests/fakes/ews/mailbox";
+import { messageType, type2, verifyType3 } from "@/tests/fakes/ews/ntlm";
+import { OPERATIONS, requestParser, runOperation, type Operation } from "@/tests/fakes/ews/operations";
+
+/**
+ * A local stand-in for an Exchange server's EWS endpoint and POX Autodiscover, answering the way
+ * Exchange does: Basic authentication with a 401 challenge, server version headers, the calendar
+ * operations in operations.ts on a FakeMailbox, SOAP faults for malformed requests, throttling and
+ * injected faults, and a request log.
+ */
+
+export interface FakeEwsOptions {
+  users?: Record<string, string>;
+  /** Which challenges a 401 offers. */
+  authSchemes?: ("Basic" | "NTLM" | "Negotiate")[];
+  /** Answer every request with an HTML page, like a web server that is not Exchange. */
+  htmlOnly?: boolean;
+  version?: { major: number; minor: number; build: number; revision: number; name: string };
+  /** Delay before every answer, for timeout tests. */
+  delayMs?: number;
+}
+
+export interface FakeEws {
+  url: string;
+  ewsUrl: string;
+  autodiscoverUrl: string;
+  requestLog: { method: string; path: string; body: string; operation: string | null }[];
+  mailbox: FakeMailbox;
+  /** EWS calls answered so far, per operation. */
+  count(operation?: Operation): number;
+  /** The next `times` EWS calls get an HTTP 500 ErrorServerBusy fault asking for this back-off. */
+  throttle(times: number, backOffMs?: number): void;
+  /** The next `times` EWS calls get this bare HTTP status. */
+  failWith(times: number, status: number): void;
+  close(): Promise<void>;
+}
+
+const SOAP = "http://schemas.xmlsoap.org/soap/envelope/";
+const T = "http://schemas.microsoft.com/exchange/services/2006/types";
+const E = "http://schemas.microsoft.com/exchange/services/2006/errors";
+
+type Node = Record<string, unknown>;
+
+/** The operation element inside a well-formed SOAP request, or null when Exchange would refuse it. */
+function parseRequest(body: string): { operation: Operation; node: Node } | null {
+  if (XMLValidator.validate(body) !== true) return null;
+  const envelope = (requestParser.parse(body) as Node).Envelope as Node | undefined;
+  const soapBody = envelope?.Body as Node | undefined;
+  const operation = OPERATIONS.find((name) => soapBody && name in soapBody);
+  if (!operation || !soapBody) return null;
+  const node = soapBody[operation];
+  return { operation, node: node && typeof node === "object" ? (node as Node) : {} };
+}
+
+export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEws> {
+  const users = options.users ?? { "CONTOSO\\alice": "secret", "alice@contoso.test": "secret" };
+  const schemes = options.authSchemes ?? ["Basic", "NTLM"];
+  const version = options.version ?? { major: 15, minor: 1, build: 2507, revision: 6, name: "V2017_07_11" };
+  const requestLog: FakeEws["requestLog"] = [];
+  const mailbox = new FakeMailbox();
+  const counts = new Map<string, number>();
+  const faults: ({ kind: "busy"; backOffMs?: number } | { kind: "status"; status: number })[] = [];
+
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const operation = OPERATIONS.find((name) => new RegExp(`<(\\w+:)?${name}[\\s>/]`).test(body)) ?? null;
+      requestLog.push({ method: request.method ?? "", path: request.url ?? "", body, operation });
+      setTimeout(() => answer(request, response, body), options.delayMs ?? 0);
+    });
+  });
+
+  const passwordOf = (login: string) => Object.entries(users).find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
+  const challenges = new WeakMap<object, Buffer>();
+
+  /** true when signed in; "challenged" when a Type 2 went out on this connection. */
+  const authorised = (request: http.IncomingMessage, response: http.ServerResponse): boolean | "challenged" => {
+    const ntlm = schemes.includes("NTLM") ? messageType(request.headers.authorization) : null;
+    if (ntlm?.type === 1) {
+      const { header, challenge } = type2("CONTOSO");
+      challenges.set(request.socket, challenge);
+      response.writeHead(401, { "WWW-Authenticate": header }).end();
+      return "challenged";
+    }
+    if (ntlm?.type === 3) {
+      const challenge = challenges.get(request.socket);
+      challenges.delete(request.socket);
+      return challenge !== undefined && verifyType3(ntlm.message, challenge, passwordOf) !== null;
+    }
+    const match = /^Basic (.+)$/.exec(request.headers.authorization ?? "");
+    if (!match?.[1] || !schemes.includes("Basic")) return false;
+    const decoded = Buffer.from(match[1], "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return passwordOf(decoded.slice(0, colon)) === decoded.slice(colon + 1);
+  };
+
+  function answer(request: http.IncomingMessage, response: http.ServerResponse, body: string) {
+    if (options.htmlOnly) {
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end("<!doctype html><title>Welcome</title><p>It works");
+      return;
+    }
+    const signedIn = authorised(request, response);
+    if (signedIn === "challenged") return;
+    if (!signedIn) {
+      response.writeHead(401, { "WWW-Authenticate": schemes.map((scheme) => (scheme === "Basic" ? 'Basic realm="fake.exchange"' : scheme)) }).end();
+      return;
+    }
+    const path = (request.url ?? "").toLowerCase();
+    if (path === "/autodiscover/autodiscover.xml") {
+      response
+        .writeHead(200, { "Content-Type": "text/xml; charset=utf-8" })
+        .end(
+          `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"><Account><AccountType>email</AccountType><Action>settings</Action><Protocol><Type>EXCH</Type><EwsUrl>${ewsUrl}</EwsUrl></Protocol></Account></Response></Autodiscover>`,
+        );
+      return;
+    }
+    if (path !== "/ews/exchange.asmx") {
+      response.writeHead(404, { "Content-Type": "text/html" }).end("<html><body>Not found</body></html>");
+      return;
+    }
+    const header = `<s:Header><h:ServerVersionInfo MajorVersion="${version.major}" MinorVersion="${version.minor}" MajorBuildNumber="${version.build}" MinorBuildNumber="${version.revision}" Version="${version.name}" xmlns:h="${T}" xmlns="${T}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"/></s:Header>`;
+    const reply = (status: number, inner: string) =>
+      response
+        .writeHead(status, { "Content-Type": "text/xml; charset=utf-8", "X-OWA-Version": `${version.major}.${version.minor}.${version.build}.${version.revision}` })
+        .end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP}">${header}<s:Body>${inner}</s:Body></s:Envelope>`);
+    const fault = faults.shift();
+    if (fault?.kind === "status") {
+      response.writeHead(fault.status, { "Content-Type": "text/html" }).end("<html><body>Service Unavailable</body></html>");
+      return;
+    }
+    if (fault?.kind === "busy") {
+      const backOff = fault.backOffMs === undefined ? "" : `<t:MessageXml xmlns:t="${T}"><t:Value Name="BackOffMilliseconds">${fault.backOffMs}</t:Value></t:MessageXml>`;
+      reply(
+        500,
+        `<s:Fault><faultcode xmlns:a="${T}">a:ErrorServerBusy</faultcode><faultstring xml:lang="en-US">The server cannot service this request right now. Try again later.</faultstring><detail><e:ResponseCode xmlns:e="${E}">ErrorServerBusy</e:ResponseCode><e:Message xmlns:e="${E}">The server cannot service this request right now. Try again later.</e:Message>${backOff}</detail></s:Fault>`,
+      );
+      return;
+    }
+    const parsed = parseRequest(body);
+    if (!parsed) {
+      reply(
+        500,
+        `<s:Fault><faultcode xmlns:a="${T}">a:ErrorSchemaValidation</faultcode><faultstring xml:lang="en-US">The request failed schema validation.</faultstring><detail><e:ResponseCode xmlns:e="${E}">ErrorSchemaValidation</e:ResponseCode><e:Message xmlns:e="${E}">The request failed schema validation.</e:Message></detail></s:Fault>`,
+      );
+      return;
+    }
+    counts.set(parsed.operation, (counts.get(parsed.operation) ?? 0) + 1);
+    reply(200, runOperation(mailbox, parsed.operation, parsed.node));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const ewsUrl = `${url}/EWS/Exchange.asmx`;
+  return {
+    url,
+    ewsUrl,
+    autodiscoverUrl: `${url}/autodiscover/autodiscover.xml`,
+    requestLog,
+    mailbox,
+    count: (operation) => (operation ? (counts.get(operation) ?? 0) : [...counts.values()].reduce((sum, value) => sum + value, 0)),
+    throttle: (times, backOffMs) => faults.push(...Array.from({ length: times }, () => ({ kind: "busy" as const, ...(backOffMs === undefined ? {} : { backOffMs }) }))),
+    failWith: (times, status) => faults.push(...Array.from({ length: times }, () => ({ kind: "status" as const, status }))),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openEwsCalendar } from "@/lib/providers/ews/ews-calendar";
+import { runSync } from "@/lib/sync/engine";
+import { startFakeEws, type FakeEws } from "@/tests/fakes/ews/server";
+import { MemoryCalendar, MemoryStore, content } from "@/tests/unit/sync/memory-sides";
+
+const env = { EWS_ALLOW_HTTP: "1", EWS_ALLOWED_HOSTS: "127.0.0.1" };
+let fake: FakeEws;
+
+beforeEach(async () => {
+  fake = await startFakeEws();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const localTitles = (store: MemoryStore) => store.live().map((event) => event.content.title).sort();
+const remoteTitles = (fake: FakeEws) => [...fake.mailbox.items.values()].map((item) => item.subject).sort();
+
+describe("runSync with the EWS provider against the fake", () => {
+  it("converges after changes on both sides, and an idle run costs one request", async () => {
+    const store = new MemoryStore("latest", new MemoryCalendar());
+    const remote = await openEwsCalendar({ serverUrl: fake.ewsUrl, login: "alice@contoso.test", password: "secret", env });
+    const side = { store, remote };
+
+    const keep = store.userCreate(content({ title: "Local keep" }));
+    const doomed = store.userCreate(content({ title: "Local doomed" }));
+    store.userCreate(content({ title: "Local all-day", allDay: true, start: "2026-12-24", end: "2026-12-25", timeZone: null }));
+    const outlookEdit = fake.mailbox.add({ subject: "Outlook edit me", start: "2026-12-02T08:00:00Z", end: "2026-12-02T09:00:00Z", startTimeZone: "W. Europe Standard Time" });
+    const outlookGone = fake.mailbox.add({ subject: "Outlook doomed", start: "2026-12-03T08:00:00Z", end: "2026-12-03T09:00:00Z" });
+
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { created: 3 }, pulled: { created: 2 } });
+    expect(localTitles(store)).toEqual(remoteTitles(fake));
+
+    store.userEdit(keep, { title: "Local keep, renamed" });
+    store.userDelete(doomed);
+    outlookEdit.subject = "Outlook edited";
+    fake.mailbox.touch(outlookEdit);
+    fake.mailbox.remove(outlookGone.id);
+
+    expect(await runSync({ ...side, deletions: "apply" })).toMatchObject({ outcome: "complete", pushed: { updated: 1, deleted: 1 }, pulled: { updated: 1, deleted: 1 } });
+    expect(localTitles(store)).toEqual(["Local all-day", "Local keep, renamed", "Outlook edited"]);
+    expect(remoteTitles(fake)).toEqual(localTitles(store));
+
+    // SyncFolderItems reports this app's own writes of the previous run too; reading them back costs
+    // one GetItem, after which the engine recognises them by ChangeKey and changes nothing.
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", requests: 2, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+    const idle = await runSync(side);
+    expect(idle).toMatchObject({ outcome: "complete", requests: 1, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+  });
+});
