@@ -31,16 +31,22 @@ export class PrismaSyncStore implements SyncStore {
     private readonly accountId: string,
   ) {}
 
+  /**
+   * Replaces the pairs of these events, and lets go of any other pair that held one of their remote
+   * ids (a remote id belongs to one pair): two statements per batch, whatever its size.
+   */
   private async upsertPairs(tx: Prisma.TransactionClient, pairs: Pair[]): Promise<void> {
+    const latest = new Map<string, Pair>();
+    const holder = new Map<string, string>();
     for (const pair of pairs) {
-      // A remote id belongs to one pair: whoever held it before lets go.
-      if (pair.remoteId !== null) await tx.syncPair.deleteMany({ where: { accountId: this.accountId, remoteId: pair.remoteId, eventId: { not: pair.localId } } });
-      await tx.syncPair.upsert({
-        where: { accountId_eventId: { accountId: this.accountId, eventId: pair.localId } },
-        create: { accountId: this.accountId, eventId: pair.localId, ...columns(pair) },
-        update: columns(pair),
-      });
+      const previous = pair.remoteId === null ? undefined : holder.get(pair.remoteId);
+      if (previous !== undefined && previous !== pair.localId) latest.delete(previous);
+      if (pair.remoteId !== null) holder.set(pair.remoteId, pair.localId);
+      latest.set(pair.localId, pair);
     }
+    const remoteIds = [...latest.values()].flatMap((pair) => (pair.remoteId === null ? [] : [pair.remoteId]));
+    await tx.syncPair.deleteMany({ where: { accountId: this.accountId, OR: [{ eventId: { in: [...latest.keys()] } }, { remoteId: { in: remoteIds } }] } });
+    await tx.syncPair.createMany({ data: [...latest.values()].map((pair) => ({ accountId: this.accountId, eventId: pair.localId, ...columns(pair) })) });
   }
 
   private async local<T>(work: () => Promise<T>, id: string): Promise<T> {

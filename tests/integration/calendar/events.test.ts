@@ -14,30 +14,11 @@ import {
 } from "@/lib/calendar/events";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { eventContent } from "../../helpers/event-content";
 import { createTestUser } from "../../helpers/users";
 
-function timed(overrides: Partial<EventContent> = {}): EventContent {
-  return {
-    title: "Planning",
-    description: "",
-    location: "",
-    allDay: false,
-    start: "2026-12-07T08:00:00.000Z",
-    end: "2026-12-07T09:00:00.000Z",
-    timeZone: "Europe/Prague",
-    rrule: null,
-    exdates: [],
-    rdates: [],
-    status: "confirmed",
-    transparency: "opaque",
-    visibility: "default",
-    reminders: null,
-    attendees: [],
-    organizer: null,
-    originalStart: null,
-    ...overrides,
-  };
-}
+const timed = (overrides: Partial<EventContent> = {}): EventContent =>
+  eventContent({ title: "Planning", start: "2026-12-07T08:00:00.000Z", end: "2026-12-07T09:00:00.000Z", ...overrides });
 
 const week = [new Date("2026-12-07T00:00:00Z"), new Date("2026-12-14T00:00:00Z")] as const;
 

@@ -8,6 +8,7 @@ import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
 import { syncAccount } from "@/lib/sync/run-account";
 import { FAKE_CLIENT } from "../../fakes/google/accounts";
 import { startFakeGoogle, type FakeGoogle } from "../../fakes/google/server";
+import { eventContent } from "../../helpers/event-content";
 import { createTestUser } from "../../helpers/users";
 
 let google: FakeGoogle;
@@ -24,26 +25,8 @@ afterAll(async () => {
   await google.close();
 });
 
-const timed = (title: string, day: number, extra: Partial<EventContent> = {}): EventContent => ({
-  title,
-  description: "",
-  location: "",
-  allDay: false,
-  start: new Date(Date.UTC(2026, 11, day, 8)).toISOString(),
-  end: new Date(Date.UTC(2026, 11, day, 9)).toISOString(),
-  timeZone: "Europe/Prague",
-  rrule: null,
-  exdates: [],
-  rdates: [],
-  status: "confirmed",
-  transparency: "opaque",
-  visibility: "default",
-  reminders: null,
-  attendees: [],
-  organizer: null,
-  originalStart: null,
-  ...extra,
-});
+const timed = (title: string, day: number, extra: Partial<EventContent> = {}): EventContent =>
+  eventContent({ title, start: new Date(Date.UTC(2026, 11, day, 8)).toISOString(), end: new Date(Date.UTC(2026, 11, day, 9)).toISOString(), ...extra });
 
 async function connected() {
   const user = await createTestUser();

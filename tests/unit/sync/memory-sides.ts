@@ -23,28 +23,7 @@ export class Crash extends Error {
   }
 }
 
-export function content(overrides: Partial<EventContent> = {}): EventContent {
-  return {
-    title: "Event",
-    description: "",
-    location: "",
-    allDay: false,
-    start: "2026-12-01T09:00:00.000Z",
-    end: "2026-12-01T10:00:00.000Z",
-    timeZone: "Europe/Prague",
-    rrule: null,
-    exdates: [],
-    rdates: [],
-    status: "confirmed",
-    transparency: "opaque",
-    visibility: "default",
-    reminders: null,
-    attendees: [],
-    organizer: null,
-    originalStart: null,
-    ...overrides,
-  };
-}
+export { eventContent as content } from "../../helpers/event-content";
 
 /** Counts down calls and throws a Crash when it reaches zero (once armed). */
 class CrashPoint {
