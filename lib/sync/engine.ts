@@ -26,6 +26,13 @@ export interface SyncOptions {
   deletions?: DeletionChoice;
   localPageSize?: number;
   writeBatchSize?: number;
+  /** Told the counts so far after every page read and every batch written (for a progress display). */
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+export interface SyncProgress {
+  pulled: DirectionCounts;
+  pushed: DirectionCounts;
 }
 
 export interface DirectionCounts {
@@ -75,6 +82,7 @@ class SyncRun {
   private readonly localPageSize: number;
   private readonly writeBatchSize: number;
   private readonly requestsAtStart: number;
+  private readonly onProgress: SyncOptions["onProgress"];
   private policy: ConflictPolicy = "latest";
 
   private readonly report: SyncReport = {
@@ -108,6 +116,7 @@ class SyncRun {
     this.localPageSize = options.localPageSize ?? LOCAL_PAGE;
     this.writeBatchSize = options.writeBatchSize ?? WRITE_BATCH;
     this.requestsAtStart = options.remote.requestCount;
+    this.onProgress = options.onProgress;
   }
 
   async run(): Promise<SyncReport> {
@@ -185,6 +194,7 @@ class SyncRun {
       }
       exceptions.push(...page.items.filter((item) => item.seriesRemoteId !== null));
       await this.applyRemotePage(page.items.filter((item) => item.seriesRemoteId === null));
+      this.progress();
       if (page.nextCursor !== undefined) next = page.nextCursor;
     }
     if (exceptions.length > 0) {
@@ -298,6 +308,8 @@ class SyncRun {
         const decision = decide({ local: event, remote: null, pair, policy: this.policy });
         await this.carryOut(decision.action, decision.conflict, { local: event, remote: null, pair, seriesId: event.seriesId });
       }
+      // Written page by page: a first export holds one page of the calendar, not all of it.
+      await this.flushWrites();
     }
   }
 
@@ -448,6 +460,7 @@ class SyncRun {
     }
     await this.store.savePairs(created);
     this.report.pushed.created += created.length;
+    this.progress();
   }
 
   private async flushUpdates(): Promise<void> {
@@ -480,8 +493,13 @@ class SyncRun {
       }
       await this.store.savePairs(updated);
       this.report.pushed.updated += updated.length;
+      this.progress();
     }
     if (this.creates.length > 0) await this.flushCreates();
+  }
+
+  private progress(): void {
+    this.onProgress?.({ pulled: { ...this.report.pulled }, pushed: { ...this.report.pushed } });
   }
 
   private async deleteRemote(entries: { event: LocalEvent; pair: Pair & { remoteId: string } }[]): Promise<void> {

@@ -177,7 +177,7 @@ class World {
       if (o.crashSide === "local") this.store.crashBeforeWrite.arm(o.crashAfter);
     }
     try {
-      const report = await runSync({ store: this.store, remote: this.remote, deletions: "apply", writeBatchSize: 4 });
+      const report = await runSync({ store: this.store, remote: this.remote, deletions: "apply", writeBatchSize: 4, localPageSize: 3 });
       if (report.outcome === "complete") this.pendingEdits.clear();
       return report;
     } catch (error) {
