@@ -29,6 +29,10 @@ const serverEnvSchema = z.object({
   GOOGLE_USERINFO_URL: z.url().default("https://openidconnect.googleapis.com/v1/userinfo"),
   /** The Calendar API root. */
   GOOGLE_API_URL: z.url().default("https://www.googleapis.com/"),
+  /** Calls per batch request (Google allows up to 1,000; each still counts against the quota). */
+  GOOGLE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Writes per minute per account: stay under the project's per-user quota instead of collecting 403s. */
+  GOOGLE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Set by `npm run demo`: the UI says that Google is simulated. */
   GOOGLE_DEMO: z.enum(["0", "1"]).default("0"),
 });

@@ -5,7 +5,7 @@ import { googleConfig } from "@/lib/providers/google/oauth";
 import { syncsPausedReason } from "@/lib/sync-accounts/accounts";
 import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
-import { runSync, type DeletionChoice, type SyncReport } from "@/lib/sync/engine";
+import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
 import { PrismaSyncStore } from "@/lib/sync/prisma-store";
 import { AuthorizationError, RemoteUnavailableError, type RemoteCalendar } from "@/lib/sync/provider";
 
@@ -25,7 +25,41 @@ export function summarize(report: SyncReport, remoteName: string): string {
 function remoteFor(ownerId: string, account: { id: string; provider: string }): RemoteCalendar {
   const config = googleConfig();
   if (account.provider !== "GOOGLE" || !config) throw new AppError("invalid_input", "This account cannot be synced by this server.");
-  return new GoogleCalendar({ apiUrl: config.apiUrl, accessToken: () => getGoogleAccessToken(ownerId, account.id) });
+  return new GoogleCalendar({
+    apiUrl: config.apiUrl,
+    batchSize: config.batchSize,
+    writesPerMinute: config.writesPerMinute,
+    accessToken: () => getGoogleAccessToken(ownerId, account.id),
+  });
+}
+
+/** How often a running sync writes its counts so far, for the progress display. */
+const PROGRESS_EVERY_MS = 1000;
+
+/**
+ * Writes a run's counts so far into its history row, at most once a second and one write at a
+ * time; `settled` waits for the last one, so the final figures always land after it.
+ */
+function progressRecorder(runId: string) {
+  let lastWrite = 0;
+  let writing: Promise<unknown> = Promise.resolve();
+  return {
+    record: ({ pulled, pushed }: SyncProgress) => {
+      const now = Date.now();
+      if (now - lastWrite < PROGRESS_EVERY_MS) return;
+      lastWrite = now;
+      writing = writing
+        .then(async () => {
+          const db = await getDb();
+          await db.syncRun.update({
+            where: { id: runId },
+            data: { pulledCreated: pulled.created, pulledUpdated: pulled.updated, pulledDeleted: pulled.deleted, pushedCreated: pushed.created, pushedUpdated: pushed.updated, pushedDeleted: pushed.deleted },
+          });
+        })
+        .catch((error: unknown) => console.warn(`[sync] run ${runId}: progress not recorded (${(error as Error).message})`));
+    },
+    settled: () => writing,
+  };
 }
 
 /**
@@ -50,8 +84,15 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
   const run = await db.syncRun.create({ data: { accountId, trigger: options.trigger } });
   const remoteName = PROVIDER_NAMES[account.provider];
   const started = Date.now();
+  const progress = progressRecorder(run.id);
   try {
-    const report = await runSync({ store: new PrismaSyncStore(ownerId, accountId), remote: remoteFor(ownerId, account), deletions: options.deletions ?? "ask" });
+    const report = await runSync({
+      store: new PrismaSyncStore(ownerId, accountId),
+      remote: remoteFor(ownerId, account),
+      deletions: options.deletions ?? "ask",
+      onProgress: progress.record,
+    });
+    await progress.settled();
     const summary = report.outcome === "paused" && report.heldDeletions ? pausedMessage(report.heldDeletions, remoteName) : summarize(report, remoteName);
     await db.syncRun.update({
       where: { id: run.id },
@@ -84,6 +125,7 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
     const message = error instanceof RemoteUnavailableError || authorization ? (error as Error).message : "The sync failed unexpectedly; it will be tried again.";
     if (!authorization && !(error instanceof RemoteUnavailableError)) console.error(`[sync] account ${accountId} (${account.provider}) failed`, error);
     else console.warn(`[sync] account ${accountId} (${account.provider}) failed: ${message}`);
+    await progress.settled();
     await db.syncRun.update({ where: { id: run.id }, data: { finishedAt: new Date(), outcome: "FAILED", error: message } });
     const current = await db.syncAccount.findUnique({ where: { id: accountId }, select: { state: true } });
     await db.syncAccount.update({

@@ -4,9 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { calendarSuite } from "./calendar";
+import { googleSuite } from "./google";
 import type { Suite } from "./suite";
 
-const suites: Suite[] = [calendarSuite];
+const suites: Suite[] = [calendarSuite, googleSuite];
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "10000" }, json: { type: "string" }, only: { type: "string" } },

@@ -1,4 +1,5 @@
 /** Small timing helpers: medians of repeated runs, and the process's peak memory. */
+import fs from "node:fs";
 
 export async function median(runs: number, work: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -19,4 +20,35 @@ export function round(value: number, digits = 2): number {
 /** Peak resident memory of this process so far, in MB (Linux reports kB). */
 export function peakRssMb(): number {
   return round(process.resourceUsage().maxRSS / 1024, 1);
+}
+
+const STATUS = "/proc/self/status";
+
+/**
+ * Starts a new peak-memory window, so each phase reports its own peak rather than the process's
+ * all-time one (Linux resets VmHWM when 5 is written to clear_refs). Elsewhere: a no-op.
+ */
+export function resetPeakRss(): void {
+  try {
+    fs.writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    // Not Linux, or not allowed: phasePeakRssMb then reports the all-time peak.
+  }
+}
+
+/** Peak resident memory since the last resetPeakRss(), in MB. */
+export function phasePeakRssMb(): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(STATUS, "utf8"));
+    if (match) return round(Number(match[1]) / 1024, 1);
+  } catch {
+    // Fall through to the all-time figure.
+  }
+  return peakRssMb();
+}
+
+/** Resident memory after a full garbage collection when the bench runs with --expose-gc (it does), in MB. */
+export function settledRssMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return round(process.memoryUsage.rss() / 1024 / 1024, 1);
 }

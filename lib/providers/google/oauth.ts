@@ -19,6 +19,8 @@ export interface GoogleConfig {
   revokeUrl: string;
   userinfoUrl: string;
   apiUrl: string;
+  batchSize: number;
+  writesPerMinute: number;
   demo: boolean;
 }
 
@@ -34,6 +36,8 @@ export function googleConfig(): GoogleConfig | null {
     revokeUrl: env.GOOGLE_OAUTH_REVOKE_URL,
     userinfoUrl: env.GOOGLE_USERINFO_URL,
     apiUrl: env.GOOGLE_API_URL,
+    batchSize: env.GOOGLE_BATCH_SIZE,
+    writesPerMinute: env.GOOGLE_WRITES_PER_MINUTE,
     demo: env.GOOGLE_DEMO === "1",
   };
 }

@@ -73,8 +73,22 @@ async function control(oauth: FakeGoogleOAuth, calendar: CalendarApi, req: Incom
       reply({ active: oauth.activeGrants(email), revocations: oauth.revocations.filter((value) => value === email).length });
       return true;
     case "/__control/events":
-      if (req.method === "POST") reply(calendar.userInsert(email, JSON.parse(await readBody(req)) as never));
-      else reply({ items: calendar.events(email) });
+      if (req.method === "POST") {
+        // One event as a person adds it, or many at once to fill a calendar (the benchmark).
+        const body = JSON.parse(await readBody(req)) as object | object[];
+        reply(Array.isArray(body) ? { inserted: body.map((event) => calendar.userInsert(email, event as never).id) } : calendar.userInsert(email, body as never));
+      } else reply({ items: calendar.events(email) });
+      return true;
+    case "/__control/patch": {
+      const changes = JSON.parse(await readBody(req)) as { id: string; change: object }[];
+      reply({ patched: changes.map(({ id, change }) => calendar.userPatch(email, id, change).id) });
+      return true;
+    }
+    case "/__control/grant":
+      reply(oauth.grant(email));
+      return true;
+    case "/__control/requests":
+      reply({ calendarApi: calendar.log.length });
       return true;
     case "/__control/omit-refresh-token":
       oauth.omitRefreshToken = url.searchParams.get("value") === "1";
