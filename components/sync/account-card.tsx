@@ -2,14 +2,21 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import { Button } from "@/components/button";
 import { FormAlert } from "@/components/form-alert";
 import { ProviderIcon, providerName } from "@/components/sync/provider-icon";
 import { RelativeTime } from "@/components/sync/relative-time";
 import { StateBadge } from "@/components/sync/state-badge";
+import { SyncProgress } from "@/components/sync/sync-progress";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import type { SyncAccountState, SyncProvider } from "@/lib/db/generated/enums";
+import type { ConflictPolicy, SyncAccountState, SyncProvider } from "@/lib/db/generated/enums";
+
+const POLICY_LABELS = (remoteName: string): Record<ConflictPolicy, string> => ({
+  LATEST: "The most recent change wins",
+  LOCAL: "Atollon wins",
+  REMOTE: `${remoteName} wins`,
+});
 
 export interface AccountCardData {
   id: string;
@@ -19,6 +26,7 @@ export interface AccountCardData {
   stateMessage: string | null;
   lastSuccessfulSyncAt: string | null;
   lastRunSummary: string | null;
+  conflictPolicy: ConflictPolicy;
 }
 
 interface Props {
@@ -29,14 +37,18 @@ interface Props {
   check?: (input: { accountId: string }) => Promise<ActionResult<null>>;
   reauthorize?: (input: { accountId: string }) => Promise<ActionResult<{ url: string }>>;
   syncNow?: (input: { accountId: string; deletions?: "ask" | "apply" | "restore" }) => Promise<ActionResult<{ outcome: string; summary: string }>>;
+  setPolicy?: (input: { accountId: string; policy: ConflictPolicy }) => Promise<ActionResult<null>>;
 }
 
-export function AccountCard({ account, children, remove, check, reauthorize, syncNow }: Props) {
+export function AccountCard({ account, children, remove, check, reauthorize, syncNow, setPolicy }: Props) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ tone: "error" | "success"; message: string } | null>(null);
+  const [syncing, setSyncing] = useState(false);
   const name = providerName(account.provider);
+  const refresh = useCallback(() => router.refresh(), [router]);
+
 
   const run = async <T,>(work: () => Promise<ActionResult<T>>, onSuccess: (data: T) => void) => {
     setBusy(true);
@@ -49,6 +61,17 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
       return;
     }
     onSuccess(outcome.data);
+  };
+
+  const sync = (deletions?: "apply" | "restore") => {
+    setSyncing(true);
+    void run(
+      () => syncNow?.({ accountId: account.id, deletions }) ?? Promise.resolve({ ok: false as const, error: "Sync is not available for this account." }),
+      (data) => {
+        setResult({ tone: data.outcome === "paused" ? "error" : "success", message: data.summary });
+        router.refresh();
+      },
+    ).finally(() => setSyncing(false));
   };
 
   return (
@@ -70,6 +93,29 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
               <dd>{account.lastRunSummary ?? "No run yet"}</dd>
             </dl>
           )}
+          {setPolicy && (
+            <label className="mt-3 flex flex-wrap items-center gap-2 text-sm text-slate-700">
+              <span className="font-medium">When an event changed on both sides</span>
+              <select
+                className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+                value={account.conflictPolicy}
+                disabled={busy}
+                onChange={(event) => {
+                  const policy = event.target.value as ConflictPolicy;
+                  void run(() => setPolicy({ accountId: account.id, policy }), () => {
+                    setResult({ tone: "success", message: `Saved. From the next sync on: ${POLICY_LABELS(name)[policy]}.` });
+                    router.refresh();
+                  });
+                }}
+              >
+                {(Object.entries(POLICY_LABELS(name)) as [ConflictPolicy, string][]).map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {account.state === "AUTHORIZATION_NEEDED" && reauthorize && (
@@ -79,26 +125,17 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
           )}
           {syncNow && account.state === "PAUSED" && (
             <>
-              <Button type="button" variant="danger" disabled={busy} onClick={() => run(() => syncNow({ accountId: account.id, deletions: "apply" }), (data) => {
-                setResult({ tone: "success", message: data.summary });
-                router.refresh();
-              })}>
+              <Button type="button" variant="danger" disabled={busy} onClick={() => sync("apply")}>
                 Apply the deletions
               </Button>
-              <Button type="button" disabled={busy} onClick={() => run(() => syncNow({ accountId: account.id, deletions: "restore" }), (data) => {
-                setResult({ tone: "success", message: data.summary });
-                router.refresh();
-              })}>
+              <Button type="button" disabled={busy} onClick={() => sync("restore")}>
                 Restore the events
               </Button>
             </>
           )}
           {syncNow && account.state !== "AUTHORIZATION_NEEDED" && account.state !== "PAUSED" && (
-            <Button type="button" disabled={busy} onClick={() => run(() => syncNow({ accountId: account.id }), (data) => {
-              setResult({ tone: data.outcome === "paused" ? "error" : "success", message: data.summary });
-              router.refresh();
-            })}>
-              {busy ? "Syncing…" : "Sync now"}
+            <Button type="button" disabled={busy || account.state === "SYNCING"} onClick={() => sync()}>
+              {syncing ? "Syncing…" : "Sync now"}
             </Button>
           )}
           {check && account.state !== "AUTHORIZATION_NEEDED" && (
@@ -138,7 +175,12 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
           .
         </p>
       )}
-      {result && (
+      {(syncing || (account.state === "SYNCING" && !result)) && (
+        <div className="mt-3">
+          <SyncProgress accountId={account.id} remoteName={name} onFinished={refresh} />
+        </div>
+      )}
+      {result && !syncing && result.message !== account.stateMessage && (
         <div className="mt-3">
           <FormAlert message={result.message} tone={result.tone} />
         </div>

@@ -2,7 +2,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import { accountKey, assertNotThrottled, clearFailures, ipKey, recordFailure } from "@/lib/auth/throttle";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
-import type { SyncAccountState, SyncProvider } from "@/lib/db/generated/client";
+import type { ConflictPolicy, SyncAccountState, SyncProvider } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { googleConfig, revokeToken } from "@/lib/providers/google/oauth";
 
@@ -16,6 +16,8 @@ export interface AccountView {
   stateMessage: string | null;
   lastSuccessfulSyncAt: Date | null;
   lastRunSummary: string | null;
+  /** Who wins when an event changed on both sides since the last run. */
+  conflictPolicy: ConflictPolicy;
   createdAt: Date;
 }
 
@@ -44,6 +46,7 @@ export async function listAccounts(ownerId: string): Promise<AccountView[]> {
         stateMessage: outdated ? PASSWORD_OUTDATED_MESSAGE : account.stateMessage,
         lastSuccessfulSyncAt: account.lastSuccessfulSyncAt,
         lastRunSummary: account.lastRunSummary,
+        conflictPolicy: account.conflictPolicy,
         createdAt: account.createdAt,
       };
     });
@@ -104,4 +107,42 @@ export async function removeAccount(ownerId: string, accountId: string): Promise
   }
   await db.syncAccount.delete({ where: { id: account.id } });
   return { revoked };
+}
+
+/** Chooses who wins when an event changed on both sides; the next run applies it. */
+export async function setConflictPolicy(ownerId: string, accountId: string, policy: ConflictPolicy): Promise<void> {
+  const db = await getDb();
+  const updated = await db.syncAccount.updateMany({ where: { id: accountId, ownerId, provider: { not: "ATOLLON" } }, data: { conflictPolicy: policy } });
+  if (updated.count === 0) throw new AppError("not_found", "This sync account no longer exists.");
+}
+
+export interface AccountStatus {
+  state: SyncAccountState;
+  stateMessage: string | null;
+  lastRunSummary: string | null;
+  /** The run in progress, with its counts so far; null when none runs. */
+  running: { startedAt: string; received: number; sent: number } | null;
+}
+
+/** What a running sync has done so far, for the settings page to show while it waits. */
+export async function accountStatus(ownerId: string, accountId: string): Promise<AccountStatus> {
+  const db = await getDb();
+  const account = await db.syncAccount.findFirst({
+    where: { id: accountId, ownerId },
+    select: { state: true, stateMessage: true, lastRunSummary: true, runs: { where: { finishedAt: null }, orderBy: { startedAt: "desc" }, take: 1 } },
+  });
+  if (!account) throw new AppError("not_found", "This sync account no longer exists.");
+  const run = account.state === "SYNCING" ? account.runs[0] : undefined;
+  return {
+    state: account.state,
+    stateMessage: account.stateMessage,
+    lastRunSummary: account.lastRunSummary,
+    running: run
+      ? {
+          startedAt: run.startedAt.toISOString(),
+          received: run.pulledCreated + run.pulledUpdated + run.pulledDeleted,
+          sent: run.pushedCreated + run.pushedUpdated + run.pushedDeleted,
+        }
+      : null,
+  };
 }

@@ -16,3 +16,6 @@ export const accountIdSchema = z.object({ accountId: z.uuid() });
 export const flowIdSchema = z.object({ flowId: z.uuid() });
 
 export const syncNowSchema = z.object({ accountId: z.uuid(), deletions: z.enum(["ask", "apply", "restore"]).default("ask") });
+
+export const CONFLICT_POLICIES = ["LATEST", "LOCAL", "REMOTE"] as const;
+export const conflictPolicySchema = z.object({ accountId: z.uuid(), policy: z.enum(CONFLICT_POLICIES, "Choose who wins a conflict.") });

@@ -183,6 +183,18 @@ test("Sync now copies events both ways and says what it did", async () => {
   await expect(page.getByRole("button", { name: /Dentist \(from Google\)/ })).toBeVisible();
 });
 
+test("the account's conflict policy can be chosen and is kept", async () => {
+  await page.goto("/settings/sync");
+  const card = accountCard("Google Calendar", ADA);
+  const policy = card.getByRole("combobox", { name: "When an event changed on both sides" });
+  await expect(policy).toHaveValue("LATEST");
+  await policy.selectOption({ label: "Atollon wins" });
+  await expect(card.getByRole("status")).toContainText("Saved. From the next sync on: Atollon wins.");
+  await page.reload();
+  await expect(accountCard("Google Calendar", ADA).getByRole("combobox", { name: "When an event changed on both sides" })).toHaveValue("LOCAL");
+  await shot("google-conflict-policy");
+});
+
 test("removing a Google account revokes its token at Google", async () => {
   await page.goto("/settings/sync");
   const card = accountCard("Google Calendar", ADA);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { EventContent } from "@/lib/calendar/event-content";
-import { createEvent, currentEventSeq, listRange, updateEvent } from "@/lib/calendar/events";
+import { createEvent, currentEventSeq, getEvents, listRange, updateEvent } from "@/lib/calendar/events";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
+import { accountStatus, grantAtollonAccount, setConflictPolicy } from "@/lib/sync-accounts/accounts";
 import { syncAccount } from "@/lib/sync/run-account";
 import { FAKE_CLIENT } from "../../fakes/google/accounts";
 import { startFakeGoogle, type FakeGoogle } from "../../fakes/google/server";
@@ -31,12 +31,18 @@ const timed = (title: string, day: number, extra: Partial<EventContent> = {}): E
 async function connected() {
   const user = await createTestUser();
   await grantAtollonAccount(user.id, user.password, null);
-  const email = `${user.id.slice(0, 8)}@gmail.com`;
+  return { user, ...(await addGoogle(user.id, "first")) };
+}
+
+async function addGoogle(ownerId: string, label: string) {
+  const email = `${label}-${ownerId.slice(0, 8)}@gmail.com`;
   const { refreshToken } = google.oauth.grant(email);
   const db = await getDb();
-  const account = await db.syncAccount.create({ data: { ownerId: user.id, provider: "GOOGLE", login: email, secret: encryptSecret(refreshToken) } });
-  return { user, email, accountId: account.id };
+  const account = await db.syncAccount.create({ data: { ownerId, provider: "GOOGLE", login: email, secret: encryptSecret(refreshToken) } });
+  return { email, accountId: account.id };
 }
+
+const IDLE = /^From Google: 0 created, 0 updated, 0 deleted; to Google: 0 created, 0 updated, 0 deleted \(1 request\)\.$/;
 
 const december = [new Date("2026-12-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z")] as const;
 const liveRemote = (email: string) => google.calendar.events(email).filter((event) => event.status !== "cancelled");
@@ -109,6 +115,95 @@ describe("syncing an account", () => {
     await syncAccount(user.id, accountId, { trigger: "manual" });
     expect(await syncAccount(user.id, accountId, { trigger: "manual", deletions: "apply" })).toMatchObject({ outcome: "complete" });
     expect(await listRange(user.id, ...december)).toHaveLength(4);
+  });
+
+  it("carries changes from one Google account through Atollon to another, and never echoes them back", async () => {
+    const { user, email: first, accountId: firstId } = await connected();
+    const { email: second, accountId: secondId } = await addGoogle(user.id, "second");
+    const sync = async (accountId: string) => (await syncAccount(user.id, accountId, { trigger: "manual" })).summary;
+    google.calendar.userInsert(first, { summary: "Board meeting", start: { dateTime: "2026-12-10T09:00:00.000Z", timeZone: "Europe/Prague" }, end: { dateTime: "2026-12-10T10:00:00.000Z", timeZone: "Europe/Prague" } });
+
+    expect(await sync(firstId)).toMatch(/^From Google: 1 created/);
+    expect(await sync(secondId)).toMatch(/to Google: 1 created/);
+    expect(liveRemote(second).map((event) => event.summary)).toEqual(["Board meeting"]);
+    expect(await sync(firstId)).toMatch(IDLE);
+    expect(liveRemote(first)).toHaveLength(1);
+
+    const [copy] = liveRemote(second);
+    google.calendar.userPatch(second, copy?.id as string, { summary: "Board meeting (moved)", location: "Room 2" });
+    expect(await sync(secondId)).toMatch(/^From Google: 0 created, 1 updated/);
+    expect(await sync(firstId)).toMatch(/to Google: 0 created, 1 updated/);
+    expect(await sync(secondId)).toMatch(IDLE);
+    expect(liveRemote(first)[0]).toMatchObject({ summary: "Board meeting (moved)", location: "Room 2" });
+
+    google.calendar.userDelete(first, liveRemote(first)[0]?.id as string);
+    expect(await sync(firstId)).toMatch(/^From Google: 0 created, 0 updated, 1 deleted/);
+    expect(await sync(secondId)).toMatch(/to Google: 0 created, 0 updated, 1 deleted/);
+    expect(liveRemote(second)).toHaveLength(0);
+    expect(await listRange(user.id, ...december)).toHaveLength(0);
+    expect(await sync(firstId)).toMatch(IDLE);
+    expect(await sync(secondId)).toMatch(IDLE);
+  });
+
+  it("settles an event changed on both sides by the account's conflict policy", async () => {
+    const { user, email, accountId } = await connected();
+    const other = await createTestUser();
+    await expect(setConflictPolicy(other.id, accountId, "REMOTE")).rejects.toSatisfy((error: unknown) => error instanceof AppError && error.code === "not_found");
+    await createEvent(user.id, timed("Review", 10));
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    const editBoth = async (first: "local" | "remote", label: string) => {
+      const edits = {
+        local: async () => {
+          const [event] = await listRange(user.id, ...december);
+          const stored = (await getEvents(user.id, [event?.eventId as string]))[0];
+          await updateEvent(user.id, stored?.id as string, { ...(stored?.content as EventContent), title: `Review (Atollon ${label})` });
+        },
+        remote: async () => {
+          google.calendar.userPatch(email, liveRemote(email)[0]?.id as string, { summary: `Review (Google ${label})` });
+        },
+      };
+      await edits[first]();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await edits[first === "local" ? "remote" : "local"]();
+    };
+    const titles = async () => ({ atollon: (await listRange(user.id, ...december))[0]?.title, google: liveRemote(email)[0]?.summary });
+
+    await editBoth("local", "1");
+    expect((await syncAccount(user.id, accountId, { trigger: "manual" })).summary).toContain("1 conflict settled");
+    expect(await titles()).toEqual({ atollon: "Review (Google 1)", google: "Review (Google 1)" });
+
+    await setConflictPolicy(user.id, accountId, "LOCAL");
+    await editBoth("local", "2");
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    expect(await titles()).toEqual({ atollon: "Review (Atollon 2)", google: "Review (Atollon 2)" });
+
+    await setConflictPolicy(user.id, accountId, "REMOTE");
+    await editBoth("remote", "3");
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    expect(await titles()).toEqual({ atollon: "Review (Google 3)", google: "Review (Google 3)" });
+  });
+
+  it("shows a running sync's counts so far to its owner only", async () => {
+    const { user, accountId } = await connected();
+    const other = await createTestUser();
+    for (let index = 0; index < 120; index += 1) await createEvent(user.id, timed(`Item ${index}`, 1 + (index % 28)));
+    google.calendar.setDelay(600);
+    const seen: number[] = [];
+    let done = false;
+    const running = syncAccount(user.id, accountId, { trigger: "manual" }).finally(() => (done = true));
+    try {
+      while (!done) {
+        const status = await accountStatus(user.id, accountId);
+        if (status.running) seen.push(status.running.sent);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await running;
+    } finally {
+      google.calendar.setDelay(0);
+    }
+    expect(seen.some((sent) => sent > 0 && sent < 120)).toBe(true);
+    expect(await accountStatus(user.id, accountId)).toMatchObject({ state: "ACTIVE", running: null, lastRunSummary: expect.stringContaining("to Google: 120 created") });
+    await expect(accountStatus(other.id, accountId)).rejects.toSatisfy((error: unknown) => error instanceof AppError && error.code === "not_found");
   });
 
   it("stops at Authorization needed when Google refuses the token, and refuses other users", async () => {

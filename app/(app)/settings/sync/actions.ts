@@ -4,10 +4,10 @@ import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { userAction } from "@/lib/actions/safe-action";
 import { clientIp } from "@/lib/auth/client-ip";
-import { grantAtollonAccount, removeAccount } from "@/lib/sync-accounts/accounts";
+import { grantAtollonAccount, removeAccount, setConflictPolicy } from "@/lib/sync-accounts/accounts";
 import { checkGoogleConnection, createGoogleAccount, startGoogleAuthorization } from "@/lib/sync-accounts/google";
 import { syncAccount } from "@/lib/sync/run-account";
-import { accountIdSchema, atollonGrantSchema, flowIdSchema, googleLoginSchema, syncNowSchema } from "@/lib/validations/sync-accounts";
+import { accountIdSchema, atollonGrantSchema, conflictPolicySchema, flowIdSchema, googleLoginSchema, syncNowSchema } from "@/lib/validations/sync-accounts";
 
 export const grantAtollonAction = userAction("grant-atollon", atollonGrantSchema, async ({ password }, { user }) => {
   await grantAtollonAccount(user.id, password, clientIp(await headers()));
@@ -51,4 +51,10 @@ export const syncNowAction = userAction("sync-now", syncNowSchema, async ({ acco
     revalidatePath("/settings/sync");
     revalidatePath("/calendar");
   }
+});
+
+export const setConflictPolicyAction = userAction("set-conflict-policy", conflictPolicySchema, async ({ accountId, policy }, { user }) => {
+  await setConflictPolicy(user.id, accountId, policy);
+  revalidatePath("/settings/sync");
+  return null;
 });

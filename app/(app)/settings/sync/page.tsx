@@ -9,7 +9,7 @@ import { requireUser } from "@/lib/auth/session";
 import { googleConfig } from "@/lib/providers/google/oauth";
 import { listAccounts, syncsPausedReason } from "@/lib/sync-accounts/accounts";
 import { FLOW_FAILURES, flowFailureMessage } from "@/lib/sync-accounts/messages";
-import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction, syncNowAction } from "./actions";
+import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction, setConflictPolicyAction, syncNowAction } from "./actions";
 
 export const metadata: Metadata = { title: "Synchronization" };
 
@@ -69,6 +69,7 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
                     check={account.provider === "GOOGLE" ? checkConnectionAction : undefined}
                     reauthorize={account.provider === "GOOGLE" ? reauthorizeGoogleAction : undefined}
                     syncNow={account.provider === "GOOGLE" ? syncNowAction : undefined}
+                    setPolicy={account.provider === "ATOLLON" ? undefined : setConflictPolicyAction}
                   >
                     {account.provider === "ATOLLON" && account.state === "PASSWORD_OUTDATED" && <AtollonForm action={grantAtollonAction} submitLabel="Update" />}
                   </AccountCard>
