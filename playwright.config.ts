@@ -1,10 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
+import { baseURL, fakeExchanges, google, port } from "./tests/e2e/ports";
 
-const port = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://localhost:${port}`;
-// The fake Google the app is pointed at (tests/fakes/google), steered by tests over HTTP.
-const googlePort = Number(process.env.E2E_GOOGLE_PORT ?? port + 1000);
-const google = `http://127.0.0.1:${googlePort}`;
+// The fake servers are steered by tests over HTTP.
+const googlePort = new URL(google).port;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -40,8 +38,15 @@ export default defineConfig({
       url: `${google}/__control/health`,
       reuseExistingServer: false,
       timeout: 30_000,
-      env: { FAKE_GOOGLE_PORT: String(googlePort), FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback` },
+      env: { FAKE_GOOGLE_PORT: googlePort, FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback` },
     },
+    ...Object.values(fakeExchanges).map((ports) => ({
+      command: "tsx tests/fakes/ews/serve.ts",
+      url: `http://127.0.0.1:${ports.control}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { FAKE_EWS_PORT: String(ports.ews), FAKE_EWS_CONTROL_PORT: String(ports.control) },
+    })),
     {
       command: "node tests/e2e/start-server.mjs",
       url: `${baseURL}/sign-in`,
@@ -58,6 +63,9 @@ export default defineConfig({
         GOOGLE_OAUTH_REVOKE_URL: `${google}/revoke`,
         GOOGLE_USERINFO_URL: `${google}/v1/userinfo`,
         GOOGLE_API_URL: `${google}/`,
+        EWS_ALLOW_HTTP: "1",
+        EWS_ALLOWED_HOSTS: "127.0.0.1",
+        EWS_AUTODISCOVER_URL: `http://127.0.0.1:${fakeExchanges.exchange.ews}/autodiscover/autodiscover.xml`,
       },
     },
   ],

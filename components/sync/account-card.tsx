@@ -133,14 +133,14 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
               </Button>
             </>
           )}
-          {syncNow && account.state !== "AUTHORIZATION_NEEDED" && account.state !== "PAUSED" && (
+          {syncNow && account.state !== "AUTHORIZATION_NEEDED" && account.state !== "PASSWORD_REJECTED" && account.state !== "PAUSED" && (
             <Button type="button" disabled={busy || account.state === "SYNCING"} onClick={() => sync()}>
               {syncing ? "Syncing…" : "Sync now"}
             </Button>
           )}
           {check && account.state !== "AUTHORIZATION_NEEDED" && (
             <Button type="button" variant="secondary" disabled={busy} onClick={() => run(() => check({ accountId: account.id }), () => {
-              setResult({ tone: "success", message: "Connection works: Google accepted the stored authorization." });
+              setResult({ tone: "success", message: `Connection works: ${account.provider === "GOOGLE" ? "Google accepted the stored authorization" : "the server accepted the stored login and password"}.` });
               router.refresh();
             })}>
               Check connection

@@ -7,6 +7,7 @@ const STATES: Record<SyncAccountState, { label: string; tone: string }> = {
   PASSWORD_OUTDATED: { label: "Password outdated", tone: "bg-amber-50 text-amber-900 ring-amber-200" },
   PAUSED: { label: "Paused", tone: "bg-amber-50 text-amber-900 ring-amber-200" },
   ERROR: { label: "Error", tone: "bg-red-50 text-red-800 ring-red-200" },
+  PASSWORD_REJECTED: { label: "Password rejected", tone: "bg-amber-50 text-amber-900 ring-amber-200" },
 };
 
 export function StateBadge({ state }: { state: SyncAccountState }) {

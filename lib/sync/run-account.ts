@@ -1,8 +1,10 @@
 import { getDb } from "@/lib/db/client";
+import type { SyncAccount } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { GoogleCalendar } from "@/lib/providers/google/calendar";
 import { googleConfig } from "@/lib/providers/google/oauth";
 import { syncsPausedReason } from "@/lib/sync-accounts/accounts";
+import { ewsRemote, PASSWORD_REJECTED_MESSAGE } from "@/lib/sync-accounts/ews";
 import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
 import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
@@ -22,7 +24,8 @@ export function summarize(report: SyncReport, remoteName: string): string {
   return `${parts.join("; ")} (${report.requests} request${report.requests === 1 ? "" : "s"}).`;
 }
 
-function remoteFor(ownerId: string, account: { id: string; provider: string }): RemoteCalendar {
+async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteCalendar> {
+  if (account.provider === "OFFICE365" || account.provider === "EXCHANGE") return ewsRemote(account);
   const config = googleConfig();
   if (account.provider !== "GOOGLE" || !config) throw new AppError("invalid_input", "This account cannot be synced by this server.");
   return new GoogleCalendar({
@@ -73,6 +76,7 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
   const paused = await syncsPausedReason(ownerId);
   if (paused) throw new AppError("invalid_input", paused);
   if (account.state === "AUTHORIZATION_NEEDED") throw new AppError("invalid_input", account.stateMessage ?? "Receive a new Google token first.");
+  if (account.state === "PASSWORD_REJECTED") throw new AppError("invalid_input", account.stateMessage ?? PASSWORD_REJECTED_MESSAGE);
   if (account.state === "PAUSED" && (options.deletions ?? "ask") === "ask") throw new AppError("invalid_input", `${account.stateMessage ?? "Paused."}`);
 
   const now = new Date();
@@ -88,7 +92,7 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
   try {
     const report = await runSync({
       store: new PrismaSyncStore(ownerId, accountId),
-      remote: remoteFor(ownerId, account),
+      remote: await remoteFor(ownerId, account),
       deletions: options.deletions ?? "ask",
       onProgress: progress.record,
     });
@@ -122,7 +126,12 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
     return { outcome: report.outcome, summary };
   } catch (error) {
     const authorization = error instanceof AuthorizationError || (error instanceof AppError && error.code === "invalid_input");
-    const message = error instanceof RemoteUnavailableError || authorization ? (error as Error).message : "The sync failed unexpectedly; it will be tried again.";
+    const passwordRejected = error instanceof AuthorizationError && error.reason === "password-rejected";
+    const message = passwordRejected
+      ? PASSWORD_REJECTED_MESSAGE
+      : error instanceof RemoteUnavailableError || authorization
+        ? (error as Error).message
+        : "The sync failed unexpectedly; it will be tried again.";
     if (!authorization && !(error instanceof RemoteUnavailableError)) console.error(`[sync] account ${accountId} (${account.provider}) failed`, error);
     else console.warn(`[sync] account ${accountId} (${account.provider}) failed: ${message}`);
     await progress.settled();
@@ -130,7 +139,12 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
     const current = await db.syncAccount.findUnique({ where: { id: accountId }, select: { state: true } });
     await db.syncAccount.update({
       where: { id: accountId },
-      data: current?.state === "AUTHORIZATION_NEEDED" ? { runLeaseUntil: null } : { state: "ERROR", stateMessage: message, runLeaseUntil: null },
+      data:
+        passwordRejected
+          ? { state: "PASSWORD_REJECTED", stateMessage: PASSWORD_REJECTED_MESSAGE, runLeaseUntil: null }
+          : current?.state === "AUTHORIZATION_NEEDED"
+            ? { runLeaseUntil: null }
+            : { state: "ERROR", stateMessage: message, runLeaseUntil: null },
     });
     throw new AppError("invalid_input", message);
   }

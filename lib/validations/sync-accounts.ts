@@ -19,3 +19,36 @@ export const syncNowSchema = z.object({ accountId: z.uuid(), deletions: z.enum([
 
 export const CONFLICT_POLICIES = ["LATEST", "LOCAL", "REMOTE"] as const;
 export const conflictPolicySchema = z.object({ accountId: z.uuid(), policy: z.enum(CONFLICT_POLICIES, "Choose who wins a conflict.") });
+
+export const OFFICE365_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
+
+// DOMAIN\user, user@domain or a plain user name: no spaces or control characters.
+const ewsLogin = z
+  .string()
+  .trim()
+  .min(1, "Enter the login.")
+  .max(256, "That login is too long.")
+  .regex(/^[^\s\p{Cc}]+$/u, "A login has no spaces: DOMAIN\\user or user@domain.");
+
+const ewsPassword = z.string().min(1, "Enter the password.").max(1024, "That password is too long.");
+
+const serverUrl = z
+  .string()
+  .trim()
+  .max(2048, "That address is too long.")
+  .refine((value) => URL.canParse(value), "Enter the full address, e.g. https://mail.example.com/EWS/Exchange.asmx.");
+
+export const officeAccountSchema = z.object({
+  login: ewsLogin.pipe(z.email("Enter your Office 365 sign-in address, e.g. name@company.com.")),
+  serverUrl,
+  password: ewsPassword,
+});
+
+/** Server left empty: it is looked up from the login's domain (Autodiscover) and shown for confirmation. */
+export const exchangeAccountSchema = z.object({
+  login: ewsLogin,
+  serverUrl: z.union([z.literal(""), serverUrl]),
+  password: ewsPassword,
+});
+
+export const ewsPasswordSchema = z.object({ accountId: z.uuid(), password: ewsPassword });

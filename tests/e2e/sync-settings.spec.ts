@@ -1,9 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
+import { google } from "./ports";
 
 // The Synchronization settings against the fake Google started beside the app (playwright.config.ts).
 test.describe.configure({ mode: "serial" });
 
-const google = `http://127.0.0.1:${Number(process.env.E2E_GOOGLE_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1000)}`;
 const email = `sync-${Date.now()}@example.com`;
 const password = "sync settings pw 1";
 const newPassword = "sync settings pw 2";
@@ -60,8 +60,8 @@ test("step 1: the Atollon account checks the login password", async () => {
   await page.getByRole("button", { name: "Create" }).click();
   await expect(accountCard("Atollon", email).getByText("Active")).toBeVisible();
   await expect(page.getByRole("link", { name: "Add Google Calendar" })).toBeVisible();
-  await expect(page.getByText("Add Office.com (coming soon)")).toBeVisible();
-  await expect(page.getByText("Add MS Exchange (coming soon)")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Add Office.com" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Add MS Exchange" })).toBeVisible();
   await shot("sync-atollon-active");
 });
 

@@ -21,6 +21,8 @@ export interface FakeEwsOptions {
   version?: { major: number; minor: number; build: number; revision: number; name: string };
   /** Delay before every answer, for timeout tests. */
   delayMs?: number;
+  /** 0 (the default) picks a free port. */
+  port?: number;
 }
 
 export interface FakeEws {
@@ -153,7 +155,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     reply(200, runOperation(mailbox, parsed.operation, parsed.node));
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const ewsUrl = `${url}/EWS/Exchange.asmx`;

@@ -5,9 +5,21 @@ import { revalidatePath } from "next/cache";
 import { userAction } from "@/lib/actions/safe-action";
 import { clientIp } from "@/lib/auth/client-ip";
 import { grantAtollonAccount, removeAccount, setConflictPolicy } from "@/lib/sync-accounts/accounts";
-import { checkGoogleConnection, createGoogleAccount, startGoogleAuthorization } from "@/lib/sync-accounts/google";
+import { checkAccountConnection } from "@/lib/sync-accounts/check-connection";
+import { createEwsAccount, updateEwsPassword } from "@/lib/sync-accounts/ews";
+import { createGoogleAccount, startGoogleAuthorization } from "@/lib/sync-accounts/google";
 import { syncAccount } from "@/lib/sync/run-account";
-import { accountIdSchema, atollonGrantSchema, conflictPolicySchema, flowIdSchema, googleLoginSchema, syncNowSchema } from "@/lib/validations/sync-accounts";
+import {
+  accountIdSchema,
+  atollonGrantSchema,
+  conflictPolicySchema,
+  ewsPasswordSchema,
+  exchangeAccountSchema,
+  flowIdSchema,
+  googleLoginSchema,
+  officeAccountSchema,
+  syncNowSchema,
+} from "@/lib/validations/sync-accounts";
 
 export const grantAtollonAction = userAction("grant-atollon", atollonGrantSchema, async ({ password }, { user }) => {
   await grantAtollonAccount(user.id, password, clientIp(await headers()));
@@ -31,7 +43,7 @@ export const createGoogleAccountAction = userAction("create-google-account", flo
 
 export const checkConnectionAction = userAction("check-connection", accountIdSchema, async ({ accountId }, { user }) => {
   try {
-    await checkGoogleConnection(user.id, accountId);
+    await checkAccountConnection(user.id, accountId);
   } finally {
     revalidatePath("/settings/sync");
   }
@@ -55,6 +67,24 @@ export const syncNowAction = userAction("sync-now", syncNowSchema, async ({ acco
 
 export const setConflictPolicyAction = userAction("set-conflict-policy", conflictPolicySchema, async ({ accountId, policy }, { user }) => {
   await setConflictPolicy(user.id, accountId, policy);
+  revalidatePath("/settings/sync");
+  return null;
+});
+
+export const createOfficeAccountAction = userAction("create-office-account", officeAccountSchema, async (input, { user }) => {
+  const outcome = await createEwsAccount(user.id, "OFFICE365", input);
+  revalidatePath("/settings/sync");
+  return outcome;
+});
+
+export const createExchangeAccountAction = userAction("create-exchange-account", exchangeAccountSchema, async (input, { user }) => {
+  const outcome = await createEwsAccount(user.id, "EXCHANGE", input);
+  revalidatePath("/settings/sync");
+  return outcome;
+});
+
+export const updateEwsPasswordAction = userAction("update-ews-password", ewsPasswordSchema, async ({ accountId, password }, { user }) => {
+  await updateEwsPassword(user.id, accountId, password);
   revalidatePath("/settings/sync");
   return null;
 });

@@ -3,22 +3,39 @@ import Link from "next/link";
 import { FormAlert } from "@/components/form-alert";
 import { PageHeader } from "@/components/page-header";
 import { AccountCard } from "@/components/sync/account-card";
+import { EwsPasswordForm } from "@/components/sync/ews-account-form";
 import { AtollonForm } from "@/components/sync/atollon-form";
 import { DemoNotice } from "@/components/sync/demo-notice";
 import { requireUser } from "@/lib/auth/session";
 import { googleConfig } from "@/lib/providers/google/oauth";
-import { listAccounts, syncsPausedReason } from "@/lib/sync-accounts/accounts";
+import { listAccounts, syncsPausedReason, type AccountView } from "@/lib/sync-accounts/accounts";
 import { FLOW_FAILURES, flowFailureMessage } from "@/lib/sync-accounts/messages";
-import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction, setConflictPolicyAction, syncNowAction } from "./actions";
+import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction, setConflictPolicyAction, syncNowAction, updateEwsPasswordAction } from "./actions";
 
 export const metadata: Metadata = { title: "Synchronization" };
 
 const NOTICES: Record<string, string> = {
   created: "Google Calendar account created.",
+  "created-ews": "Account created: the server accepted the login. Press Sync now to bring its calendar in.",
+  "password-updated": "Password updated: the server accepted it, and the account keeps what it has synced.",
   reauthorized: "Google token received: the account is authorized again and keeps its sync state.",
   removed: "Account removed.",
   "removed-unrevoked": "Account removed, but Google could not be reached to revoke its token. Remove the app's access in your Google account to be sure.",
 };
+
+/** What an account shows under its card: the form that renews an outdated grant or a changed password. */
+function accountExtras(account: AccountView) {
+  if (account.provider === "ATOLLON") return account.state === "PASSWORD_OUTDATED" ? <AtollonForm action={grantAtollonAction} submitLabel="Update" /> : null;
+  if (account.provider === "GOOGLE") return null;
+  if (account.state === "PASSWORD_REJECTED") return <EwsPasswordForm accountId={account.id} update={updateEwsPasswordAction} />;
+  return (
+    <details>
+      <summary className="cursor-pointer text-sm font-medium text-brand-700">Change the password</summary>
+      <p className="mt-2 mb-3 text-sm text-slate-600">Changed your password at the server? Enter the new one: the account keeps what it has synced.</p>
+      <EwsPasswordForm accountId={account.id} update={updateEwsPasswordAction} />
+    </details>
+  );
+}
 
 export default async function SyncSettingsPage({ searchParams }: { searchParams: Promise<{ notice?: string; failure?: string }> }) {
   const user = await requireUser();
@@ -66,12 +83,12 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
                     key={account.id}
                     account={serialize(account)}
                     remove={removeAccountAction}
-                    check={account.provider === "GOOGLE" ? checkConnectionAction : undefined}
+                    check={account.provider === "ATOLLON" ? undefined : checkConnectionAction}
                     reauthorize={account.provider === "GOOGLE" ? reauthorizeGoogleAction : undefined}
-                    syncNow={account.provider === "GOOGLE" ? syncNowAction : undefined}
+                    syncNow={account.provider === "ATOLLON" ? undefined : syncNowAction}
                     setPolicy={account.provider === "ATOLLON" ? undefined : setConflictPolicyAction}
                   >
-                    {account.provider === "ATOLLON" && account.state === "PASSWORD_OUTDATED" && <AtollonForm action={grantAtollonAction} submitLabel="Update" />}
+                    {accountExtras(account)}
                   </AccountCard>
                 ))}
               </ul>
@@ -84,11 +101,12 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
                 <Link href="/settings/sync/google" className="rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-800">
                   Add Google Calendar
                 </Link>
-                {["Add Office.com", "Add MS Exchange"].map((label) => (
-                  <span key={label} aria-disabled="true" className="cursor-not-allowed rounded-md border border-slate-200 bg-slate-50 px-4 py-2 text-sm font-semibold text-slate-400">
-                    {label} <span className="font-normal">(coming soon)</span>
-                  </span>
-                ))}
+                <Link href="/settings/sync/office" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-900 shadow-sm hover:bg-slate-50">
+                  Add Office.com
+                </Link>
+                <Link href="/settings/sync/exchange" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-900 shadow-sm hover:bg-slate-50">
+                  Add MS Exchange
+                </Link>
               </div>
             </section>
           </>

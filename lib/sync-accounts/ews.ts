@@ -1,0 +1,116 @@
+import { assertNotThrottled, clearFailures, recordFailure } from "@/lib/auth/throttle";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
+import { getDb } from "@/lib/db/client";
+import type { SyncAccount } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import { autodiscoverEwsUrl } from "@/lib/providers/ews/autodiscover";
+import { testEwsConnection, type ConnectionRefusal, type ConnectionResult } from "@/lib/providers/ews/connection-test";
+import { openEwsCalendar } from "@/lib/providers/ews/ews-calendar";
+import type { RemoteCalendar } from "@/lib/sync/provider";
+
+export type EwsProvider = "OFFICE365" | "EXCHANGE";
+
+export const PASSWORD_REJECTED_MESSAGE = "Password rejected — update it. The server refused the stored password, so syncs are stopped until you enter the current one.";
+
+/** Refusals that are about the address rather than the login: shown under the Server field. */
+const ADDRESS_REFUSALS = new Set<ConnectionRefusal>(["invalid-url", "insecure-scheme", "address-not-allowed", "host-unreachable", "timeout", "tls-untrusted", "not-ews"]);
+
+/**
+ * Tests the connection before anything is stored. Each user gets a few wrong passwords per window,
+ * like sign-in, so this form cannot be used to guess passwords at someone's Exchange server.
+ */
+async function checkConnection(ownerId: string, login: string, password: string, serverUrl: string): Promise<Extract<ConnectionResult, { ok: true }>> {
+  const keys = { account: `ews:${ownerId}` };
+  await assertNotThrottled(keys);
+  const result = await testEwsConnection({ login, password, serverUrl });
+  if (result.ok) {
+    await clearFailures(keys.account);
+    return result;
+  }
+  if (result.reason === "credentials-rejected") {
+    await recordFailure(keys);
+    throw new AppError("wrong_credentials", result.message, { password: "The server did not accept this login and password." });
+  }
+  throw new AppError("invalid_input", result.message, ADDRESS_REFUSALS.has(result.reason) ? { serverUrl: "Check this address (see above)." } : undefined);
+}
+
+export type CreateEwsOutcome = { created: string } | { discovered: string };
+
+/**
+ * Adds an Office.com or MS Exchange account once the server has accepted the login. An Exchange
+ * account without a server address gets one proposed by Autodiscover, which the user confirms.
+ */
+export async function createEwsAccount(ownerId: string, provider: EwsProvider, input: { login: string; serverUrl: string; password: string }): Promise<CreateEwsOutcome> {
+  const db = await getDb();
+  if (!(await db.syncAccount.findFirst({ where: { ownerId, provider: "ATOLLON" }, select: { id: true } }))) {
+    throw new AppError("invalid_input", "Create the Atollon account first (Settings → Synchronization, step 1).");
+  }
+  if (!input.serverUrl) {
+    const override = process.env.EWS_AUTODISCOVER_URL;
+    const found = await autodiscoverEwsUrl({ email: input.login, password: input.password, ...(override ? { candidates: [override] } : {}) });
+    if (!found.ok) throw new AppError("invalid_input", found.message, { serverUrl: found.message });
+    return { discovered: found.ewsUrl };
+  }
+  const existing = await db.syncAccount.findFirst({ where: { ownerId, provider, login: { equals: input.login, mode: "insensitive" } }, select: { id: true } });
+  if (existing) throw new AppError("conflict", `${input.login} is already connected.`, { login: `${input.login} is already connected.` });
+  const result = await checkConnection(ownerId, input.login, input.password, input.serverUrl);
+  const account = await db.syncAccount.create({
+    data: {
+      ownerId,
+      provider,
+      login: input.login,
+      serverUrl: result.serverUrl,
+      serverVersion: result.serverVersion,
+      authScheme: result.authentication,
+      secret: encryptSecret(input.password),
+    },
+  });
+  return { created: account.id };
+}
+
+/**
+ * A new password after a change at the server: tested first, then stored. The account keeps its
+ * sync state (cursor and pairs), so nothing is imported twice, and a rejected password is cleared.
+ */
+export async function updateEwsPassword(ownerId: string, accountId: string, password: string): Promise<void> {
+  const db = await getDb();
+  const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId, provider: { in: ["OFFICE365", "EXCHANGE"] } } });
+  if (!account?.serverUrl) throw new AppError("not_found", "This sync account no longer exists.");
+  const result = await checkConnection(ownerId, account.login, password, account.serverUrl);
+  const recovering = account.state === "PASSWORD_REJECTED" || account.state === "ERROR";
+  await db.syncAccount.updateMany({
+    where: { id: account.id, ownerId },
+    data: {
+      secret: encryptSecret(password),
+      serverVersion: result.serverVersion,
+      authScheme: result.authentication,
+      ...(recovering ? { state: "ACTIVE", stateMessage: null } : {}),
+    },
+  });
+}
+
+/** The provider for one run of an Exchange account; the address is checked again, as DNS may have changed. */
+export async function ewsRemote(account: Pick<SyncAccount, "login" | "serverUrl" | "secret" | "serverVersion" | "authScheme">): Promise<RemoteCalendar> {
+  if (!account.serverUrl || !account.secret) throw new AppError("not_found", "This sync account has no server address or password.");
+  return openEwsCalendar({
+    serverUrl: account.serverUrl,
+    login: account.login,
+    password: decryptSecret(account.secret),
+    ...(account.serverVersion ? { version: account.serverVersion } : {}),
+    authentication: account.authScheme === "ntlm" ? "ntlm" : "basic",
+  });
+}
+
+/** "Check connection": the stored login and password against the server, now. A refused password stops syncs. */
+export async function checkEwsConnection(ownerId: string, accountId: string): Promise<void> {
+  const db = await getDb();
+  const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId, provider: { in: ["OFFICE365", "EXCHANGE"] } } });
+  if (!account?.serverUrl || !account.secret) throw new AppError("not_found", "This sync account no longer exists.");
+  const result = await testEwsConnection({ login: account.login, password: decryptSecret(account.secret), serverUrl: account.serverUrl });
+  if (result.ok) return;
+  if (result.reason === "credentials-rejected") {
+    await db.syncAccount.updateMany({ where: { id: account.id, ownerId }, data: { state: "PASSWORD_REJECTED", stateMessage: PASSWORD_REJECTED_MESSAGE } });
+    throw new AppError("invalid_input", PASSWORD_REJECTED_MESSAGE);
+  }
+  throw new AppError("invalid_input", result.message);
+}

@@ -1,0 +1,124 @@
+import { expect, test, type Page } from "@playwright/test";
+import { ewsUrl, fakeExchanges, port } from "./ports";
+
+// Office.com and MS Exchange accounts against two fake Exchange servers started beside the app.
+test.describe.configure({ mode: "serial" });
+
+const email = `ews-${Date.now()}@example.com`;
+const password = "ews settings pw 1";
+const officeUrl = ewsUrl(fakeExchanges.office);
+const exchangeUrl = ewsUrl(fakeExchanges.exchange);
+
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+const accountCard = (name: string, login: string) => page.getByRole("listitem", { name: `${name} account ${login}` });
+const formAlert = () => page.locator("main form").first().getByRole("alert");
+
+async function shot(name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+async function mailbox(ports: { control: number }): Promise<{ subject: string }[]> {
+  const response = await page.request.get(`http://127.0.0.1:${ports.control}/items`);
+  return ((await response.json()) as { items: { subject: string }[] }).items;
+}
+
+test("an Office.com account: wrong password, wrong address, then right", async () => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Exchange User");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/calendar$/);
+  await page.goto("/settings/sync");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(accountCard("Atollon", email).getByText("Active")).toBeVisible();
+
+  await page.getByRole("link", { name: "Add Office.com" }).click();
+  await expect(page.getByRole("heading", { name: "Add Office.com" })).toBeVisible();
+  await expect(page.getByLabel("Server")).toHaveValue("https://outlook.office365.com/EWS/Exchange.asmx");
+  await expect(page.getByText("switches it off for good")).toBeVisible();
+
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByText("Enter the login.")).toBeVisible();
+  await expect(page.getByText("Enter the password.")).toBeVisible();
+  await page.getByLabel("Login").fill("alice");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByText("Enter your Office 365 sign-in address, e.g. name@company.com.")).toBeVisible();
+
+  await page.getByLabel("Login").fill("alice@contoso.test");
+  await page.getByLabel("Server").fill(officeUrl);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(formAlert()).toContainText("refused the login or password");
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+  await shot("office-wrong-password");
+
+  await page.getByLabel("Server").fill(`http://127.0.0.1:${port}/sign-in`);
+  await page.getByLabel("Password").fill("secret");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(formAlert()).toContainText("not an Exchange Web Services endpoint");
+  await expect(page.getByLabel("Server")).toHaveAttribute("aria-invalid", "true");
+  await shot("office-wrong-address");
+
+  await page.getByLabel("Server").fill(officeUrl);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=created-ews$/);
+  await expect(accountCard("Office.com", "alice@contoso.test").getByText("Active")).toBeVisible();
+  await shot("office-created");
+});
+
+test("an MS Exchange account: the server is found from the login's domain and confirmed", async () => {
+  await page.getByRole("link", { name: "Add MS Exchange" }).click();
+  await expect(page.getByText("https://servername.domain.com/EWS/Exchange.asmx")).toBeVisible();
+  await page.getByLabel("Login").fill("alice@contoso.test");
+  await page.getByLabel("Password").fill("secret");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.locator("main form").getByRole("status")).toContainText(`Found your server: ${exchangeUrl}`);
+  await expect(page.getByLabel("Server")).toHaveValue(exchangeUrl);
+  await shot("exchange-discovered");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=created-ews$/);
+  await expect(accountCard("MS Exchange", "alice@contoso.test").getByText("Active")).toBeVisible();
+});
+
+test("Sync now brings events across both ways for Office.com and MS Exchange", async () => {
+  await page.request.post(`http://127.0.0.1:${fakeExchanges.office.control}/items`, {
+    data: { subject: "Budget review (Outlook)", start: "2026-12-16T09:00:00Z", end: "2026-12-16T10:00:00Z", startTimeZone: "W. Europe Standard Time" },
+  });
+  await page.goto("/calendar?view=week&date=2026-12-14");
+  await page.getByRole("button", { name: "New event" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Title").fill("Quarterly planning");
+  await dialog.getByLabel("Starts").fill("2026-12-17");
+  await dialog.getByLabel("Start time").fill("14:00");
+  await dialog.getByLabel("Ends").fill("2026-12-17");
+  await dialog.getByLabel("End time").fill("15:00");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+
+  await page.goto("/settings/sync");
+  const office = accountCard("Office.com", "alice@contoso.test");
+  await office.getByRole("button", { name: "Sync now" }).click();
+  await expect(office.getByRole("status")).toContainText("From Office.com: 1 created, 0 updated, 0 deleted; to Office.com: 1 created, 0 updated, 0 deleted");
+  await expect(office.locator("dd").getByText(/^From Office\.com: 1 created/)).toBeVisible();
+  expect((await mailbox(fakeExchanges.office)).map((item) => item.subject).sort()).toEqual(["Budget review (Outlook)", "Quarterly planning"]);
+
+  const exchange = accountCard("MS Exchange", "alice@contoso.test");
+  await exchange.getByRole("button", { name: "Sync now" }).click();
+  await expect(exchange.getByRole("status")).toContainText("to Exchange: 2 created, 0 updated, 0 deleted");
+  expect((await mailbox(fakeExchanges.exchange)).map((item) => item.subject).sort()).toEqual(["Budget review (Outlook)", "Quarterly planning"]);
+  await shot("ews-synced");
+
+  await page.goto("/calendar?view=week&date=2026-12-14");
+  await expect(page.getByRole("button", { name: /Budget review \(Outlook\)/ })).toBeVisible();
+});
