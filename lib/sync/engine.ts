@@ -114,7 +114,7 @@ class SyncRun {
     this.remote = options.remote;
     this.deletions = options.deletions ?? "ask";
     this.localPageSize = options.localPageSize ?? LOCAL_PAGE;
-    this.writeBatchSize = options.writeBatchSize ?? WRITE_BATCH;
+    this.writeBatchSize = options.writeBatchSize ?? options.remote.writeBatchSize ?? WRITE_BATCH;
     this.requestsAtStart = options.remote.requestCount;
     this.onProgress = options.onProgress;
   }

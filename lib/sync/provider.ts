@@ -100,4 +100,6 @@ export interface RemoteCalendar {
   delete(requests: DeleteRequest[]): Promise<WriteResult[]>;
   /** HTTP requests made so far (a batch counts once): recorded in the run's history and the benchmark. */
   readonly requestCount: number;
+  /** How many writes one request carries at most; the engine hands over writes in groups this size. */
+  readonly writeBatchSize?: number;
 }

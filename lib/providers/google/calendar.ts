@@ -67,7 +67,7 @@ export class GoogleCalendar implements RemoteCalendar {
   requestCount = 0;
   private readonly api: calendar_v3.Calendar;
   private readonly calendarId: string;
-  private readonly batchSize: number;
+  readonly writeBatchSize: number;
   private readonly minMsPerWrite: number;
   private readonly retry: { attempts: number; baseMs: number; maxMs: number };
   private readonly sleep: (ms: number) => Promise<void>;
@@ -77,7 +77,7 @@ export class GoogleCalendar implements RemoteCalendar {
   constructor(private readonly options: GoogleCalendarOptions) {
     this.api = google.calendar({ version: "v3", rootUrl: options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/` });
     this.calendarId = options.calendarId ?? "primary";
-    this.batchSize = Math.min(Math.max(options.batchSize ?? 50, 1), 1000);
+    this.writeBatchSize = Math.min(Math.max(options.batchSize ?? 50, 1), 1000);
     this.minMsPerWrite = 60_000 / (options.writesPerMinute ?? 600);
     this.retry = options.retry ?? { attempts: 6, baseMs: 500, maxMs: 32_000 };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -195,8 +195,8 @@ export class GoogleCalendar implements RemoteCalendar {
     const results: WriteResult[] = new Array(calls.length);
     let pending = calls.map((call, index) => ({ call, index, tries: 0 }));
     while (pending.length > 0) {
-      const batch = pending.slice(0, this.batchSize);
-      pending = pending.slice(this.batchSize);
+      const batch = pending.slice(0, this.writeBatchSize);
+      pending = pending.slice(this.writeBatchSize);
       await this.pace(batch.length);
       const answers = await this.sendBatch(batch.map((entry) => entry.call));
       const again: typeof batch = [];

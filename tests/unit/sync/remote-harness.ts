@@ -36,6 +36,9 @@ export class FaultyRemote implements RemoteCalendar {
   get requestCount(): number {
     return this.inner.requestCount;
   }
+  get writeBatchSize(): number | undefined {
+    return this.inner.writeBatchSize;
+  }
 
   crashAfterWrites(writes: number): void {
     this.crashCountdown = writes;
