@@ -1,7 +1,9 @@
 import http from "node:http";
 import https from "node:https";
-import { createType1Message, createType3Message, decodeType2Message } from "@ewsjs/ntlm-client";
+import ntlmClient from "@ewsjs/ntlm-client";
 import { send, type HttpAnswer, type PostOptions } from "@/lib/providers/ews/transport";
+
+const { createType1Message, createType3Message, decodeType2Message } = ntlmClient;
 
 /** `DOMAIN\user` signs in as user of DOMAIN; `user@domain` (a UPN) goes whole, with no domain. */
 export function splitLogin(login: string): { user: string; domain: string } {
