@@ -4,10 +4,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { calendarSuite } from "./calendar";
+import { ewsSuite } from "./ews";
 import { googleSuite } from "./google";
 import type { Suite } from "./suite";
 
-const suites: Suite[] = [calendarSuite, googleSuite];
+const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite];
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "10000" }, json: { type: "string" }, only: { type: "string" } },

@@ -15,6 +15,8 @@ let exchange: FakeEws;
 let notExchange: FakeEws;
 
 beforeAll(async () => {
+  // The file's database is created and migrated here, within the hook's time, not the first test's.
+  await getDb();
   exchange = await startFakeEws({ users });
   notExchange = await startFakeEws({ htmlOnly: true });
   vi.stubEnv("EWS_ALLOW_HTTP", "1");

@@ -14,6 +14,8 @@ import { createTestUser } from "../../helpers/users";
 let google: FakeGoogle;
 
 beforeAll(async () => {
+  // The file's database is created and migrated here, within the hook's time, not the first test's.
+  await getDb();
   google = await startFakeGoogle({ ...FAKE_CLIENT, redirectUris: [], accounts: [] });
   Object.assign(process.env, google.env());
   vi.spyOn(console, "info").mockImplementation(() => undefined);

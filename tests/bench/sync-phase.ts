@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { currentEventSeq, listChangedSince, updateEvent } from "@/lib/calendar/events";
+import { getDb } from "@/lib/db/client";
+import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
+import { syncAccount } from "@/lib/sync/run-account";
+import { eventContent } from "../helpers/event-content";
+import { createTestUser } from "../helpers/users";
+import { phasePeakRssMb, resetPeakRss, round, settledRssMb } from "./measure";
+
+/** One in fifty events is a weekly series, as in a working calendar. */
+export const SERIES_EVERY = 50;
+export const CHANGES = 100;
+const ZONE = "Europe/Prague";
+const DAY = 86_400_000;
+
+/** One "Sync now" of one account, measured: the figures every provider's suite reports per phase. */
+export interface Phase {
+  events: number;
+  /** HTTP requests as the fake server counted them, not as the app reports them. */
+  requests: number;
+  wallMs: number;
+  eventsPerSec: number;
+  peakRssMb: number;
+  /** Resident memory when the run started (after a garbage collection): the peak's baseline. */
+  startRssMb: number;
+  /** Writes to the event tables the run made (the owner's change sequence moved by this much). */
+  eventWrites: number;
+  summary: string;
+}
+
+export interface BenchAccount {
+  userId: string;
+  accountId: string;
+}
+
+/** A user with the Atollon step done, ready for a remote account. */
+export async function benchUser(): Promise<string> {
+  const user = await createTestUser();
+  await grantAtollonAccount(user.id, user.password, null);
+  return user.id;
+}
+
+export async function measurePhase(account: BenchAccount, events: number, countRequests: () => Promise<number>): Promise<Phase> {
+  const seq = await currentEventSeq(account.userId);
+  const requestsBefore = await countRequests();
+  const startRssMb = settledRssMb();
+  resetPeakRss();
+  const started = performance.now();
+  const { outcome, summary } = await syncAccount(account.userId, account.accountId, { trigger: "bench" });
+  const wallMs = round(performance.now() - started, 0);
+  const peak = phasePeakRssMb();
+  if (outcome !== "complete") throw new Error(`The ${events}-event run ended ${outcome}: ${summary}`);
+  return {
+    events,
+    requests: (await countRequests()) - requestsBefore,
+    wallMs,
+    eventsPerSec: events === 0 ? 0 : round(events / (wallMs / 1000), 0),
+    peakRssMb: peak,
+    startRssMb,
+    eventWrites: Number((await currentEventSeq(account.userId)) - seq),
+    summary,
+  };
+}
+
+export function phaseLine(suite: string, name: string, phase: Phase, target: string): string {
+  return `${suite} · ${name.padEnd(10)} ${phase.requests} requests (${target}), ${phase.wallMs} ms, ${phase.eventsPerSec} events/s, peak RSS ${phase.peakRssMb} MB (${phase.startRssMb} MB at start), ${phase.eventWrites} event writes — ${phase.summary}`;
+}
+
+export function contentAt(index: number, title: string) {
+  const start = Date.UTC(2026, 0, 5, 8) + (index % 700) * DAY + (index % 9) * 3_600_000;
+  return eventContent({
+    title: `${title} ${index}`,
+    description: index % 3 === 0 ? `Agenda for meeting ${index}` : "",
+    location: index % 4 === 0 ? "Room 4" : "",
+    start: new Date(start).toISOString(),
+    end: new Date(start + 3_600_000).toISOString(),
+    timeZone: ZONE,
+    rrule: index % SERIES_EVERY === 0 ? "FREQ=WEEKLY;BYDAY=MO,TH" : null,
+  });
+}
+
+/** Local events seeded in bulk (set-up, not measured), numbered in the owner's change sequence like real writes. */
+export async function seedLocal(ownerId: string, count: number): Promise<void> {
+  const db = await getDb();
+  const rows = Array.from({ length: count }, (_, index) => {
+    const content = contentAt(index, "Atollon");
+    return {
+      ownerId,
+      title: content.title,
+      description: content.description,
+      location: content.location,
+      startAt: new Date(content.start),
+      endAt: new Date(content.end),
+      timeZone: content.timeZone,
+      rrule: content.rrule,
+      exdates: [],
+      rdates: [],
+      reminders: [],
+      changeSeq: BigInt(index + 1),
+    };
+  });
+  for (let start = 0; start < rows.length; start += 1000) await db.event.createMany({ data: rows.slice(start, start + 1000) });
+  await db.user.update({ where: { id: ownerId }, data: { eventSeq: BigInt(count) } });
+}
+
+export interface FakeProcess {
+  process: ChildProcess;
+  /** What the fake printed after "listening at". */
+  urls: string[];
+  get(url: string): Promise<unknown>;
+  /** Arrays longer than `chunk` are sent in pieces. */
+  post(url: string, body: object, chunk?: number): Promise<unknown>;
+}
+
+/**
+ * Starts a fake server in its own process, so the bench's peak memory is the app's alone. The
+ * script prints "listening at <url> [<url>…]" once it is ready.
+ */
+export async function startFakeProcess(script: string, env: Record<string, string>): Promise<FakeProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const urls = await new Promise<string[]>((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (data: Buffer) => {
+      output += data.toString();
+      const match = /listening at (.+)\n/.exec(output);
+      if (match?.[1]) resolve(match[1].match(/https?:\/\/\S+/g) ?? []);
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited (${code}) before listening: ${output}`)));
+  });
+  const call = async (url: string, init?: RequestInit) => {
+    const response = await fetch(url, init);
+    if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as unknown;
+  };
+  const post = async (url: string, body: object, chunk = Number.POSITIVE_INFINITY): Promise<unknown> => {
+    if (!Array.isArray(body) || body.length <= chunk) return call(url, { method: "POST", body: JSON.stringify(body) });
+    for (let start = 0; start < body.length; start += chunk) await call(url, { method: "POST", body: JSON.stringify(body.slice(start, start + chunk)) });
+    return {};
+  };
+  return { process: child, urls, get: (url) => call(url), post };
+}
+
+/** Runs a suite on PostgreSQL when it answers (production's database; PGlite's WASM heap stays out of the memory figure). */
+export async function onBenchDatabase<T>(work: (databaseName: string) => Promise<T>): Promise<T> {
+  const { availableDatabases, pglite } = await import("./databases");
+  const databases = await availableDatabases(() => undefined);
+  const database = databases.find((candidate) => candidate.name === "postgresql") ?? pglite;
+  const drop = await database.open();
+  const quiet = console.info;
+  console.info = () => undefined;
+  try {
+    return await work(database.name);
+  } finally {
+    console.info = quiet;
+    await drop();
+  }
+}
+
+/** A person edits 100 events in Atollon; returns their titles before the edit, so the remote side edits others. */
+export async function editLocal(userId: string): Promise<Set<string>> {
+  const local = (await listChangedSince(userId, 0n, 2 * CHANGES)).slice(0, CHANGES);
+  for (const event of local) {
+    await updateEvent(userId, event.id, { ...event.content, title: `${event.content.title} (moved)`, location: "Room 9" }, { expectedVersion: event.version });
+  }
+  return new Set(local.map((event) => event.content.title));
+}
