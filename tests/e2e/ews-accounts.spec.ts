@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { accountCard as accountCardOf, addEvent, shot as shotOf, signUp } from "./helpers";
 import { ewsUrl, fakeExchanges, port } from "./ports";
 
 // Office.com and MS Exchange accounts against two fake Exchange servers started beside the app.
@@ -19,12 +20,10 @@ test.afterAll(async () => {
   await page.close();
 });
 
-const accountCard = (name: string, login: string) => page.getByRole("listitem", { name: `${name} account ${login}` });
+const accountCard = (name: string, login: string) => accountCardOf(page, name, login);
 const formAlert = () => page.locator("main form").first().getByRole("alert");
 
-async function shot(name: string) {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
-}
+const shot = (name: string) => shotOf(page, name);
 
 async function mailbox(ports: { control: number }): Promise<{ subject: string }[]> {
   const response = await page.request.get(`http://127.0.0.1:${ports.control}/items`);
@@ -32,12 +31,7 @@ async function mailbox(ports: { control: number }): Promise<{ subject: string }[
 }
 
 test("an Office.com account: wrong password, wrong address, then right", async () => {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill("Exchange User");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/calendar$/);
+  await signUp(page, { name: "Exchange User", email, password });
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create" }).click();
@@ -95,16 +89,7 @@ test("Sync now brings events across both ways for Office.com and MS Exchange", a
   await page.request.post(`http://127.0.0.1:${fakeExchanges.office.control}/items`, {
     data: { subject: "Budget review (Outlook)", start: "2026-12-16T09:00:00Z", end: "2026-12-16T10:00:00Z", startTimeZone: "W. Europe Standard Time" },
   });
-  await page.goto("/calendar?view=week&date=2026-12-14");
-  await page.getByRole("button", { name: "New event" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Title").fill("Quarterly planning");
-  await dialog.getByLabel("Starts").fill("2026-12-17");
-  await dialog.getByLabel("Start time").fill("14:00");
-  await dialog.getByLabel("Ends").fill("2026-12-17");
-  await dialog.getByLabel("End time").fill("15:00");
-  await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog).toBeHidden();
+  await addEvent(page, { title: "Quarterly planning", weekOf: "2026-12-14", date: "2026-12-17", start: "14:00", end: "15:00" });
 
   await page.goto("/settings/sync");
   const office = accountCard("Office.com", "alice@contoso.test");

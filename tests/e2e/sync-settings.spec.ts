@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { accountCard as accountCardOf, addEvent, shot as shotOf, signUp } from "./helpers";
 import { google } from "./ports";
 
 // The Synchronization settings against the fake Google started beside the app (playwright.config.ts).
@@ -19,12 +20,10 @@ test.afterAll(async () => {
   await page.close();
 });
 
-const accountCard = (name: string, login: string) => page.getByRole("listitem", { name: `${name} account ${login}` });
+const accountCard = (name: string, login: string) => accountCardOf(page, name, login);
 const form = () => page.locator("main form").first();
 
-async function shot(name: string) {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
-}
+const shot = (name: string) => shotOf(page, name);
 
 async function receiveToken(login: string) {
   await page.goto("/settings/sync/google");
@@ -39,12 +38,7 @@ async function consent(account: string, decision: "Allow" | "Cancel") {
 }
 
 test("step 1: the Atollon account checks the login password", async () => {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill("Sync User");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/calendar$/);
+  await signUp(page, { name: "Sync User", email, password });
 
   await page.goto("/settings/sync");
   await expect(page.getByRole("heading", { name: "Atollon account" })).toBeVisible();
@@ -159,16 +153,7 @@ test("Sync now copies events both ways and says what it did", async () => {
   await page.request.post(`${google}/__control/events?email=${ADA}`, {
     data: { summary: "Dentist (from Google)", start: { dateTime: "2026-12-09T09:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-09T10:00:00.000Z", timeZone: "UTC" } },
   });
-  await page.goto("/calendar?view=week&date=2026-12-07");
-  await page.getByRole("button", { name: "New event" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Title").fill("Team lunch");
-  await dialog.getByLabel("Starts").fill("2026-12-08");
-  await dialog.getByLabel("Start time").fill("12:00");
-  await dialog.getByLabel("Ends").fill("2026-12-08");
-  await dialog.getByLabel("End time").fill("13:00");
-  await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog).toBeHidden();
+  await addEvent(page, { title: "Team lunch", weekOf: "2026-12-07", date: "2026-12-08", start: "12:00", end: "13:00" });
 
   await page.goto("/settings/sync");
   const card = accountCard("Google Calendar", ADA);

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { PageHeader } from "@/components/page-header";
+import { AddAccountLayout } from "@/components/sync/add-account-layout";
 import { DemoNotice } from "@/components/sync/demo-notice";
 import { GoogleTokenForm } from "@/components/sync/google-token-form";
 import { requireUser } from "@/lib/auth/session";
@@ -22,15 +21,11 @@ export default async function AddGooglePage({ searchParams }: { searchParams: Pr
   const failure = failureCode ? flowFailureMessage(failureCode, flow ?? undefined) : params.flow && !flow ? flowFailureMessage("state") : null;
 
   return (
-    <>
-      <PageHeader title="Add Google Calendar" description="Connect a Google Calendar: enter the Google address, receive a token from Google, then create the account." />
-      <p className="-mt-4 mb-6 text-sm">
-        <Link href="/settings/sync" className="font-medium text-brand-700 underline">
-          ← Back to Synchronization
-        </Link>
-      </p>
-      {config?.demo && <DemoNotice />}
-      <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <AddAccountLayout
+      title="Add Google Calendar"
+      description="Connect a Google Calendar: enter the Google address, receive a token from Google, then create the account."
+      notice={config?.demo && <DemoNotice />}
+    >
         {config ? (
           <GoogleTokenForm
             login={flow?.login ?? ""}
@@ -53,7 +48,6 @@ export default async function AddGooglePage({ searchParams }: { searchParams: Pr
             <p className="mt-2">To try the whole flow without Google, run the app with <code className="font-mono">npm run demo</code>.</p>
           </div>
         )}
-      </section>
-    </>
+    </AddAccountLayout>
   );
 }
