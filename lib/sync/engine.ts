@@ -3,7 +3,7 @@ import { contentHash } from "@/lib/sync/content-hash";
 import { decide, type Action } from "@/lib/sync/decide";
 import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
 import { CursorExpiredError, type RemoteCalendar, type RemoteItem, type WriteResult } from "@/lib/sync/provider";
-import { LocalConflictError, type SyncStore } from "@/lib/sync/store";
+import { LocalConflictError, type PullCreate, type SyncStore } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
 /**
@@ -102,6 +102,8 @@ class SyncRun {
   /** Exceptions whose series is not in the remote calendar yet; retried once the run has created it. */
   private waitingForSeries: LocalEvent[] = [];
   private updates: PendingUpdate[] = [];
+  /** Remote items new to this calendar, created locally together at the end of their page. */
+  private readonly pulledCreates: PullCreate[] = [];
   /** Held back until the guard has seen all of them. */
   private readonly localDeletions: { event: LocalEvent }[] = [];
   private readonly remoteDeletions: { event: LocalEvent; pair: Pair & { remoteId: string } }[] = [];
@@ -268,6 +270,7 @@ class SyncRun {
       if (local) this.settled.add(local.id);
       await this.carryOut(decision.action, decision.conflict, { local, remote: item, pair, seriesId });
     }
+    await this.flushPulledCreates();
     return orphans;
   }
 
@@ -377,6 +380,12 @@ class SyncRun {
     };
   }
 
+  private async flushPulledCreates(): Promise<void> {
+    const entries = this.pulledCreates.splice(0);
+    for (const created of await this.store.pullCreate(entries)) this.settled.add(created.id);
+    this.report.pulled.created += entries.length;
+  }
+
   private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean): Promise<void> {
     const content = remote.content as EventContent;
     const hash = contentHash(content);
@@ -391,9 +400,10 @@ class SyncRun {
     });
     try {
       if (local === null) {
-        const created = await this.store.pullCreate(content, seriesId, pairFor);
-        this.settled.add(created.id);
-        this.report.pulled.created += 1;
+        // New events of a page are created together; an exception at once, as a later twin of it
+        // in the same pass must find it.
+        this.pulledCreates.push({ content, seriesId, pair: pairFor });
+        if (seriesId !== null) await this.flushPulledCreates();
       } else {
         await this.store.pullUpdate(local.id, local.version, content, restore, pairFor);
         this.report.pulled[restore ? "created" : "updated"] += 1;

@@ -3,7 +3,7 @@ import type { EventContent } from "@/lib/calendar/event-content";
 import { getDb } from "@/lib/db/client";
 import type { Prisma, SyncPair } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
-import { LocalConflictError, type AccountSyncState, type SyncStore } from "@/lib/sync/store";
+import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
 const POLICY: Record<string, ConflictPolicy> = { LATEST: "latest", LOCAL: "local", REMOTE: "remote" };
@@ -126,13 +126,21 @@ export class PrismaSyncStore implements SyncStore {
     return (await listChangedSince(this.ownerId, afterSeq, limit)).map(toLocal);
   }
 
-  async pullCreate(content: EventContent, seriesId: string | null, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+  async pullCreate(entries: PullCreate[]): Promise<LocalEvent[]> {
+    if (entries.length === 0) return [];
     const db = await getDb();
-    return db.$transaction(async (tx) => {
-      const created = await createEvent(this.ownerId, content, { seriesId, db: tx });
-      await this.upsertPairs(tx, [pair(created)]);
-      return created;
-    });
+    return db.$transaction(
+      async (tx) => {
+        const created: LocalEvent[] = [];
+        for (const { content, seriesId } of entries) created.push(await createEvent(this.ownerId, content, { seriesId, db: tx }));
+        await this.upsertPairs(
+          tx,
+          created.map((event, index) => (entries[index] as PullCreate).pair(event)),
+        );
+        return created;
+      },
+      { timeout: 60_000 },
+    );
   }
 
   async pullUpdate(id: string, expectedVersion: number, content: EventContent, restore: boolean, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {

@@ -41,8 +41,11 @@ export interface SyncStore {
   /** Events (tombstones included) changed after `afterSeq`, ordered by change sequence. */
   localChangedSince(afterSeq: bigint, limit: number): Promise<LocalEvent[]>;
 
-  /** Creates a local event from remote content; `pair` receives the new event and returns its pair. */
-  pullCreate(content: EventContent, seriesId: string | null, pair: (event: LocalEvent) => Pair): Promise<LocalEvent>;
+  /**
+   * Creates local events from remote content, all or none (a first import writes a page at a time);
+   * each entry's `pair` receives its new event and returns its pair. Results in entry order.
+   */
+  pullCreate(entries: PullCreate[]): Promise<LocalEvent[]>;
   /**
    * Overwrites a local event; with `restore` it also un-deletes it — a series together with the
    * exceptions its deletion took. Throws LocalConflictError on a version mismatch.
@@ -61,4 +64,10 @@ export interface SyncStore {
   pullDelete(id: string, expectedVersion: number): Promise<void>;
   /** Brings a tombstone back as it was, a series with the exceptions its deletion took (the user chose to restore). */
   restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent>;
+}
+
+export interface PullCreate {
+  content: EventContent;
+  seriesId: string | null;
+  pair: (event: LocalEvent) => Pair;
 }

@@ -12,7 +12,7 @@ import {
   type UpdateRequest,
   type WriteResult,
 } from "@/lib/sync/provider";
-import { LocalConflictError, type AccountSyncState, type SyncStore } from "@/lib/sync/store";
+import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
 /** The process died here. */
@@ -314,12 +314,13 @@ export class MemoryStore implements SyncStore {
       .sort((a, b) => (a.changeSeq < b.changeSeq ? -1 : 1))
       .slice(0, limit);
   }
-  async pullCreate(body: EventContent, seriesId: string | null, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+  async pullCreate(entries: PullCreate[]): Promise<LocalEvent[]> {
     this.crashBeforeWrite.hit("before a local create");
-    const id = this.calendar.newId();
-    const created = this.calendar.stamp({ id, seriesId, deletedAt: null, content: body }, 1);
-    this.putPair(pair(created));
-    return created;
+    return entries.map(({ content: body, seriesId, pair }) => {
+      const created = this.calendar.stamp({ id: this.calendar.newId(), seriesId, deletedAt: null, content: body }, 1);
+      this.putPair(pair(created));
+      return created;
+    });
   }
   async pullUpdate(id: string, expectedVersion: number, body: EventContent, restore: boolean, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
     this.crashBeforeWrite.hit("before a local update");
