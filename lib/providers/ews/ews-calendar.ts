@@ -1,6 +1,5 @@
-import type { EventContent } from "@/lib/calendar/event-content";
+import { ChangeType, FolderId, ItemView, LogicalOperator, PropertySet, SearchFilter, SyncFolderItemsScope, WellKnownFolderName, type ItemChange } from "ews-javascript-api";
 import {
-  CursorExpiredError,
   RemoteUnavailableError,
   type ChangePage,
   type CreateRequest,
@@ -10,188 +9,131 @@ import {
   type UpdateRequest,
   type WriteResult,
 } from "@/lib/sync/provider";
-import { calendarItemXml, ITEM_SHAPE, itemChangesXml, LOCAL_ID_PROPERTY, remoteItemFrom } from "@/lib/providers/ews/item-xml";
-import { attr, child, children, EwsClient, responseMessages, text, type EwsClientOptions, type ResponseMessage } from "@/lib/providers/ews/soap";
+import { encodeLocalId, LOCAL_ID } from "@/lib/providers/ews/appointment";
+import { parseExceptionId } from "@/lib/providers/ews/occurrences";
+import { OwnChanges } from "@/lib/providers/ews/own-changes";
+import { chunk, ITEMS_PER_BATCH, readItems } from "@/lib/providers/ews/read-items";
+import { call, connect, type EwsConnection, type EwsConnectionOptions } from "@/lib/providers/ews/service";
 import { guardServerUrl, type GuardOptions } from "@/lib/providers/ews/url-guard";
+import { deleteExceptions, writeExceptions, type ExceptionWrite } from "@/lib/providers/ews/write-exceptions";
+import { createItems, deleteItems, refusal, updateItems, type ItemUpdate } from "@/lib/providers/ews/write-items";
 import { escapeXml } from "@/lib/providers/ews/xml";
 
 export const MAX_CHANGES_PER_SYNC = 512;
-export const ITEMS_PER_BATCH = 100;
-
-const CONFLICT_CODES = new Set(["ErrorIrresolvableConflict", "ErrorStaleObject", "ErrorChangeKeyRequired", "ErrorChangeKeyRequiredForWriteOperations", "ErrorInvalidChangeKey"]);
-const NOT_FOUND_CODES = new Set(["ErrorItemNotFound", "ErrorCalendarOccurrenceIsDeletedFromRecurrence"]);
-const TRANSIENT_CODES = new Set(["ErrorServerBusy", "ErrorInternalServerTransientError", "ErrorTimeoutExpired", "ErrorMailboxStoreUnavailable", "ErrorInternalServerError"]);
-
-function failure(message: ResponseMessage): WriteResult {
-  const kind = CONFLICT_CODES.has(message.code) ? "conflict" : NOT_FOUND_CODES.has(message.code) ? "not-found" : TRANSIENT_CODES.has(message.code) ? "unavailable" : "rejected";
-  return { ok: false, kind, message: `${message.code}: ${message.message}` };
-}
 
 /**
- * Recurring series are not mapped to EWS Recurrence/ModifiedOccurrences yet; writing one as a single
- * appointment would silently drop its rule, so such items are refused for good instead.
- */
-const UNSUPPORTED: WriteResult = { ok: false, kind: "rejected", message: "Recurring series are not synchronised with Exchange yet." };
-const isRecurring = (request: { content: EventContent; seriesRemoteId: string | null }) =>
-  request.content.rrule !== null || request.content.originalStart !== null || request.content.rdates.length > 0 || request.seriesRemoteId !== null;
-
-/** Runs `write` on the supported requests only, and puts the results back in request order. */
-async function supportedOnly<T extends { content: EventContent; seriesRemoteId: string | null }>(requests: T[], write: (supported: T[]) => Promise<WriteResult[]>): Promise<WriteResult[]> {
-  const supported = requests.filter((request) => !isRecurring(request));
-  const written = supported.length ? await write(supported) : [];
-  let next = 0;
-  return requests.map((request) => (isRecurring(request) ? UNSUPPORTED : (written[next++] ?? UNSUPPORTED)));
-}
-
-const chunk = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, index) => list.slice(index * size, index * size + size));
-
-/**
- * The calendar folder of one Exchange mailbox as a RemoteCalendar: SyncFolderItems (ids only) for
- * changes, GetItem in batches for details, and batched writes that never email attendees.
+ * The calendar folder of one Exchange mailbox as a RemoteCalendar, through ews-javascript-api:
+ * SyncFolderItems (ids only) for changes, GetItem in batches for details, batched writes that never
+ * email anyone. Series are masters with a Recurrence; their exceptions are reported as items of
+ * their own, named after their master and original start (occurrences.ts).
  */
 export class EwsCalendar implements RemoteCalendar {
-  private readonly client: EwsClient;
+  private readonly connection: EwsConnection;
+  private readonly own = new OwnChanges();
+  /** One CreateItem / UpdateItem / DeleteItem carries this many items, so the engine groups by it. */
+  readonly writeBatchSize = ITEMS_PER_BATCH;
 
-  constructor(options: EwsClientOptions) {
-    this.client = new EwsClient(options);
+  constructor(options: EwsConnectionOptions) {
+    this.connection = connect(options);
   }
 
   get requestCount(): number {
-    return this.client.requestCount;
+    return this.connection.xhr.requestCount;
   }
 
   async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
     let state = cursor;
+    const folder = new FolderId(WellKnownFolderName.Calendar);
     for (;;) {
-      const body = await this.client.call(
-        `<m:SyncFolderItems><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:SyncFolderId><t:DistinguishedFolderId Id="calendar"/></m:SyncFolderId>${state ? `<m:SyncState>${escapeXml(state)}</m:SyncState>` : ""}<m:MaxChangesReturned>${MAX_CHANGES_PER_SYNC}</m:MaxChangesReturned></m:SyncFolderItems>`,
+      const changes = await call(this.connection, "the list of changes (SyncFolderItems)", () =>
+        this.connection.service.SyncFolderItems(folder, PropertySet.IdOnly, null as unknown as [], MAX_CHANGES_PER_SYNC, SyncFolderItemsScope.NormalItems, state ? escapeXml(state) : (null as unknown as string)),
       );
-      const [message] = responseMessages(body, "SyncFolderItems");
-      if (!message) throw new RemoteUnavailableError("Exchange sent no SyncFolderItems answer.", null);
-      if (message.code === "ErrorInvalidSyncStateData" || message.code === "ErrorSyncFolderNotFound") throw new CursorExpiredError();
-      if (!message.ok) throw new RemoteUnavailableError(`SyncFolderItems failed: ${message.code} ${message.message}`, 200);
-      const changes = child(message.node, "Changes");
       const changed = new Set<string>();
       const deleted: RemoteItem[] = [];
-      for (const kind of ["Create", "Update"]) {
-        for (const change of children(changes, kind)) {
-          const id = attr(child(children(change, "CalendarItem")[0], "ItemId"), "Id");
-          if (id) changed.add(id);
-        }
+      for (const change of changes.GetEnumerator() as ItemChange[]) {
+        const id = change.ItemId?.UniqueId;
+        if (!id) continue;
+        if (change.ChangeType === ChangeType.Delete) deleted.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
+        else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) changed.add(id);
       }
-      for (const change of children(changes, "Delete")) {
-        const id = attr(child(change, "ItemId"), "Id");
-        if (id) deleted.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
-      }
-      const items = [...(await this.getItems([...changed])), ...deleted];
-      state = text(message.node, "SyncState") ?? state;
-      const last = text(message.node, "IncludesLastItemInRange") !== "false";
+      const items = [...(await readItems(this.connection, [...changed])), ...deleted];
+      state = changes.SyncState || state;
+      const last = !changes.MoreChangesAvailable;
       yield last && state ? { items, nextCursor: state } : { items };
       if (last) return;
     }
   }
 
-  private async getItems(ids: string[]): Promise<RemoteItem[]> {
-    const items: RemoteItem[] = [];
-    for (const batch of chunk(ids, ITEMS_PER_BATCH)) {
-      const body = await this.client.call(`<m:GetItem>${ITEM_SHAPE}<m:ItemIds>${batch.map((id) => `<t:ItemId Id="${escapeXml(id)}"/>`).join("")}</m:ItemIds></m:GetItem>`);
-      for (const message of responseMessages(body, "GetItem")) {
-        const node = children(child(message.node, "Items"), "CalendarItem")[0];
-        // An item deleted between the listing and this read shows up as a Delete in the next listing.
-        // Series are left out until they are mapped: imported as singles they would lose their rule
-        // and a later write-back would flatten them in the mailbox.
-        if (!message.ok && message.code !== "ErrorItemNotFound") {
-          // Skipping it would make a full listing report the item as gone.
-          throw new RemoteUnavailableError(`GetItem failed: ${message.code} ${message.message}`, 200);
-        }
-        if (message.ok && node && text(node, "CalendarItemType") !== "RecurringMaster") items.push(remoteItemFrom(node));
-      }
-    }
-    return items;
-  }
-
   async findByLocalTag(localIds: string[]): Promise<RemoteItem[]> {
-    if (localIds.length === 0) return [];
+    const wanted = new Set(localIds);
     const found: RemoteItem[] = [];
     for (const batch of chunk(localIds, ITEMS_PER_BATCH)) {
-      const conditions = batch.map((id) => `<t:IsEqualTo>${LOCAL_ID_PROPERTY}<t:FieldURIOrConstant><t:Constant Value="${escapeXml(id)}"/></t:FieldURIOrConstant></t:IsEqualTo>`).join("");
-      const body = await this.client.call(
-        `<m:FindItem Traversal="Shallow">${ITEM_SHAPE.replace(/<t:BodyType>Text<\/t:BodyType>/, "")}<m:IndexedPageItemView MaxEntriesReturned="1000" Offset="0" BasePoint="Beginning"/><m:Restriction>${batch.length === 1 ? conditions : `<t:Or>${conditions}</t:Or>`}</m:Restriction><m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds></m:FindItem>`,
-      );
-      const ids = responseMessages(body, "FindItem").flatMap((message) =>
-        children(child(child(message.node, "RootFolder"), "Items"), "CalendarItem").flatMap((node) => attr(child(node, "ItemId"), "Id") ?? []),
-      );
-      found.push(...(await this.getItems(ids)));
+      const tests = batch.map((id) => new SearchFilter.IsEqualTo(LOCAL_ID, encodeLocalId(id)));
+      const filter = tests.length === 1 ? tests[0] : new SearchFilter.SearchFilterCollection(LogicalOperator.Or, tests);
+      const view = new ItemView(1000);
+      view.PropertySet = PropertySet.IdOnly;
+      const results = await call(this.connection, "a search for tagged events (FindItem)", () => this.connection.service.FindItems(new FolderId(WellKnownFolderName.Calendar), filter as SearchFilter, view));
+      const ids = results.Items.map((item) => item.Id.UniqueId);
+      found.push(...(await readItems(this.connection, ids)).filter((item) => item.localTag !== null && wanted.has(item.localTag)));
     }
     return found;
   }
 
   create(requests: CreateRequest[]): Promise<WriteResult[]> {
-    return supportedOnly(requests, (supported) => this.createAll(supported));
-  }
-
-  private async createAll(requests: CreateRequest[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = [];
-    for (const batch of chunk(requests, ITEMS_PER_BATCH)) {
-      const body = await this.client.call(
-        `<m:CreateItem SendMeetingInvitations="SendToNone"><m:SavedItemFolderId><t:DistinguishedFolderId Id="calendar"/></m:SavedItemFolderId><m:Items>${batch.map((request) => calendarItemXml(request.content, request.localId)).join("")}</m:Items></m:CreateItem>`,
-      );
-      results.push(...this.writeResults(responseMessages(body, "CreateItem"), batch.length));
-    }
-    return results;
+    return this.write(
+      requests.map((request) => ({ ...request, remoteId: null, versionToken: null })),
+      (items) => createItems(this.connection, items),
+    );
   }
 
   update(requests: UpdateRequest[]): Promise<WriteResult[]> {
-    return supportedOnly(requests, (supported) => this.updateAll(supported));
+    return this.write(requests, (items) => updateItems(this.connection, items as ItemUpdate[], this.own));
   }
 
-  private async updateAll(requests: UpdateRequest[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = [];
-    for (const batch of chunk(requests, ITEMS_PER_BATCH)) {
-      const body = await this.client.call(
-        `<m:UpdateItem ConflictResolution="NeverOverwrite" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges>${batch
-          .map(
-            (request) =>
-              `<t:ItemChange><t:ItemId Id="${escapeXml(request.remoteId)}" ChangeKey="${escapeXml(request.versionToken)}"/><t:Updates>${itemChangesXml(request.content, request.localId)}</t:Updates></t:ItemChange>`,
-          )
-          .join("")}</m:ItemChanges></m:UpdateItem>`,
-      );
-      results.push(...this.writeResults(responseMessages(body, "UpdateItem"), batch.length));
-    }
-    return results;
+  /**
+   * Splits a batch into exceptions and the rest, writes each group in batches, and puts the results
+   * back in request order. Content Exchange cannot hold is refused per item, before any request.
+   */
+  private async write(
+    requests: { remoteId: string | null; versionToken: string | null; localId: string; content: CreateRequest["content"]; seriesRemoteId: string | null }[],
+    writeItems: (items: { remoteId: string | null; versionToken: string | null; localId: string; content: CreateRequest["content"] }[]) => Promise<WriteResult[]>,
+  ): Promise<WriteResult[]> {
+    const results: (WriteResult | null)[] = requests.map((request) => refusal(request.content));
+    const exceptions: { index: number; write: ExceptionWrite }[] = [];
+    const items: { index: number; request: (typeof requests)[number] }[] = [];
+    requests.forEach((request, index) => {
+      if (results[index]) return;
+      const named = request.remoteId ? parseExceptionId(request.remoteId) : null;
+      const masterId = request.seriesRemoteId ?? named?.masterId ?? null;
+      const originalStart = request.content.originalStart ?? named?.originalStart ?? null;
+      if (masterId === null && originalStart === null) return items.push({ index, request });
+      if (!masterId || !originalStart) return (results[index] = { ok: false, kind: "rejected", message: "An exception needs its series and its original start." });
+      exceptions.push({ index, write: { masterId, originalStart, localId: request.localId, content: request.content, versionToken: request.versionToken } });
+    });
+    // Series before their exceptions: an exception of a series written in this batch needs it first.
+    const written = items.length ? await writeItems(items.map((entry) => entry.request)) : [];
+    items.forEach((entry, position) => (results[entry.index] = written[position] ?? null));
+    const exceptionResults = exceptions.length ? await writeExceptions(this.connection, exceptions.map((entry) => entry.write), this.own) : [];
+    exceptions.forEach((entry, position) => (results[entry.index] = exceptionResults[position] ?? null));
+    return results.map((result) => result ?? { ok: false, kind: "unavailable", message: "Exchange sent no answer for this item." });
   }
 
   async delete(requests: DeleteRequest[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = [];
-    for (const batch of chunk(requests, ITEMS_PER_BATCH)) {
-      const body = await this.client.call(
-        `<m:DeleteItem DeleteType="MoveToDeletedItems" SendMeetingCancellations="SendToNone"><m:ItemIds>${batch
-          .map((request) => `<t:ItemId Id="${escapeXml(request.remoteId)}" ChangeKey="${escapeXml(request.versionToken)}"/>`)
-          .join("")}</m:ItemIds></m:DeleteItem>`,
-      );
-      const messages = responseMessages(body, "DeleteItem");
-      batch.forEach((request, index) => {
-        const message = messages[index];
-        results.push(!message ? { ok: false, kind: "unavailable", message: "Exchange sent no answer for this item." } : message.ok ? { ok: true, remoteId: request.remoteId, versionToken: "" } : failure(message));
-      });
-    }
-    return results;
-  }
-
-  private writeResults(messages: ResponseMessage[], expected: number): WriteResult[] {
-    return Array.from({ length: expected }, (_, index): WriteResult => {
-      const message = messages[index];
-      if (!message) return { ok: false, kind: "unavailable", message: "Exchange sent no answer for this item." };
-      if (!message.ok) return failure(message);
-      const id = child(children(child(message.node, "Items"), "CalendarItem")[0], "ItemId");
-      const remoteId = attr(id, "Id");
-      const versionToken = attr(id, "ChangeKey");
-      return remoteId && versionToken ? { ok: true, remoteId, versionToken } : { ok: false, kind: "unavailable", message: "Exchange did not return the item's id." };
+    const results: (WriteResult | null)[] = requests.map(() => null);
+    const exceptions = requests.flatMap((request, index) => {
+      const named = parseExceptionId(request.remoteId);
+      return named ? [{ index, ...named, versionToken: request.versionToken }] : [];
     });
+    const items = requests.flatMap((request, index) => (parseExceptionId(request.remoteId) ? [] : [{ index, request }]));
+    const written = items.length ? await deleteItems(this.connection, items.map((entry) => entry.request), this.own) : [];
+    items.forEach((entry, position) => (results[entry.index] = written[position] ?? null));
+    const exceptionResults = exceptions.length ? await deleteExceptions(this.connection, exceptions, this.own) : [];
+    exceptions.forEach((entry, position) => (results[entry.index] = exceptionResults[position] ?? null));
+    return results.map((result) => result ?? { ok: false, kind: "unavailable", message: "Exchange sent no answer for this item." });
   }
 }
 
-export interface OpenEwsCalendarInput extends Omit<EwsClientOptions, "url" | "address" | "family">, GuardOptions {
+export interface OpenEwsCalendarInput extends Omit<EwsConnectionOptions, "url" | "address" | "family">, GuardOptions {
   serverUrl: string;
 }
 

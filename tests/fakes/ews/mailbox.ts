@@ -1,24 +1,27 @@
 import { randomBytes } from "node:crypto";
+import { expand, type FakeRecurrence } from "@/tests/fakes/ews/recurrence";
 
-/** One calendar item as the fake mailbox stores it. */
 export interface FakeAttendee {
   name: string | null;
   email: string;
   response: string;
 }
 
-export interface FakeItem {
-  id: string;
-  changeKey: string;
-  createdSeq: number;
-  seq: number;
+/** An extended property as stored: its ExtendedFieldURI attributes and its value. */
+export interface FakeExtended {
+  uri: Record<string, string>;
+  value: string;
+}
+
+/** The fields a calendar item (single, master or exception) carries. */
+export interface FakeFields {
   subject: string;
   body: string;
   sensitivity: string;
   reminderIsSet: boolean;
   reminderMinutes: number;
-  extended: Record<string, string>;
-  lastModified: string;
+  /** Keyed by property set and name (or id/tag), see `extendedKey`. */
+  extended: Record<string, FakeExtended>;
   start: string;
   end: string;
   isAllDay: boolean;
@@ -28,17 +31,56 @@ export interface FakeItem {
   required: FakeAttendee[];
   optional: FakeAttendee[];
   startTimeZone: string;
-  /** Single or RecurringMaster (a master's recurrence itself is not modelled). */
+  endTimeZone: string;
+}
+
+export interface FakeException extends FakeFields {
+  id: string;
+  changeKey: string;
+  originalStart: string;
+  lastModified: string;
+}
+
+export interface FakeItem extends FakeFields {
+  id: string;
+  changeKey: string;
+  createdSeq: number;
+  seq: number;
+  lastModified: string;
   itemType: "Single" | "RecurringMaster";
+  recurrence: FakeRecurrence | null;
+  /** Modified occurrences by original start (UTC ISO without milliseconds). */
+  exceptions: Map<string, FakeException>;
+  /** Original starts of deleted occurrences. */
+  deleted: Set<string>;
 }
 
 const token = (bytes: number) => randomBytes(bytes).toString("base64");
+export const newChangeKey = () => `DwAAABYA${token(9)}`;
+/** EWS instants as Exchange returns them: UTC, no milliseconds. */
+export const ewsInstant = (value: string) => new Date(value).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export function extendedKey(uri: Record<string, string>): string {
+  return [uri.PropertySetId?.toLowerCase() ?? uri.DistinguishedPropertySetId ?? "", uri.PropertyName ?? uri.PropertyId ?? uri.PropertyTag ?? ""].join("/");
+}
+
+/**
+ * An occurrence's ItemId: opaque to clients, but (as in Exchange) it names the master and the
+ * occurrence's original start, so it stays the same while the occurrence lives.
+ */
+export const occurrenceId = (masterId: string, originalStart: string) => Buffer.from(`occ\u0000${masterId}\u0000${originalStart}`).toString("base64");
+export function parseOccurrenceId(id: string): { masterId: string; originalStart: string } | null {
+  const [tag, masterId, originalStart] = Buffer.from(id, "base64").toString("utf8").split("\u0000");
+  return tag === "occ" && masterId && originalStart ? { masterId, originalStart } : null;
+}
 
 /** The calendar folder's contents and change history, the source of ChangeKeys and sync states. */
 export class FakeMailbox {
   readonly items = new Map<string, FakeItem>();
   /** Injected per-item faults: GetItem answers these ids with this ResponseCode. */
   readonly readErrors = new Map<string, string>();
+  /** Invitations, updates and cancellations the server would have emailed: a sync must never cause any. */
+  readonly sent: string[] = [];
   private readonly tombstones = new Map<string, { seq: number; createdSeq: number }>();
   private seq = 0;
   private generation = 1;
@@ -47,7 +89,7 @@ export class FakeMailbox {
     this.seq += 1;
     const item: FakeItem = {
       id: `AAMkAD${token(24)}`,
-      changeKey: `DwAAABYA${token(9)}`,
+      changeKey: newChangeKey(),
       createdSeq: this.seq,
       seq: this.seq,
       subject: "",
@@ -56,9 +98,9 @@ export class FakeMailbox {
       reminderIsSet: true,
       reminderMinutes: 15,
       extended: {},
-      lastModified: new Date().toISOString(),
-      start: new Date().toISOString(),
-      end: new Date().toISOString(),
+      lastModified: ewsInstant(new Date().toISOString()),
+      start: ewsInstant(new Date().toISOString()),
+      end: ewsInstant(new Date().toISOString()),
       isAllDay: false,
       freeBusy: "Busy",
       location: "",
@@ -66,9 +108,14 @@ export class FakeMailbox {
       required: [],
       optional: [],
       startTimeZone: "UTC",
+      endTimeZone: "UTC",
       itemType: "Single",
+      recurrence: null,
+      exceptions: new Map(),
+      deleted: new Set(),
       ...fields,
     };
+    if (item.recurrence) item.itemType = "RecurringMaster";
     this.items.set(item.id, item);
     return item;
   }
@@ -77,8 +124,30 @@ export class FakeMailbox {
   touch(item: FakeItem): void {
     this.seq += 1;
     item.seq = this.seq;
-    item.changeKey = `DwAAABYA${token(9)}`;
-    item.lastModified = new Date(Math.max(Date.now(), Date.parse(item.lastModified) + 1000)).toISOString().replace(/\.\d{3}Z$/, "Z");
+    item.changeKey = newChangeKey();
+    item.lastModified = ewsInstant(new Date(Math.max(Date.now(), Date.parse(item.lastModified) + 1000)).toISOString());
+    item.itemType = item.recurrence ? "RecurringMaster" : "Single";
+    if (!item.recurrence) {
+      item.exceptions.clear();
+      item.deleted.clear();
+      return;
+    }
+    // A changed pattern or start keeps only the exceptions and deletions that still fall on an occurrence.
+    const valid = new Set(this.occurrences(item));
+    for (const start of item.exceptions.keys()) if (!valid.has(start)) item.exceptions.delete(start);
+    for (const start of item.deleted) if (!valid.has(start)) item.deleted.delete(start);
+  }
+
+  /** An exception's own change: a new ChangeKey for it, and its master changes with it (it lives inside). */
+  touchException(master: FakeItem, exception: FakeException): void {
+    exception.changeKey = newChangeKey();
+    exception.lastModified = ewsInstant(new Date().toISOString());
+    this.touch(master);
+  }
+
+  /** The original starts of every occurrence of a master, deleted ones included, in order. */
+  occurrences(item: FakeItem): string[] {
+    return item.recurrence ? expand(item.recurrence, item.start, item.startTimeZone).map(ewsInstant) : [];
   }
 
   remove(id: string): boolean {
@@ -106,6 +175,10 @@ export class FakeMailbox {
     return Number(match[2]);
   }
 
+  /**
+   * Changes after a sync state, oldest first. Occurrences and exceptions are not folder items: a
+   * change to one shows up as an Update of its master.
+   */
   changesSince(since: number, max: number): { changes: { kind: "Create" | "Update" | "Delete"; id: string; seq: number }[]; state: string; last: boolean } {
     const all = [
       ...[...this.items.values()].filter((item) => item.seq > since).map((item) => ({ kind: item.createdSeq > since ? ("Create" as const) : ("Update" as const), id: item.id, seq: item.seq })),

@@ -1,7 +1,6 @@
 import { XMLParser } from "fast-xml-parser";
-import type { FakeAttendee, FakeItem, FakeMailbox } from "@/tests/fakes/ews/mailbox";
-
-type Node = Record<string, unknown>;
+import { ewsInstant, extendedKey, occurrenceId, parseOccurrenceId, type FakeException, type FakeItem, type FakeMailbox } from "@/tests/fakes/ews/mailbox";
+import { applyFields, at, attributes, clearField, esc, FaultError, itemXml, list, obj, occurrenceXml, str, type Node, type Shape } from "@/tests/fakes/ews/item-xml";
 
 export const requestParser = new XMLParser({
   ignoreAttributes: false,
@@ -10,68 +9,32 @@ export const requestParser = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   htmlEntities: true,
-  isArray: (name) => ["ItemId", "CalendarItem", "Attendee", "ExtendedProperty", "ItemChange", "SetItemField", "DeleteItemField", "IsEqualTo"].includes(name),
+  isArray: (name) => ["ItemId", "CalendarItem", "Attendee", "ExtendedProperty", "ItemChange", "SetItemField", "DeleteItemField", "IsEqualTo", "FieldURI", "ExtendedFieldURI"].includes(name),
 });
 
-const M = "http://schemas.microsoft.com/exchange/services/2006/messages";
-const T = "http://schemas.microsoft.com/exchange/services/2006/types";
+/** A second reading that keeps element order, for id lists that mix ItemId and OccurrenceItemId. */
+const orderedParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", removeNSPrefix: true, preserveOrder: true, parseTagValue: false });
+type Ordered = Record<string, unknown> & { ":@"?: Record<string, string> };
 
-const esc = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r/g, "&#13;");
-const obj = (value: unknown): Node | undefined => (Array.isArray(value) ? obj(value[0]) : value && typeof value === "object" ? (value as Node) : undefined);
-const list = (value: unknown): Node[] => (Array.isArray(value) ? value.filter((entry): entry is Node => typeof entry === "object") : value && typeof value === "object" ? [value as Node] : []);
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : Array.isArray(value) ? str(value[0]) : value && typeof value === "object" ? String((value as Node)["#text"] ?? "") : undefined);
-const at = (node: Node | undefined, name: string) => str(node?.[`@_${name}`]);
-
-function attendees(node: unknown): FakeAttendee[] {
-  return list(obj(node)?.Attendee).map((attendee) => {
-    const mailbox = obj(attendee.Mailbox);
-    return { name: str(mailbox?.Name) ?? null, email: str(mailbox?.EmailAddress) ?? "", response: str(attendee.ResponseType) ?? "Unknown" };
+function orderedIds(body: string): { name: string; attrs: Record<string, string> }[] {
+  const find = (nodes: Ordered[]): Ordered[] | null => {
+    for (const node of nodes) {
+      const name = Object.keys(node).find((key) => key !== ":@");
+      if (!name) continue;
+      if (name === "ItemIds") return node[name] as Ordered[];
+      const inner = Array.isArray(node[name]) ? find(node[name] as Ordered[]) : null;
+      if (inner) return inner;
+    }
+    return null;
+  };
+  return (find(orderedParser.parse(body) as Ordered[]) ?? []).flatMap((node) => {
+    const name = Object.keys(node).find((key) => key !== ":@");
+    return name ? [{ name, attrs: node[":@"] ?? {} }] : [];
   });
 }
 
-/** Applies the fields present in a request's CalendarItem to a stored item. */
-function applyFields(item: FakeItem, node: Node): void {
-  if ("Subject" in node) item.subject = str(node.Subject) ?? "";
-  if ("Body" in node) item.body = str(node.Body) ?? "";
-  if ("Sensitivity" in node) item.sensitivity = str(node.Sensitivity) ?? "Normal";
-  if ("ReminderIsSet" in node) item.reminderIsSet = str(node.ReminderIsSet) === "true";
-  if ("ReminderMinutesBeforeStart" in node) item.reminderMinutes = Number(str(node.ReminderMinutesBeforeStart));
-  for (const property of list(node.ExtendedProperty)) {
-    const name = at(obj(property.ExtendedFieldURI), "PropertyName");
-    if (name) item.extended[name] = str(property.Value) ?? "";
-  }
-  if ("Start" in node) item.start = new Date(str(node.Start) ?? "").toISOString().replace(/\.\d{3}Z$/, "Z");
-  if ("End" in node) item.end = new Date(str(node.End) ?? "").toISOString().replace(/\.\d{3}Z$/, "Z");
-  if ("IsAllDayEvent" in node) item.isAllDay = str(node.IsAllDayEvent) === "true";
-  if ("LegacyFreeBusyStatus" in node) item.freeBusy = str(node.LegacyFreeBusyStatus) ?? "Busy";
-  if ("Location" in node) item.location = str(node.Location) ?? "";
-  if ("RequiredAttendees" in node) item.required = attendees(node.RequiredAttendees);
-  if ("OptionalAttendees" in node) item.optional = attendees(node.OptionalAttendees);
-  if ("StartTimeZone" in node) item.startTimeZone = at(obj(node.StartTimeZone), "Id") ?? "UTC";
-}
-
-function clearField(item: FakeItem, path: Node): void {
-  const uri = at(obj(path.FieldURI), "FieldURI");
-  const extended = at(obj(path.ExtendedFieldURI), "PropertyName");
-  if (extended) delete item.extended[extended];
-  if (uri === "calendar:RequiredAttendees") item.required = [];
-  if (uri === "calendar:OptionalAttendees") item.optional = [];
-  if (uri === "item:ReminderIsSet") item.reminderIsSet = false;
-  if (uri === "calendar:Location") item.location = "";
-}
-
-const mailboxXml = (name: string | null, email: string) => `<t:Mailbox>${name !== null ? `<t:Name>${esc(name)}</t:Name>` : ""}<t:EmailAddress>${esc(email)}</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType></t:Mailbox>`;
-const attendeesXml = (tag: string, entries: FakeAttendee[]) => (entries.length ? `<t:${tag}>${entries.map((a) => `<t:Attendee>${mailboxXml(a.name, a.email)}<t:ResponseType>${a.response}</t:ResponseType></t:Attendee>`).join("")}</t:${tag}>` : "");
-
-/** A CalendarItem in the element order of types.xsd (ItemType fields, then CalendarItemType's). */
-export function itemXml(item: FakeItem, full: boolean): string {
-  const id = `<t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/>`;
-  if (!full) return `<t:CalendarItem>${id}</t:CalendarItem>`;
-  const extended = Object.entries(item.extended)
-    .map(([name, value]) => `<t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="6b0b8f5e-3a1d-4e6f-9c2a-3f6e1c9d7a41" PropertyName="${esc(name)}" PropertyType="String"/><t:Value>${esc(value)}</t:Value></t:ExtendedProperty>`)
-    .join("");
-  return `<t:CalendarItem>${id}<t:Subject>${esc(item.subject)}</t:Subject><t:Sensitivity>${item.sensitivity}</t:Sensitivity><t:Body BodyType="Text">${esc(item.body)}</t:Body><t:ReminderIsSet>${item.reminderIsSet}</t:ReminderIsSet><t:ReminderMinutesBeforeStart>${item.reminderMinutes}</t:ReminderMinutesBeforeStart>${extended}<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime><t:Start>${item.start}</t:Start><t:End>${item.end}</t:End><t:IsAllDayEvent>${item.isAllDay}</t:IsAllDayEvent><t:LegacyFreeBusyStatus>${item.freeBusy}</t:LegacyFreeBusyStatus><t:Location>${esc(item.location)}</t:Location><t:IsCancelled>false</t:IsCancelled><t:CalendarItemType>${item.itemType}</t:CalendarItemType>${item.organizer ? `<t:Organizer>${mailboxXml(item.organizer.name, item.organizer.email)}</t:Organizer>` : ""}${attendeesXml("RequiredAttendees", item.required)}${attendeesXml("OptionalAttendees", item.optional)}<t:StartTimeZone Id="${esc(item.startTimeZone)}" Name="${esc(item.startTimeZone)}"/></t:CalendarItem>`;
-}
+const M = "http://schemas.microsoft.com/exchange/services/2006/messages";
+const T = "http://schemas.microsoft.com/exchange/services/2006/types";
 
 const message = (operation: string, code: string, inner = "", text = "") =>
   code === "NoError"
@@ -83,8 +46,69 @@ const wrap = (operation: string, messages: string[]) => `<m:${operation}Response
 export const OPERATIONS = ["GetFolder", "SyncFolderItems", "GetItem", "CreateItem", "UpdateItem", "DeleteItem", "FindItem"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-/** Runs one EWS operation on the mailbox; returns the SOAP body's content. */
-export function runOperation(mailbox: FakeMailbox, operation: Operation, node: Node): string {
+const NOT_FOUND = { code: "ErrorItemNotFound", text: "The specified object was not found in the store." };
+
+type Target = { kind: "item"; item: FakeItem } | { kind: "occurrence"; master: FakeItem; originalStart: string } | { kind: "error"; code: string; text: string };
+
+/** An ItemId, OccurrenceItemId (1-based InstanceIndex) or RecurringMasterItemId, as the mailbox holds it. */
+function resolve(mailbox: FakeMailbox, name: string, attrs: Record<string, string>): Target {
+  if (name === "OccurrenceItemId") {
+    const master = mailbox.items.get(attrs.RecurringMasterId ?? "");
+    if (!master?.recurrence) return { kind: "error", ...NOT_FOUND };
+    const start = mailbox.occurrences(master)[Number(attrs.InstanceIndex) - 1];
+    if (!start) return { kind: "error", code: "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange", text: "Occurrence index is out of recurrence range." };
+    if (master.deleted.has(start)) return { kind: "error", code: "ErrorCalendarOccurrenceIsDeletedFromRecurrence", text: "Occurrence was deleted from the recurrence." };
+    return { kind: "occurrence", master, originalStart: start };
+  }
+  if (name === "RecurringMasterItemId") {
+    const occurrence = parseOccurrenceId(attrs.OccurrenceId ?? "");
+    const master = mailbox.items.get(occurrence?.masterId ?? attrs.OccurrenceId ?? "");
+    return master?.recurrence ? { kind: "item", item: master } : { kind: "error", ...NOT_FOUND };
+  }
+  const occurrence = parseOccurrenceId(attrs.Id ?? "");
+  if (occurrence) {
+    const master = mailbox.items.get(occurrence.masterId);
+    if (!master || !mailbox.occurrences(master).includes(occurrence.originalStart)) return { kind: "error", ...NOT_FOUND };
+    if (master.deleted.has(occurrence.originalStart)) return { kind: "error", code: "ErrorCalendarOccurrenceIsDeletedFromRecurrence", text: "Occurrence was deleted from the recurrence." };
+    return { kind: "occurrence", master, originalStart: occurrence.originalStart };
+  }
+  const item = mailbox.items.get(attrs.Id ?? "");
+  return item ? { kind: "item", item } : { kind: "error", ...NOT_FOUND };
+}
+
+function shapeOf(node: Node): Shape {
+  const shape = obj(node.ItemShape);
+  const additional = obj(shape?.AdditionalProperties);
+  return {
+    full: str(shape?.BaseShape) !== "IdOnly" || list(additional?.FieldURI).length > 0,
+    extended: new Set(list(additional?.ExtendedFieldURI).map((uri) => extendedKey(attributes(uri)))),
+  };
+}
+
+const targetXml = (mailbox: FakeMailbox, target: Exclude<Target, { kind: "error" }>, shape: Shape) =>
+  target.kind === "item" ? itemXml(target.item, shape, () => mailbox.occurrences(target.item)) : occurrenceXml(target.master, target.originalStart, shape);
+
+/** Turns an occurrence into an exception (copying the master's fields, as Exchange does) and returns it. */
+function exceptionFor(master: FakeItem, originalStart: string): FakeException {
+  const existing = master.exceptions.get(originalStart);
+  if (existing) return existing;
+  const length = Date.parse(master.end) - Date.parse(master.start);
+  const exception: FakeException = {
+    ...master,
+    extended: structuredClone(master.extended),
+    required: [...master.required],
+    optional: [...master.optional],
+    id: occurrenceId(master.id, originalStart),
+    originalStart,
+    start: originalStart,
+    end: ewsInstant(new Date(Date.parse(originalStart) + length).toISOString()),
+  };
+  master.exceptions.set(originalStart, exception);
+  return exception;
+}
+
+/** Runs one EWS operation on the mailbox; returns the SOAP body's content. Throws FaultError for a request Exchange refuses whole. */
+export function runOperation(mailbox: FakeMailbox, operation: Operation, node: Node, body: string): string {
   switch (operation) {
     case "GetFolder":
       return wrap("GetFolder", [message("GetFolder", "NoError", `<m:Folders><t:CalendarFolder><t:FolderId Id="AAMkAGFakeCalendar" ChangeKey="AgAAABYAAAA"/></t:CalendarFolder></m:Folders>`)]);
@@ -94,88 +118,142 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
       if (since === null) return wrap("SyncFolderItems", [message("SyncFolderItems", "ErrorInvalidSyncStateData", "", "Synchronization state data is corrupt or otherwise invalid.")]);
       const max = Number(str(node.MaxChangesReturned));
       if (!(max >= 1 && max <= 512)) return wrap("SyncFolderItems", [message("SyncFolderItems", "ErrorInvalidArgument", "", "MaxChangesReturned must be 1-512.")]);
+      const shape = shapeOf(node);
       const { changes, state: next, last } = mailbox.changesSince(since, max);
       const changesXml = changes
         .map((change) => {
           if (change.kind === "Delete") return `<t:Delete><t:ItemId Id="${change.id}"/></t:Delete>`;
           const item = mailbox.items.get(change.id);
-          return item ? `<t:${change.kind}>${itemXml(item, false)}</t:${change.kind}>` : "";
+          return item ? `<t:${change.kind}>${itemXml(item, shape, () => mailbox.occurrences(item))}</t:${change.kind}>` : "";
         })
         .join("");
       return wrap("SyncFolderItems", [message("SyncFolderItems", "NoError", `<m:SyncState>${next}</m:SyncState><m:IncludesLastItemInRange>${last}</m:IncludesLastItemInRange><m:Changes>${changesXml}</m:Changes>`)]);
     }
-    case "GetItem":
+    case "GetItem": {
+      const shape = shapeOf(node);
       return wrap(
         "GetItem",
-        list(obj(node.ItemIds)?.ItemId).map((itemId) => {
-          const injected = mailbox.readErrors.get(at(itemId, "Id") ?? "");
+        orderedIds(body).map(({ name, attrs }) => {
+          const injected = mailbox.readErrors.get(attrs.Id ?? "");
           if (injected) return message("GetItem", injected, "<m:Items/>");
-          const item = mailbox.items.get(at(itemId, "Id") ?? "");
-          return item ? message("GetItem", "NoError", `<m:Items>${itemXml(item, true)}</m:Items>`) : message("GetItem", "ErrorItemNotFound", "<m:Items/>", "The specified object was not found in the store.");
+          const target = resolve(mailbox, name, attrs);
+          return target.kind === "error" ? message("GetItem", target.code, "<m:Items/>", target.text) : message("GetItem", "NoError", `<m:Items>${targetXml(mailbox, target, shape)}</m:Items>`);
         }),
       );
+    }
     case "CreateItem": {
-      if (at(node, "SendMeetingInvitations") === undefined) return wrap("CreateItem", [message("CreateItem", "ErrorSendMeetingInvitationsRequired")]);
+      const mode = at(node, "SendMeetingInvitations");
+      if (mode === undefined) return wrap("CreateItem", [message("CreateItem", "ErrorSendMeetingInvitationsRequired")]);
       return wrap(
         "CreateItem",
         list(obj(node.Items)?.CalendarItem).map((calendarItem) => {
           const item = mailbox.add({});
           applyFields(item, calendarItem);
-          return message("CreateItem", "NoError", `<m:Items>${itemXml(item, false)}</m:Items>`);
+          mailbox.touch(item);
+          if (mode !== "SendToNone") mailbox.sent.push(...[...item.required, ...item.optional].map((attendee) => `invitation to ${attendee.email}`));
+          return message("CreateItem", "NoError", `<m:Items>${itemXml(item, { full: false, extended: new Set() }, () => [])}</m:Items>`);
         }),
       );
     }
     case "UpdateItem": {
       const resolution = at(node, "ConflictResolution") ?? "AutoResolve";
+      const mode = at(node, "SendMeetingInvitationsOrCancellations");
+      if (mode === undefined) return wrap("UpdateItem", [message("UpdateItem", "ErrorSendMeetingInvitationsRequired")]);
       return wrap(
         "UpdateItem",
         list(obj(node.ItemChanges)?.ItemChange).map((change) => {
-          const itemId = obj(change.ItemId);
-          const item = mailbox.items.get(at(itemId, "Id") ?? "");
-          if (!item) return message("UpdateItem", "ErrorItemNotFound", "<m:Items/>", "The specified object was not found in the store.");
-          const changeKey = at(itemId, "ChangeKey");
+          const [name, idNode] = (["ItemId", "OccurrenceItemId", "RecurringMasterItemId"] as const).flatMap((key) => (obj(change[key]) ? [[key, obj(change[key])] as const] : []))[0] ?? ["ItemId", undefined];
+          const target = resolve(mailbox, name, attributes(idNode));
+          if (target.kind === "error") return message("UpdateItem", target.code, "<m:Items/>", target.text);
+          const current = target.kind === "item" ? target.item.changeKey : (target.master.exceptions.get(target.originalStart)?.changeKey ?? target.master.changeKey);
+          const changeKey = at(idNode, "ChangeKey");
           if (resolution !== "AlwaysOverwrite" && changeKey === undefined) return message("UpdateItem", "ErrorChangeKeyRequiredForWriteOperations", "<m:Items/>");
-          if (resolution === "NeverOverwrite" && changeKey !== item.changeKey) return message("UpdateItem", "ErrorIrresolvableConflict", "<m:Items/>", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
+          if (resolution === "NeverOverwrite" && changeKey !== current)
+            return message("UpdateItem", "ErrorIrresolvableConflict", "<m:Items/>", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
           const updates = obj(change.Updates);
-          for (const set of list(updates?.SetItemField)) {
-            const calendarItem = obj(set.CalendarItem);
-            if (calendarItem) applyFields(item, calendarItem);
+          if (target.kind === "item") {
+            for (const set of list(updates?.SetItemField)) applyFields(target.item, obj(set.CalendarItem) ?? {});
+            for (const cleared of list(updates?.DeleteItemField)) clearField(target.item, cleared);
+            mailbox.touch(target.item);
+            if (mode !== "SendToNone") mailbox.sent.push(`update of ${target.item.id}`);
+            return message("UpdateItem", "NoError", `<m:Items>${itemXml(target.item, { full: false, extended: new Set() }, () => [])}</m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
           }
-          for (const cleared of list(updates?.DeleteItemField)) clearField(item, cleared);
-          mailbox.touch(item);
-          return message("UpdateItem", "NoError", `<m:Items>${itemXml(item, false)}</m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+          const exception = exceptionFor(target.master, target.originalStart);
+          for (const set of list(updates?.SetItemField)) {
+            const fields = obj(set.CalendarItem) ?? {};
+            if ("Recurrence" in fields) throw new FaultError("ErrorInvalidPropertySet", "An occurrence has no recurrence of its own.");
+            applyFields(exception, fields);
+          }
+          for (const cleared of list(updates?.DeleteItemField)) clearField(exception, cleared);
+          mailbox.touchException(target.master, exception);
+          if (mode !== "SendToNone") mailbox.sent.push(`update of ${exception.id}`);
+          return message("UpdateItem", "NoError", `<m:Items><t:CalendarItem><t:ItemId Id="${exception.id}" ChangeKey="${exception.changeKey}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
         }),
       );
     }
-    case "DeleteItem":
-      if (at(node, "SendMeetingCancellations") === undefined) return wrap("DeleteItem", [message("DeleteItem", "ErrorSendMeetingCancellationsRequired")]);
+    case "DeleteItem": {
+      const mode = at(node, "SendMeetingCancellations");
+      if (mode === undefined) return wrap("DeleteItem", [message("DeleteItem", "ErrorSendMeetingCancellationsRequired")]);
       return wrap(
         "DeleteItem",
-        list(obj(node.ItemIds)?.ItemId).map((itemId) => (mailbox.remove(at(itemId, "Id") ?? "") ? message("DeleteItem", "NoError") : message("DeleteItem", "ErrorItemNotFound", "", "The specified object was not found in the store."))),
+        orderedIds(body).map(({ name, attrs }) => {
+          const target = resolve(mailbox, name, attrs);
+          if (target.kind === "error") return message("DeleteItem", target.code, "", target.text);
+          if (mode !== "SendToNone") mailbox.sent.push(`cancellation of ${attrs.Id ?? attrs.RecurringMasterId}`);
+          if (target.kind === "item") mailbox.remove(target.item.id);
+          else {
+            // A deleted occurrence is remembered by its master, which changes with it.
+            target.master.exceptions.delete(target.originalStart);
+            target.master.deleted.add(target.originalStart);
+            mailbox.touch(target.master);
+          }
+          return message("DeleteItem", "NoError");
+        }),
       );
-    case "FindItem": {
-      const view = obj(node.CalendarView);
-      if (view) {
-        const start = Date.parse(at(view, "StartDate") ?? "");
-        const end = Date.parse(at(view, "EndDate") ?? "");
-        if (!(start <= end)) return wrap("FindItem", [message("FindItem", "ErrorInvalidRequest", "", "EndDate is earlier than StartDate.")]);
-        if (end - start > 2 * 366 * 86_400_000) return wrap("FindItem", [message("FindItem", "ErrorCalendarViewRangeTooBig", "", "The calendar view range is too big.")]);
-        const max = Number(at(view, "MaxEntriesReturned") ?? Infinity);
-        const inView = [...mailbox.items.values()].filter((item) => item.itemType === "Single" && Date.parse(item.end) > start && Date.parse(item.start) < end).sort((a, b) => a.start.localeCompare(b.start));
-        const shown = inView.slice(0, max);
-        return wrap("FindItem", [
-          message("FindItem", "NoError", `<m:RootFolder TotalItemsInView="${inView.length}" IncludesLastItemInRange="${shown.length === inView.length}"><t:Items>${shown.map((item) => itemXml(item, true)).join("")}</t:Items></m:RootFolder>`),
-        ]);
-      }
-      const restriction = obj(node.Restriction);
-      const tests = [...list(restriction?.IsEqualTo), ...list(obj(restriction?.Or)?.IsEqualTo)].map((test) => ({
-        name: at(obj(test.ExtendedFieldURI), "PropertyName") ?? "",
-        value: at(obj(obj(test.FieldURIOrConstant)?.Constant), "Value") ?? "",
-      }));
-      const found = [...mailbox.items.values()].filter((item) => tests.length === 0 || tests.some((test) => item.extended[test.name] === test.value));
-      return wrap("FindItem", [
-        message("FindItem", "NoError", `<m:RootFolder IndexedPagingOffset="${found.length}" TotalItemsInView="${found.length}" IncludesLastItemInRange="true"><t:Items>${found.map((item) => itemXml(item, false)).join("")}</t:Items></m:RootFolder>`),
-      ]);
     }
+    case "FindItem":
+      return findItem(mailbox, node);
   }
+}
+
+function findItem(mailbox: FakeMailbox, node: Node): string {
+  const shape = shapeOf(node);
+  const view = obj(node.CalendarView);
+  if (view) {
+    const start = Date.parse(at(view, "StartDate") ?? "");
+    const end = Date.parse(at(view, "EndDate") ?? "");
+    if (!(start <= end)) return wrap("FindItem", [message("FindItem", "ErrorInvalidRequest", "", "EndDate is earlier than StartDate.")]);
+    if (end - start > 2 * 366 * 86_400_000) return wrap("FindItem", [message("FindItem", "ErrorCalendarViewRangeTooBig", "", "The calendar view range is too big.")]);
+    const max = Number(at(view, "MaxEntriesReturned") ?? Infinity);
+    // A CalendarView expands series into their occurrences and exceptions, and hides the masters.
+    const entries = [...mailbox.items.values()].flatMap((item) => {
+      if (!item.recurrence) return [{ start: item.start, end: item.end, xml: () => itemXml(item, shape, () => []) }];
+      const length = Date.parse(item.end) - Date.parse(item.start);
+      return mailbox
+        .occurrences(item)
+        .filter((original) => !item.deleted.has(original))
+        .map((original) => {
+          const exception = item.exceptions.get(original);
+          return { start: exception?.start ?? original, end: exception?.end ?? new Date(Date.parse(original) + length).toISOString(), xml: () => occurrenceXml(item, original, shape) };
+        });
+    });
+    const inView = entries.filter((entry) => Date.parse(entry.end) > start && Date.parse(entry.start) < end).sort((a, b) => a.start.localeCompare(b.start));
+    const shown = inView.slice(0, max);
+    return wrap("FindItem", [
+      message("FindItem", "NoError", `<m:RootFolder TotalItemsInView="${inView.length}" IncludesLastItemInRange="${shown.length === inView.length}"><t:Items>${shown.map((entry) => entry.xml()).join("")}</t:Items></m:RootFolder>`),
+    ]);
+  }
+  const restriction = obj(node.Restriction);
+  const tests = [...list(restriction?.IsEqualTo), ...list(obj(restriction?.Or)?.IsEqualTo)].map((test) => ({
+    key: extendedKey(attributes(obj(test.ExtendedFieldURI))),
+    value: at(obj(obj(test.FieldURIOrConstant)?.Constant), "Value") ?? "",
+  }));
+  const found = [...mailbox.items.values()].filter((item) => tests.length === 0 || tests.some((test) => item.extended[test.key]?.value === test.value));
+  return wrap("FindItem", [
+    message(
+      "FindItem",
+      "NoError",
+      `<m:RootFolder IndexedPagingOffset="${found.length}" TotalItemsInView="${found.length}" IncludesLastItemInRange="true"><t:Items>${found.map((item) => itemXml(item, shape, () => mailbox.occurrences(item))).join("")}</t:Items></m:RootFolder>`,
+    ),
+  ]);
 }

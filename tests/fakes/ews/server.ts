@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { XMLValidator } from "fast-xml-parser";
 import { FakeMailbox } from "@/tests/fakes/ews/mailbox";
 import { messageType, type2, verifyType3 } from "@/tests/fakes/ews/ntlm";
+import { FaultError } from "@/tests/fakes/ews/item-xml";
 import { OPERATIONS, requestParser, runOperation, type Operation } from "@/tests/fakes/ews/operations";
 
 /**
@@ -46,10 +47,19 @@ const E = "http://schemas.microsoft.com/exchange/services/2006/errors";
 
 type Node = Record<string, unknown>;
 
-/** The operation element inside a well-formed SOAP request, or null when Exchange would refuse it. */
+const faultXml = (code: string, text: string) =>
+  `<s:Fault><faultcode xmlns:a="${T}">a:${code}</faultcode><faultstring xml:lang="en-US">${text}</faultstring><detail><e:ResponseCode xmlns:e="${E}">${code}</e:ResponseCode><e:Message xmlns:e="${E}">${text}</e:Message></detail></s:Fault>`;
+
+/**
+ * The operation element inside a well-formed SOAP request, or null when Exchange would refuse it:
+ * the body must be XML (checked by a real parser, as Exchange's schema validation would) and name
+ * the version it speaks.
+ */
 function parseRequest(body: string): { operation: Operation; node: Node } | null {
   if (XMLValidator.validate(body) !== true) return null;
   const envelope = (requestParser.parse(body) as Node).Envelope as Node | undefined;
+  const version = ((envelope?.Header as Node | undefined)?.RequestServerVersion as Node | undefined)?.["@_Version"];
+  if (typeof version !== "string" || !version) return null;
   const soapBody = envelope?.Body as Node | undefined;
   const operation = OPERATIONS.find((name) => soapBody && name in soapBody);
   if (!operation || !soapBody) return null;
@@ -78,21 +88,24 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
   });
 
   const passwordOf = (login: string) => Object.entries(users).find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
-  const challenges = new WeakMap<object, Buffer>();
+  // Challenges still open. A Type 3 may arrive on another connection than its Type 1 (the library's
+  // own NTLM client does not keep the socket over plain http), so any recent challenge may match.
+  const challenges: Buffer[] = [];
 
   /** true when signed in; "challenged" when a Type 2 went out on this connection. */
   const authorised = (request: http.IncomingMessage, response: http.ServerResponse): boolean | "challenged" => {
     const ntlm = schemes.includes("NTLM") ? messageType(request.headers.authorization) : null;
     if (ntlm?.type === 1) {
       const { header, challenge } = type2("CONTOSO");
-      challenges.set(request.socket, challenge);
+      challenges.push(challenge);
+      if (challenges.length > 32) challenges.shift();
       response.writeHead(401, { "WWW-Authenticate": header }).end();
       return "challenged";
     }
     if (ntlm?.type === 3) {
-      const challenge = challenges.get(request.socket);
-      challenges.delete(request.socket);
-      return challenge !== undefined && verifyType3(ntlm.message, challenge, passwordOf) !== null;
+      const index = challenges.findIndex((challenge) => verifyType3(ntlm.message, challenge, passwordOf) !== null);
+      if (index >= 0) challenges.splice(index, 1);
+      return index >= 0;
     }
     const match = /^Basic (.+)$/.exec(request.headers.authorization ?? "");
     if (!match?.[1] || !schemes.includes("Basic")) return false;
@@ -145,14 +158,16 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     }
     const parsed = parseRequest(body);
     if (!parsed) {
-      reply(
-        500,
-        `<s:Fault><faultcode xmlns:a="${T}">a:ErrorSchemaValidation</faultcode><faultstring xml:lang="en-US">The request failed schema validation.</faultstring><detail><e:ResponseCode xmlns:e="${E}">ErrorSchemaValidation</e:ResponseCode><e:Message xmlns:e="${E}">The request failed schema validation.</e:Message></detail></s:Fault>`,
-      );
+      reply(500, faultXml("ErrorSchemaValidation", "The request failed schema validation."));
       return;
     }
     counts.set(parsed.operation, (counts.get(parsed.operation) ?? 0) + 1);
-    reply(200, runOperation(mailbox, parsed.operation, parsed.node));
+    try {
+      reply(200, runOperation(mailbox, parsed.operation, parsed.node, body));
+    } catch (error) {
+      if (!(error instanceof FaultError)) throw error;
+      reply(500, faultXml(error.code, error.message));
+    }
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));

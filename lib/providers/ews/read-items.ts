@@ -1,0 +1,111 @@
+import { AppointmentSchema, AppointmentType, BasePropertySet, BodyType, ItemId, ItemSchema, PropertySet, ServiceResult, type Appointment } from "ews-javascript-api";
+import type { RemoteItem } from "@/lib/sync/provider";
+import { RemoteUnavailableError } from "@/lib/sync/provider";
+import { contentOf, LOCAL_ID, readAppointment, WRITTEN } from "@/lib/providers/ews/appointment";
+import { CANCELLED, cancelledToken, exceptionId, seriesState } from "@/lib/providers/ews/occurrences";
+import { call, codeName, itemId, type EwsConnection } from "@/lib/providers/ews/service";
+
+/** GetItem in batches, and items as the engine's RemoteItems (a master brings its exceptions). */
+
+export const ITEMS_PER_BATCH = 100;
+
+export const chunk = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, index) => list.slice(index * size, index * size + size));
+
+/** Everything the mapping reads; extended properties come back only when asked for by name. */
+export function itemProperties(): PropertySet {
+  const set = new PropertySet(BasePropertySet.IdOnly, [
+    ItemSchema.Subject,
+    ItemSchema.Body,
+    ItemSchema.Sensitivity,
+    ItemSchema.IsReminderSet,
+    ItemSchema.ReminderMinutesBeforeStart,
+    ItemSchema.LastModifiedTime,
+    AppointmentSchema.Start,
+    AppointmentSchema.End,
+    AppointmentSchema.OriginalStart,
+    AppointmentSchema.IsAllDayEvent,
+    AppointmentSchema.LegacyFreeBusyStatus,
+    AppointmentSchema.Location,
+    AppointmentSchema.AppointmentType,
+    AppointmentSchema.Organizer,
+    AppointmentSchema.RequiredAttendees,
+    AppointmentSchema.OptionalAttendees,
+    AppointmentSchema.Recurrence,
+    AppointmentSchema.ModifiedOccurrences,
+    AppointmentSchema.DeletedOccurrences,
+    AppointmentSchema.StartTimeZone,
+    LOCAL_ID,
+    WRITTEN,
+    CANCELLED,
+  ]);
+  set.RequestedBodyType = BodyType.Text;
+  return set;
+}
+
+/**
+ * Binds items by id, in request order; an id that no longer exists is left out (it shows up as a
+ * deletion in the next listing). Any other refusal ends the call: leaving the item out would make a
+ * full listing report it as gone.
+ */
+export async function bindAll(connection: EwsConnection, ids: ItemId[], properties: PropertySet = itemProperties()): Promise<(Appointment | null)[]> {
+  const found: (Appointment | null)[] = [];
+  for (const batch of chunk(ids, ITEMS_PER_BATCH)) {
+    const responses = await call(connection, "reading items (GetItem)", () => connection.service.BindToItems(batch, properties));
+    for (const response of responses.Responses) {
+      if (response.Result !== ServiceResult.Error) found.push(response.Item as Appointment);
+      else if (codeName(response.ErrorCode) === "ErrorItemNotFound") found.push(null);
+      else throw new RemoteUnavailableError(`GetItem failed: ${codeName(response.ErrorCode)} ${response.ErrorMessage ?? ""}`, 200);
+    }
+  }
+  return found;
+}
+
+const updatedAt = (appointment: Appointment) => {
+  const out: { outValue: Appointment["LastModifiedTime"] | null } = { outValue: null };
+  return appointment.TryGetProperty(ItemSchema.LastModifiedTime, out) && out.outValue ? new Date(out.outValue.MomentDate.valueOf()).toISOString() : null;
+};
+
+function itemOf(appointment: Appointment, cancelled?: Set<string>): RemoteItem {
+  const read = readAppointment(appointment, cancelled);
+  return { remoteId: appointment.Id.UniqueId, versionToken: appointment.Id.ChangeKey, localTag: read.localTag, seriesRemoteId: null, content: contentOf(read), updatedAt: updatedAt(appointment) };
+}
+
+/** The items behind these ids: singles, and each master with its exceptions, cancelled occurrences and deleted ones. */
+export async function readItems(connection: EwsConnection, ids: string[]): Promise<RemoteItem[]> {
+  const items: RemoteItem[] = [];
+  const occurrences: { masterId: string; masterTag: string | null; id: ItemId }[] = [];
+  for (const appointment of await bindAll(connection, ids.map((id) => itemId(id)))) {
+    if (!appointment) continue;
+    if (appointment.AppointmentType !== AppointmentType.RecurringMaster) {
+      items.push(itemOf(appointment));
+      continue;
+    }
+    const masterId = appointment.Id.UniqueId;
+    const first = readAppointment(appointment);
+    const state = seriesState(appointment, first.view);
+    const cancelled = Object.entries(state.cancelled).filter(([start]) => state.deleted.has(start));
+    const master = itemOf(appointment, new Set(cancelled.map(([start]) => start)));
+    items.push(master);
+    for (const [start, { localId, content }] of cancelled) {
+      items.push({ remoteId: exceptionId(masterId, start), versionToken: cancelledToken(content), localTag: localId, seriesRemoteId: masterId, content, updatedAt: master.updatedAt });
+    }
+    // An occurrence deleted in Outlook is an EXDATE of the master, and the end of any exception the
+    // engine knew at that start.
+    for (const start of state.deleted) {
+      if (!state.cancelled[start]) items.push({ remoteId: exceptionId(masterId, start), versionToken: "", localTag: null, seriesRemoteId: masterId, content: null, updatedAt: null });
+    }
+    for (const { id } of state.modified.values()) occurrences.push({ masterId, masterTag: master.localTag, id: itemId(id) });
+  }
+  const exceptions = await bindAll(connection, occurrences.map((entry) => entry.id));
+  exceptions.forEach((appointment, index) => {
+    const entry = occurrences[index];
+    if (!appointment || !entry) return;
+    const read = readAppointment(appointment);
+    const content = contentOf(read);
+    if (!content.originalStart) return;
+    // An exception starts as a copy of its master, our tag included: only a tag of its own is its own.
+    const localTag = read.localTag !== entry.masterTag ? read.localTag : null;
+    items.push({ remoteId: exceptionId(entry.masterId, content.originalStart), versionToken: appointment.Id.ChangeKey, localTag, seriesRemoteId: entry.masterId, content, updatedAt: updatedAt(appointment) });
+  });
+  return items;
+}
