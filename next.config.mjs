@@ -1,7 +1,9 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // PGlite loads its WebAssembly and data files from its own package folder at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg"],
+  // PGlite loads its WebAssembly and data files from its own package folder at run time;
+  // ews-javascript-api's transport (@ewsjs/xhr) requires an optional native module only when asked
+  // to, which a bundler cannot leave unresolved.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "ews-javascript-api", "@ewsjs/xhr"],
   // The app applies its own migrations at start, so they ship with the server.
   outputFileTracingIncludes: { "/*": ["./prisma/migrations/**/*"] },
   poweredByHeader: false,
