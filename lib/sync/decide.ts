@@ -94,6 +94,7 @@ export function decide({ local, remote, pair: lastSynced, policy }: DecisionInpu
         // A tombstoned local whose copy we made remotely: the remote copy is just ours, delete it.
         remoteHash: local.deletedAt !== null ? contentHash(remoteItem.content) : "",
         sentHash: null,
+        listed: false,
       },
       policy,
     });

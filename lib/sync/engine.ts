@@ -107,6 +107,10 @@ class SyncRun {
   /** Held back until the guard has seen all of them. */
   private readonly localDeletions: { event: LocalEvent }[] = [];
   private readonly remoteDeletions: { event: LocalEvent; pair: Pair & { remoteId: string } }[] = [];
+  /** Every remote id the listing reported: the pairs the saved cursor will cover. */
+  private readonly listed = new Set<string>();
+  /** While listing, creates wait: an item created mid-listing may or may not be covered by its cursor. */
+  private listing = false;
   /** A write that failed for now: the cursors must not move past what it covers. */
   private transientFailure = false;
   private lowestFailedSeq: bigint | null = null;
@@ -142,7 +146,8 @@ class SyncRun {
     } else {
       const localSeq = this.lowestFailedSeq !== null && this.lowestFailedSeq - 1n < nextLocalSeq ? this.lowestFailedSeq - 1n : nextLocalSeq;
       const remoteCursor = this.transientFailure ? state.remoteCursor : nextRemoteCursor;
-      if (remoteCursor !== state.remoteCursor || localSeq !== state.localSeq) await this.store.saveCursors(remoteCursor, localSeq);
+      const listed = this.transientFailure ? [] : [...this.listed];
+      if (remoteCursor !== state.remoteCursor || localSeq !== state.localSeq || listed.length > 0) await this.store.saveCursors(remoteCursor, localSeq, listed);
       if (this.report.failures.length > 0) this.report.outcome = "partial";
     }
     this.report.requests = this.remote.requestCount - this.requestsAtStart;
@@ -171,19 +176,24 @@ class SyncRun {
   // ── Pull ──────────────────────────────────────────────────────────────────────────────────────
 
   private async pull(cursor: string | null): Promise<string | null> {
+    this.listing = true;
     try {
       return await this.listAndApply(cursor);
     } catch (error) {
       if (!(error instanceof CursorExpiredError) || cursor === null) throw error;
       // Everything applied so far is recorded in pairs, so listing from scratch cannot duplicate.
-      return this.listAndApply(null);
+      this.listed.clear();
+      return await this.listAndApply(null);
+    } finally {
+      this.listing = false;
     }
   }
 
   private async listAndApply(cursor: string | null): Promise<string | null> {
     const full = cursor === null;
     this.report.fullListing = full;
-    const seen = full ? new Set<string>() : null;
+    // Read before listing: a pair this listing creates is reported by it, and is no candidate.
+    const unlisted = full ? [] : await this.store.unlistedPairs();
     // Exceptions wait until every series of the listing is applied: a series listed later may
     // create, restore or delete what they belong to.
     const exceptions: RemoteItem[] = [];
@@ -191,7 +201,7 @@ class SyncRun {
     let next: string | null = cursor;
     for await (const page of this.remote.listChanges(cursor)) {
       for (const item of page.items) {
-        seen?.add(item.remoteId);
+        this.listed.add(item.remoteId);
         if (item.seriesRemoteId === null && item.content === null) goneSeries.add(item.remoteId);
       }
       exceptions.push(...page.items.filter((item) => item.seriesRemoteId !== null));
@@ -208,7 +218,8 @@ class SyncRun {
         this.fail({ localId: null, remoteId: item.remoteId, message: "An occurrence of a series that this calendar does not hold was skipped." }, false);
       }
     }
-    if (seen) await this.reconcileAbsent(seen);
+    if (full) await this.reconcileAbsent();
+    else await this.decideUnreported(unlisted);
     return next;
   }
 
@@ -275,20 +286,32 @@ class SyncRun {
   }
 
   /** After a full listing: every paired item it did not contain is gone on the remote side. */
-  private async reconcileAbsent(seen: Set<string>): Promise<void> {
+  private async reconcileAbsent(): Promise<void> {
     let after: string | null = null;
     for (;;) {
       const pairs = await this.store.listPairs(after, this.localPageSize);
       if (pairs.length === 0) return;
       after = pairs[pairs.length - 1]?.localId ?? null;
-      const missing = pairs.filter((pair) => pair.remoteId !== null && !seen.has(pair.remoteId));
-      const locals = new Map((await this.store.localEvents(missing.map((pair) => pair.localId))).map((event) => [event.id, event]));
-      for (const pair of missing) {
-        const local = locals.get(pair.localId) ?? null;
-        const decision = decide({ local, remote: "absent", pair, policy: this.policy });
-        if (local) this.settled.add(local.id);
-        await this.carryOut(decision.action, decision.conflict, { local, remote: null, pair, seriesId: local?.seriesId ?? null });
-      }
+      await this.decideAbsent(pairs.filter((pair) => pair.remoteId !== null && !this.listed.has(pair.remoteId)));
+    }
+  }
+
+  /** Created or changed after the cursor, yet not reported from it: deleted since. */
+  private async decideUnreported(unlisted: Pair[]): Promise<void> {
+    const candidates = new Map(unlisted.filter((pair) => pair.remoteId !== null && !this.listed.has(pair.remoteId)).map((pair) => [pair.localId, pair.remoteId]));
+    if (candidates.size === 0) return;
+    // The listing may have settled some of them already (a series deleted with its exceptions).
+    const current = await this.store.pairsByLocalIds([...candidates.keys()]);
+    await this.decideAbsent(current.filter((pair) => pair.remoteId !== null && candidates.get(pair.localId) === pair.remoteId));
+  }
+
+  private async decideAbsent(missing: Pair[]): Promise<void> {
+    const locals = new Map((await this.store.localEvents(missing.map((pair) => pair.localId))).map((event) => [event.id, event]));
+    for (const pair of missing) {
+      const local = locals.get(pair.localId) ?? null;
+      const decision = decide({ local, remote: "absent", pair, policy: this.policy });
+      if (local) this.settled.add(local.id);
+      await this.carryOut(decision.action, decision.conflict, { local, remote: null, pair, seriesId: local?.seriesId ?? null });
     }
   }
 
@@ -336,7 +359,7 @@ class SyncRun {
         return;
       case "push-create":
         this.creates.push(local as LocalEvent);
-        if (this.creates.length >= this.writeBatchSize) await this.flushCreates();
+        if (this.creates.length >= this.writeBatchSize && !this.listing) await this.flushCreates();
         return;
       case "push-update": {
         // Without a synced base (an adopted item), only the remote side is known: if the update
@@ -377,6 +400,7 @@ class SyncRun {
       remoteVersion: remote?.versionToken ?? pair?.remoteVersion ?? null,
       remoteHash: remote?.content ? contentHash(remote.content) : (pair?.remoteHash ?? null),
       sentHash: null,
+      listed: pair?.listed ?? false,
     };
   }
 
@@ -397,6 +421,7 @@ class SyncRun {
       remoteVersion: remote.versionToken,
       remoteHash: hash,
       sentHash: null,
+      listed: false,
     });
     try {
       if (local === null) {
@@ -450,7 +475,7 @@ class SyncRun {
     // Recorded before the request: if the run dies before the answer is saved, the next run
     // looks for the tagged item instead of creating a second one.
     await this.store.savePairs(
-      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null })),
+      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null, listed: false })),
     );
     const results = await this.remote.create(
       ready.map((event) => ({ localId: event.id, content: event.content, seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null })),
@@ -460,7 +485,7 @@ class SyncRun {
       const result = results[index];
       if (result?.ok) {
         const hash = contentHash(event.content);
-        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null });
+        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, listed: false });
       } else {
         await this.store.deletePair(event.id);
         // An exception whose series was deleted remotely: that deletion takes it here as well.
@@ -505,7 +530,7 @@ class SyncRun {
       this.report.pushed.updated += updated.length;
       this.progress();
     }
-    if (this.creates.length > 0) await this.flushCreates();
+    if (this.creates.length > 0 && !this.listing) await this.flushCreates();
   }
 
   private progress(): void {

@@ -16,12 +16,15 @@ const toPair = (row: SyncPair): Pair => ({
   remoteVersion: row.remoteVersion,
   remoteHash: row.remoteHash,
   sentHash: row.sentHash,
+  listed: row.listed,
 });
+
+const LISTED_PER_STATEMENT = 10_000;
 
 const toLocal = (event: StoredEvent): LocalEvent => event;
 
 function columns(pair: Pair) {
-  return { remoteId: pair.remoteId, localVersion: pair.localVersion, localHash: pair.localHash, remoteVersion: pair.remoteVersion, remoteHash: pair.remoteHash, sentHash: pair.sentHash };
+  return { remoteId: pair.remoteId, localVersion: pair.localVersion, localHash: pair.localHash, remoteVersion: pair.remoteVersion, remoteHash: pair.remoteHash, sentHash: pair.sentHash, listed: pair.listed };
 }
 
 /** The Atollon side of one sync account, in the database: the owner's events plus the account's pairs and cursors. */
@@ -64,9 +67,16 @@ export class PrismaSyncStore implements SyncStore {
     return { remoteCursor: account.remoteCursor, localSeq: account.localSeq, policy: POLICY[account.conflictPolicy] ?? "latest" };
   }
 
-  async saveCursors(remoteCursor: string | null, localSeq: bigint): Promise<void> {
+  async saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[]): Promise<void> {
     const db = await getDb();
-    await db.syncAccount.updateMany({ where: { id: this.accountId, ownerId: this.ownerId }, data: { remoteCursor, localSeq } });
+    await db.$transaction(async (tx) => {
+      await tx.syncAccount.updateMany({ where: { id: this.accountId, ownerId: this.ownerId }, data: { remoteCursor, localSeq } });
+      // In slices: a first import lists every event, and a statement takes at most 65,535 parameters.
+      for (let start = 0; start < listedRemoteIds.length; start += LISTED_PER_STATEMENT) {
+        const remoteIds = listedRemoteIds.slice(start, start + LISTED_PER_STATEMENT);
+        await tx.syncPair.updateMany({ where: { accountId: this.accountId, listed: false, remoteId: { in: remoteIds } }, data: { listed: true } });
+      }
+    });
   }
 
   async pairsByRemoteIds(remoteIds: string[]): Promise<Pair[]> {
@@ -89,6 +99,11 @@ export class PrismaSyncStore implements SyncStore {
   async countPairs(): Promise<number> {
     const db = await getDb();
     return db.syncPair.count({ where: { accountId: this.accountId, remoteId: { not: null } } });
+  }
+
+  async unlistedPairs(): Promise<Pair[]> {
+    const db = await getDb();
+    return (await db.syncPair.findMany({ where: { accountId: this.accountId, listed: false, remoteId: { not: null } } })).map(toPair);
   }
 
   async listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]> {

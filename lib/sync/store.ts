@@ -22,13 +22,20 @@ export interface AccountSyncState {
  */
 export interface SyncStore {
   loadState(): Promise<AccountSyncState>;
-  saveCursors(remoteCursor: string | null, localSeq: bigint): Promise<void>;
+  /**
+   * Saves both cursors, and marks the pairs of `listedRemoteIds` (what the listing behind this
+   * remote cursor reported) as listed, together: a pair must not count as listed by a cursor that
+   * was never saved.
+   */
+  saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[]): Promise<void>;
 
   pairsByRemoteIds(remoteIds: string[]): Promise<Pair[]>;
   pairsByLocalIds(localIds: string[]): Promise<Pair[]>;
   /** Pairs whose create was sent but whose answer was never recorded. */
   pendingPairs(): Promise<Pair[]>;
   countPairs(): Promise<number>;
+  /** Pairs with a remote id that no saved cursor has reported yet (see `Pair.listed`). */
+  unlistedPairs(): Promise<Pair[]>;
   /** Pairs with a remote id, ordered by local id, for walking them all in pages. */
   listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]>;
   /** Upserts by local id, in one transaction; a pair taking over a remote id replaces the pair that had it. */

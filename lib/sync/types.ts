@@ -33,4 +33,12 @@ export interface Pair {
    * next listing shows the remote item changed; matching this hash proves the change was our own.
    */
   sentHash: string | null;
+  /**
+   * Whether the saved remote cursor has reported this item. Some services report a deletion only of
+   * items the cursor already reported (an Exchange SyncState forgets an item created after it and
+   * deleted again); every service reports an item created or changed after the cursor. So until a
+   * saved cursor covers it — our own creates, items pulled by a run that could not save its cursor —
+   * an item missing from the next listing is gone.
+   */
+  listed: boolean;
 }

@@ -216,17 +216,7 @@ class World {
       this.remote.reset();
       this.store.crashBeforeWrite.disarm();
     }
-    if (o && this.options.deletionsOnlyOfListedItems) await this.settle(report);
     return report;
-  }
-
-  /** Clean runs until one completes having created nothing (see `deletionsOnlyOfListedItems`). */
-  private async settle(report: SyncReport | null): Promise<void> {
-    let last = report;
-    for (let round = 0; round < 4 && (last === null || last.outcome !== "complete" || last.pushed.created > 0); round += 1) {
-      last = await runSync({ store: this.store, remote: this.remote, deletions: "apply", writeBatchSize: 4 });
-      if (last.outcome === "complete") this.settled();
-    }
   }
 
   /** Each side as uid → (content hash, uid of its series). */
@@ -250,16 +240,6 @@ class World {
 }
 
 export interface ConvergenceOptions {
-  /**
-   * The remote reports a deletion only of items that the saved cursor already covered (EWS sync
-   * states; Google reports every deletion). The engine saves the cursor it listed *before* its own
-   * creates, and keeps the previous cursor after a partial or crashed run, so an item deleted in
-   * the remote before a later clean run has listed it is never reported gone. That is a gap of the
-   * engine, not of a provider (it cannot know the ids), and is reported as such; with this set,
-   * every run that did not complete or that created items is followed by clean runs before anyone
-   * edits again, so the property checks everything else.
-   */
-  deletionsOnlyOfListedItems?: boolean;
   /**
    * The remote cannot bring a deleted occurrence back (EWS: an occurrence in DeletedOccurrences has
    * no item to modify any more), so "a change wins over a deletion" cannot hold for occurrences: a

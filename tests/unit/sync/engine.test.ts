@@ -44,6 +44,31 @@ describe("sync runs", () => {
     expect(side.remote.items.size).toBe(2);
   });
 
+  it("sees the deletion of an item the saved cursor never reported, where the remote forgets such deletions (Exchange)", async () => {
+    const side = account();
+    side.remote.forgetsDeletionsOfUnlisted = true;
+    side.store.userCreate(content({ title: "Sent from Atollon" }));
+    side.remote.userCreate(content({ title: "Made in Exchange" }));
+    await runSync(side);
+    // Our create came after the cursor this run saved: deleting it is invisible to a listing from there.
+    side.remote.userDelete(side.remote.live().find((item) => item.content?.title === "Sent from Atollon")?.remoteId as string);
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pulled: { deleted: 1 }, requests: 1 });
+    expect(titles(side.store.live())).toEqual(["Made in Exchange"]);
+
+    // A run that pulls an item and dies before saving its cursor leaves the item unlisted as well.
+    side.remote.userCreate(content({ title: "Created in Exchange" }));
+    side.store.crashBeforeWrite.arm(1);
+    await expect(runSync(side)).rejects.toThrow("before saving cursors");
+    expect(titles(side.store.live())).toContain("Created in Exchange");
+    side.remote.userDelete(side.remote.live().find((item) => item.content?.title === "Created in Exchange")?.remoteId as string);
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pulled: { deleted: 1 } });
+    expect(titles(side.store.live())).toEqual(["Made in Exchange"]);
+
+    // Once a saved cursor has reported an item, the remote reports its deletion itself; nothing else goes.
+    expect(await runSync(side)).toMatchObject({ pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+    expect(await side.store.unlistedPairs()).toEqual([]);
+  });
+
   it("recovers from an expired cursor with a full listing, without duplicating anything", async () => {
     const side = await seeded(5);
     const [first] = side.remote.live();

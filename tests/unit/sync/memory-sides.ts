@@ -52,20 +52,28 @@ interface StoredItem {
   content: EventContent | null;
   updatedAt: string;
   seq: number;
+  /** When the item was created, for `forgetsDeletionsOfUnlisted`. */
+  createdSeq: number;
 }
 
 export class MemoryRemote implements RemoteCalendar {
   requestCount = 0;
   readonly items = new Map<string, StoredItem>();
   pageSize = 3;
+  /**
+   * Exchange's SyncFolderItems: a listing reports the deletion of an item only if the cursor it
+   * starts from knew the item (an item created after the cursor and deleted again is not reported).
+   */
+  forgetsDeletionsOfUnlisted = false;
   private seq = 0;
   private nextId = 1;
   private expiredBefore = 0;
   clock: () => Date = () => new Date();
 
-  private touch(item: Omit<StoredItem, "seq" | "versionToken" | "updatedAt">): StoredItem {
+  private touch(item: Omit<StoredItem, "seq" | "versionToken" | "updatedAt" | "createdSeq">): StoredItem {
     this.seq += 1;
-    const stored = { ...item, seq: this.seq, versionToken: `v${this.seq}`, updatedAt: this.clock().toISOString() };
+    const createdSeq = this.items.get(item.remoteId)?.createdSeq ?? this.seq;
+    const stored = { ...item, seq: this.seq, createdSeq, versionToken: `v${this.seq}`, updatedAt: this.clock().toISOString() };
     this.items.set(item.remoteId, stored);
     return stored;
   }
@@ -117,7 +125,7 @@ export class MemoryRemote implements RemoteCalendar {
     if (since !== null && since < this.expiredBefore) throw new CursorExpiredError();
     const upTo = this.seq;
     const items = [...this.items.values()]
-      .filter((item) => (since === null ? item.content !== null : item.seq > since))
+      .filter((item) => (since === null ? item.content !== null : item.seq > since && (item.content !== null || !this.forgetsDeletionsOfUnlisted || item.createdSeq <= since)))
       .sort((a, b) => a.seq - b.seq);
     for (let start = 0; start < items.length || start === 0; start += this.pageSize) {
       if (start > 0) this.requestCount += 1;
@@ -264,9 +272,11 @@ export class MemoryStore implements SyncStore {
   async loadState(): Promise<AccountSyncState> {
     return { ...this.state };
   }
-  async saveCursors(remoteCursor: string | null, localSeq: bigint): Promise<void> {
+  async saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[]): Promise<void> {
     this.crashBeforeWrite.hit("before saving cursors");
     this.state = { ...this.state, remoteCursor, localSeq };
+    const listed = new Set(listedRemoteIds);
+    for (const [localId, pair] of this.pairs) if (pair.remoteId !== null && listed.has(pair.remoteId)) this.pairs.set(localId, { ...pair, listed: true });
   }
   async pairsByRemoteIds(remoteIds: string[]): Promise<Pair[]> {
     const wanted = new Set(remoteIds);
@@ -280,6 +290,9 @@ export class MemoryStore implements SyncStore {
   }
   async countPairs(): Promise<number> {
     return [...this.pairs.values()].filter((pair) => pair.remoteId !== null).length;
+  }
+  async unlistedPairs(): Promise<Pair[]> {
+    return [...this.pairs.values()].filter((pair) => pair.remoteId !== null && !pair.listed);
   }
   async listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]> {
     return [...this.pairs.values()]

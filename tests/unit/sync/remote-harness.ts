@@ -84,9 +84,10 @@ export class FaultyRemote implements RemoteCalendar {
   }
 }
 
-export function memoryHarness(pageSize = 3): RemoteHarness & { memory: MemoryRemote } {
+export function memoryHarness(pageSize = 3, forgetsDeletionsOfUnlisted = false): RemoteHarness & { memory: MemoryRemote } {
   const memory = new MemoryRemote();
   memory.pageSize = pageSize;
+  memory.forgetsDeletionsOfUnlisted = forgetsDeletionsOfUnlisted;
   return {
     memory,
     remote: memory,
