@@ -176,6 +176,20 @@ export async function deleteEvent(ownerId: string, id: string, options: WriteOpt
   });
 }
 
+/**
+ * Moves the live exceptions of a series up the change sequence, content unchanged, so that every
+ * sync account looks at them again (a series re-created remotely needs its exceptions re-created).
+ */
+export async function touchExceptions(ownerId: string, seriesId: string, options: { db?: DbClient } = {}): Promise<StoredEvent[]> {
+  return inTransaction(options.db, async (tx) => {
+    const where = { ownerId, seriesId, deletedAt: null };
+    if ((await tx.event.count({ where })) === 0) return [];
+    const changeSeq = await nextChangeSeq(tx, ownerId);
+    await tx.event.updateMany({ where, data: { changeSeq, version: { increment: 1 } } });
+    return (await tx.event.findMany({ where })).map(toStoredEvent);
+  });
+}
+
 /** Brings a tombstone back as it was (a series with the exceptions deleted with it). */
 export async function restoreEvent(ownerId: string, id: string, options: { db?: DbClient } = {}): Promise<StoredEvent> {
   return inTransaction(options.db, async (tx) => {

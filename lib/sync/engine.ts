@@ -99,6 +99,8 @@ class SyncRun {
   /** Local events already settled by this run: the push phase must not look at them again. */
   private readonly settled = new Set<string>();
   private creates: LocalEvent[] = [];
+  /** Every event queued for a remote create by this run: one create each. */
+  private readonly queued = new Set<string>();
   /** Exceptions whose series is not in the remote calendar yet; retried once the run has created it. */
   private waitingForSeries: LocalEvent[] = [];
   private updates: PendingUpdate[] = [];
@@ -308,6 +310,8 @@ class SyncRun {
   private async decideAbsent(missing: Pair[]): Promise<void> {
     const locals = new Map((await this.store.localEvents(missing.map((pair) => pair.localId))).map((event) => [event.id, event]));
     for (const pair of missing) {
+      // An exception of a series revived a moment ago is being created again already.
+      if (this.queued.has(pair.localId)) continue;
       const local = locals.get(pair.localId) ?? null;
       const decision = decide({ local, remote: "absent", pair, policy: this.policy });
       if (local) this.settled.add(local.id);
@@ -358,7 +362,9 @@ class SyncRun {
         await this.store.savePairs([this.recordedPair(local as LocalEvent, remote, pair)]);
         return;
       case "push-create":
-        this.creates.push(local as LocalEvent);
+        this.queueCreate(local as LocalEvent);
+        // A series whose remote copy is gone: it comes back with its exceptions.
+        if (pair?.remoteId && local?.seriesId === null) await this.reviveExceptions(local);
         if (this.creates.length >= this.writeBatchSize && !this.listing) await this.flushCreates();
         return;
       case "push-update": {
@@ -388,6 +394,30 @@ class SyncRun {
       case "pull-restore":
         await this.pullWrite(remote as RemoteItem, local, seriesId, true);
         return;
+    }
+  }
+
+  private queueCreate(event: LocalEvent): void {
+    if (this.queued.has(event.id)) return;
+    this.queued.add(event.id);
+    this.creates.push(event);
+  }
+
+  /**
+   * A series is created again remotely (its remote copy was deleted, and its exceptions with it,
+   * reported or not): its exceptions are created again after it, whatever this run meant to do
+   * with their old remote copies.
+   */
+  private async reviveExceptions(series: LocalEvent): Promise<void> {
+    const exceptions = await this.store.detachExceptions(series.id);
+    const ids = new Set(exceptions.map((event) => event.id));
+    const keep = <T extends { event: LocalEvent }>(list: T[]) => list.splice(0, list.length, ...list.filter(({ event }) => !ids.has(event.id)));
+    keep(this.localDeletions);
+    keep(this.remoteDeletions);
+    keep(this.updates);
+    for (const event of exceptions) {
+      this.settled.add(event.id);
+      this.queueCreate(event);
     }
   }
 
@@ -521,7 +551,8 @@ class SyncRun {
         } else if (result && !result.ok && result.kind === "not-found") {
           // Deleted remotely while changed here: the change wins, the event is created again.
           await this.store.deletePair(event.id);
-          this.creates.push(event);
+          this.queueCreate(event);
+          if (event.seriesId === null) await this.reviveExceptions(event);
         } else {
           this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
         }
@@ -570,7 +601,8 @@ class SyncRun {
     if (trips && this.deletions === "restore") {
       for (const { event } of [...local.own, ...local.cascaded]) {
         await this.store.deletePair(event.id);
-        this.creates.push(event);
+        this.queueCreate(event);
+        if (event.seriesId === null) await this.reviveExceptions(event);
       }
       for (const { event, pair } of [...remote.own, ...remote.cascaded]) {
         if (event.deletedAt === null) continue;

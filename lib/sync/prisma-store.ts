@@ -1,4 +1,4 @@
-import { createEvent, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, updateEvent, type StoredEvent } from "@/lib/calendar/events";
+import { createEvent, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchExceptions, updateEvent, type StoredEvent } from "@/lib/calendar/events";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { getDb } from "@/lib/db/client";
 import type { Prisma, SyncPair } from "@/lib/db/generated/client";
@@ -182,6 +182,15 @@ export class PrismaSyncStore implements SyncStore {
         }),
       id,
     );
+  }
+
+  async detachExceptions(seriesId: string): Promise<LocalEvent[]> {
+    const db = await getDb();
+    return db.$transaction(async (tx) => {
+      const exceptions = await touchExceptions(this.ownerId, seriesId, { db: tx });
+      await tx.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: { in: exceptions.map((event) => event.id) } } });
+      return exceptions.map(toLocal);
+    });
   }
 
   async restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {

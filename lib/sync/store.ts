@@ -69,6 +69,13 @@ export interface SyncStore {
    * it (their remote copies went with the remote series). Throws LocalConflictError on a version mismatch.
    */
   pullDelete(id: string, expectedVersion: number): Promise<void>;
+  /**
+   * For a series about to be created again remotely (its remote copy was deleted, taking the
+   * exceptions with it): forgets the pairs of its live exceptions and moves them up the change
+   * sequence, in one transaction — so this run, or the next after a crash, creates them again.
+   * Returns them as they are now.
+   */
+  detachExceptions(seriesId: string): Promise<LocalEvent[]>;
   /** Brings a tombstone back as it was, a series with the exceptions its deletion took (the user chose to restore). */
   restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent>;
 }

@@ -148,8 +148,8 @@ class World {
     const chosen = candidates[o.pick % Math.max(candidates.length, 1)];
     if (!chosen) return;
     const uid = uidOf(chosen.body);
-    // Under these options a deletion in the remote and a change in Atollon never meet (see ConvergenceOptions).
-    const guarded = chosen.isException ? this.options.deletedOccurrencesStayDeleted : chosen.body.rrule !== null && this.options.exceptionsGoUnlistedWithTheirSeries;
+    // Under this option a deletion of an occurrence in the remote and a change of it in Atollon never meet (see ConvergenceOptions).
+    const guarded = chosen.isException && this.options.deletedOccurrencesStayDeleted;
     if (guarded && o.kind === "edit" && o.side === "local" && this.remotelyDeleted.has(uid)) return;
     if (o.kind === "delete") {
       if (guarded && o.side === "remote" && this.pendingEdits.get(uid)?.has("local")) return;
@@ -248,14 +248,6 @@ export interface ConvergenceOptions {
    * provider refuses such writes for good, with a reason.
    */
   deletedOccurrencesStayDeleted?: boolean;
-  /**
-   * The remote reports a deleted series without its exceptions (EWS: they lived inside the master,
-   * and are not folder items). When a change on the other side brings such a series back, the
-   * engine re-creates the series but not its exceptions, whose pairs still name the old one — a gap
-   * of the engine (reported, not fixed here). With this set, a person never deletes a series in
-   * the remote while it has a pending change in Atollon, nor changes it in Atollon afterwards.
-   */
-  exceptionsGoUnlistedWithTheirSeries?: boolean;
   /**
    * Deleting one occurrence in the remote changes its series (EWS: it becomes a DeletedOccurrence,
    * an EXDATE of the master), so it counts as a change of the series when the other side deletes it.

@@ -69,6 +69,26 @@ describe("sync runs", () => {
     expect(await side.store.unlistedPairs()).toEqual([]);
   });
 
+  it("re-creates a series deleted remotely but changed here together with its exceptions, whether or not the remote reported them", async () => {
+    for (const forgets of [false, true]) {
+      const side = account();
+      side.remote.forgetsDeletionsOfUnlisted = forgets;
+      const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" });
+      const series = side.store.userCreate(weekly);
+      side.store.userCreate(content({ ...weekly, rrule: null, title: "Standup, moved", originalStart: weekly.start }), series);
+      await runSync(side);
+      const remoteSeries = side.remote.live().find((item) => item.seriesRemoteId === null);
+      side.remote.userDelete(remoteSeries?.remoteId as string);
+      side.store.userEdit(series, { title: "Standup (new room)" });
+
+      expect(await runSync({ ...side, deletions: "apply" })).toMatchObject({ outcome: "complete", failures: [], pulled: { deleted: 0 } });
+      const revived = side.remote.live().find((item) => item.seriesRemoteId === null);
+      expect(revived?.remoteId).not.toBe(remoteSeries?.remoteId);
+      expect(side.remote.live().filter((item) => item.seriesRemoteId === revived?.remoteId).map((item) => item.content?.title)).toEqual(["Standup, moved"]);
+      expect(titles(side.store.live())).toEqual(["Standup (new room)", "Standup, moved"]);
+    }
+  });
+
   it("recovers from an expired cursor with a full listing, without duplicating anything", async () => {
     const side = await seeded(5);
     const [first] = side.remote.live();

@@ -352,6 +352,14 @@ export class MemoryStore implements SyncStore {
     this.pairs.delete(id);
     for (const exception of this.events.values()) if (exception.seriesId === id) this.pairs.delete(exception.id);
   }
+  async detachExceptions(seriesId: string): Promise<LocalEvent[]> {
+    this.crashBeforeWrite.hit("before detaching exceptions");
+    const exceptions = this.live().filter((event) => event.seriesId === seriesId);
+    return exceptions.map((event) => {
+      this.pairs.delete(event.id);
+      return this.calendar.stamp(event, event.version + 1);
+    });
+  }
   async restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
     this.crashBeforeWrite.hit("before a local restore");
     const event = this.events.get(id);

@@ -48,4 +48,30 @@ describe("runSync with the EWS provider against the fake", () => {
     const idle = await runSync(side);
     expect(idle).toMatchObject({ outcome: "complete", requests: 1, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
   });
+
+  it("brings a series deleted in Outlook back with its changed and deleted occurrences when Atollon changed it meanwhile", async () => {
+    const store = new MemoryStore("latest", new MemoryCalendar());
+    const remote = await openEwsCalendar({ serverUrl: fake.ewsUrl, login: "alice@contoso.test", password: "secret", env });
+    const side = { store, remote, deletions: "apply" as const };
+    const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5", start: "2026-12-07T09:00:00.000Z", end: "2026-12-07T09:30:00.000Z" });
+    const series = store.userCreate(weekly);
+    store.userCreate(content({ ...weekly, rrule: null, title: "Standup, moved", originalStart: "2026-12-14T09:00:00.000Z", start: "2026-12-14T11:00:00.000Z", end: "2026-12-14T11:30:00.000Z" }), series);
+    store.userCreate(content({ ...weekly, rrule: null, status: "cancelled", originalStart: "2026-12-21T09:00:00.000Z", start: "2026-12-21T09:00:00.000Z", end: "2026-12-21T09:30:00.000Z" }), series);
+    await runSync(side);
+    await runSync(side);
+    const [master] = [...fake.mailbox.items.values()];
+    expect(master?.exceptions.size).toBe(1);
+
+    fake.mailbox.remove(master?.id as string);
+    store.userEdit(series, { title: "Standup (new room)" });
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", failures: [], pulled: { deleted: 0 } });
+
+    const [revived] = [...fake.mailbox.items.values()];
+    expect(revived?.id).not.toBe(master?.id);
+    expect(revived?.subject).toBe("Standup (new room)");
+    expect([...(revived?.exceptions.values() ?? [])].map((exception) => [new Date(exception.originalStart).toISOString(), exception.subject])).toEqual([["2026-12-14T09:00:00.000Z", "Standup, moved"]]);
+    expect([...(revived?.deleted ?? [])].map((start) => new Date(start).toISOString())).toEqual(["2026-12-21T09:00:00.000Z"]);
+    expect(store.live().map((event) => event.content.title).sort()).toEqual(["Standup", "Standup (new room)", "Standup, moved"]);
+    expect(await runSync(side)).toMatchObject({ pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+  });
 });
