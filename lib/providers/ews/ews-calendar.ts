@@ -44,21 +44,27 @@ export class EwsCalendar implements RemoteCalendar {
   async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
     let state = cursor;
     const folder = new FolderId(WellKnownFolderName.Calendar);
+    // Changed ids wait across SyncFolderItems pages so that every GetItem carries a full batch
+    // (512 changes a page would otherwise leave a batch of 12 behind each time).
+    const pending = new Set<string>();
     for (;;) {
       const changes = await call(this.connection, "the list of changes (SyncFolderItems)", () =>
         this.connection.service.SyncFolderItems(folder, PropertySet.IdOnly, null as unknown as [], MAX_CHANGES_PER_SYNC, SyncFolderItemsScope.NormalItems, state ? escapeXml(state) : (null as unknown as string)),
       );
-      const changed = new Set<string>();
       const deleted: RemoteItem[] = [];
       for (const change of changes.GetEnumerator() as ItemChange[]) {
         const id = change.ItemId?.UniqueId;
         if (!id) continue;
-        if (change.ChangeType === ChangeType.Delete) deleted.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
-        else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) changed.add(id);
+        if (change.ChangeType === ChangeType.Delete) {
+          pending.delete(id);
+          deleted.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
+        } else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) pending.add(id);
       }
-      const items = [...(await readItems(this.connection, [...changed])), ...deleted];
       state = changes.SyncState || state;
       const last = !changes.MoreChangesAvailable;
+      const ready = [...pending].slice(0, last ? pending.size : pending.size - (pending.size % ITEMS_PER_BATCH));
+      for (const id of ready) pending.delete(id);
+      const items = [...(await readItems(this.connection, ready)), ...deleted];
       yield last && state ? { items, nextCursor: state } : { items };
       if (last) return;
     }

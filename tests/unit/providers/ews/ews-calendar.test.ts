@@ -75,13 +75,14 @@ describe("EwsCalendar against the fake", () => {
     expect(fake.count("CreateItem")).toBe(6);
     const listed = await pages(calendar, null);
     expect(fake.count("SyncFolderItems")).toBe(2);
-    expect(fake.count("GetItem")).toBe(7);
+    // 512 + 88 changes, read as 6 full GetItem batches: the 12 left over from the first page wait for the second.
+    expect(fake.count("GetItem")).toBe(6);
     const items = listed.flatMap((page) => page.items);
     expect(items).toHaveLength(600);
     expect(listed[0]?.nextCursor).toBeUndefined();
     expect(listed.at(-1)?.nextCursor).toBeTruthy();
     expect(new Set(items.map((item) => item.localTag)).size).toBe(600);
-    expect(calendar.requestCount).toBe(6 + 2 + 7);
+    expect(calendar.requestCount).toBe(6 + 2 + 6);
   });
 
   it("lists only changes after the cursor, deletions with null content, and a quiet mailbox in one request", async () => {
