@@ -65,6 +65,9 @@ async function openDatabase(): Promise<OpenDatabase> {
 
 function openPostgres(connectionString: string): OpenDatabase {
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle connection the server ends (a restart, a failover, an administrator) is an 'error' event
+  // of the pool, which would end the process when nobody listens; the pool replaces it on next use.
+  pool.on("error", (error) => console.warn(`[db] an idle database connection was closed: ${error.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
