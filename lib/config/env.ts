@@ -33,6 +33,15 @@ const serverEnvSchema = z.object({
   GOOGLE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Writes per minute per account: stay under the project's per-user quota instead of collecting 403s. */
   GOOGLE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** How often each account is synced when nothing asks for it sooner. */
+  SYNC_INTERVAL_MINUTES: z.coerce.number().min(0.05).max(1440).default(5),
+  /** A burst of edits in the calendar becomes one sync this long after the last of them. */
+  SYNC_AFTER_EDIT_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** How often the embedded scheduler looks for due accounts (one indexed query). */
+  SCHEDULER_TICK_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
+  /** With either set, syncs run as Inngest functions (served at /api/inngest) instead of in-process. */
+  INNGEST_EVENT_KEY: optional,
+  INNGEST_DEV: optional,
   /** Set by `npm run demo`: the UI says that Google is simulated. */
   GOOGLE_DEMO: z.enum(["0", "1"]).default("0"),
 });

@@ -1,3 +1,4 @@
+import { serverEnv } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import type { SyncAccount } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
@@ -10,6 +11,26 @@ import { pausedMessage } from "@/lib/sync/deletion-guard";
 import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
 import { PrismaSyncStore } from "@/lib/sync/prisma-store";
 import { AuthorizationError, RemoteUnavailableError, type RemoteCalendar } from "@/lib/sync/provider";
+
+/**
+ * A run that ended in failure, after its history entry and the account's state were written.
+ * `retriable`: the remote service was unavailable or the run broke — trying again later can help;
+ * not when a person must act first (authorization, password).
+ */
+export class SyncRunFailedError extends AppError {
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+  ) {
+    super("invalid_input", message);
+    this.name = "SyncRunFailedError";
+  }
+}
+
+/** When the scheduler runs an account next after a run that ended now. */
+export function nextScheduledSync(now = new Date()): Date {
+  return new Date(now.getTime() + serverEnv().SYNC_INTERVAL_MINUTES * 60_000);
+}
 
 /** A run holds its account this long at most: a crashed process cannot block it for longer. */
 const LEASE_MS = 15 * 60_000;
@@ -34,6 +55,20 @@ async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteC
     writesPerMinute: config.writesPerMinute,
     accessToken: () => getGoogleAccessToken(ownerId, account.id),
   });
+}
+
+/**
+ * One line of JSON per run, for log collectors: what ran, how long, what it moved and what it cost.
+ * Never a secret: ids, counts and messages written for the user only.
+ */
+function logRun(entry: { accountId: string; provider: string; trigger: string; durationMs: number; outcome: string; report?: SyncReport; error?: string }): void {
+  const { report, ...rest } = entry;
+  const line = {
+    event: "sync.run",
+    ...rest,
+    ...(report ? { pulled: report.pulled, pushed: report.pushed, conflicts: report.conflicts, requests: report.requests, fullListing: report.fullListing, failures: report.failures.length } : {}),
+  };
+  (entry.outcome === "failed" ? console.warn : console.info)(JSON.stringify(line));
 }
 
 /** How often a running sync writes its counts so far, for the progress display. */
@@ -120,9 +155,16 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
       data:
         report.outcome === "paused"
           ? { state: "PAUSED", stateMessage: summary, runLeaseUntil: null }
-          : { state: "ACTIVE", stateMessage: null, lastRunSummary: summary, runLeaseUntil: null, ...(report.outcome === "complete" ? { lastSuccessfulSyncAt: new Date() } : {}) },
+          : {
+              state: "ACTIVE",
+              stateMessage: null,
+              lastRunSummary: summary,
+              runLeaseUntil: null,
+              nextSyncAt: nextScheduledSync(),
+              ...(report.outcome === "complete" ? { lastSuccessfulSyncAt: new Date() } : {}),
+            },
     });
-    console.info(`[sync] account ${accountId} (${account.provider}) ${report.outcome} in ${Date.now() - started} ms: ${summary}`);
+    logRun({ accountId, provider: account.provider, trigger: options.trigger, durationMs: Date.now() - started, outcome: report.outcome, report });
     return { outcome: report.outcome, summary };
   } catch (error) {
     const authorization = error instanceof AuthorizationError || (error instanceof AppError && error.code === "invalid_input");
@@ -133,7 +175,7 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
         ? (error as Error).message
         : "The sync failed unexpectedly; it will be tried again.";
     if (!authorization && !(error instanceof RemoteUnavailableError)) console.error(`[sync] account ${accountId} (${account.provider}) failed`, error);
-    else console.warn(`[sync] account ${accountId} (${account.provider}) failed: ${message}`);
+    logRun({ accountId, provider: account.provider, trigger: options.trigger, durationMs: Date.now() - started, outcome: "failed", error: message });
     await progress.settled();
     await db.syncRun.update({ where: { id: run.id }, data: { finishedAt: new Date(), outcome: "FAILED", error: message } });
     const current = await db.syncAccount.findUnique({ where: { id: accountId }, select: { state: true } });
@@ -144,8 +186,8 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
           ? { state: "PASSWORD_REJECTED", stateMessage: PASSWORD_REJECTED_MESSAGE, runLeaseUntil: null }
           : current?.state === "AUTHORIZATION_NEEDED"
             ? { runLeaseUntil: null }
-            : { state: "ERROR", stateMessage: message, runLeaseUntil: null },
+            : { state: "ERROR", stateMessage: message, runLeaseUntil: null, nextSyncAt: nextScheduledSync() },
     });
-    throw new AppError("invalid_input", message);
+    throw new SyncRunFailedError(message, !authorization);
   }
 }
