@@ -39,6 +39,8 @@ const serverEnvSchema = z.object({
   SYNC_AFTER_EDIT_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   /** How often the embedded scheduler looks for due accounts (one indexed query). */
   SCHEDULER_TICK_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
+  /** "off": this process runs no background syncs (Sync now still works); ignored when Inngest runs them. */
+  SYNC_SCHEDULER: z.enum(["embedded", "off"]).default("embedded"),
   /** With either set, syncs run as Inngest functions (served at /api/inngest) instead of in-process. */
   INNGEST_EVENT_KEY: optional,
   INNGEST_DEV: optional,

@@ -2,6 +2,8 @@ import { authSecret } from "../auth/auth-secret";
 import { checkSecretsKey } from "../crypto/secrets";
 import { getDb, pgliteLocation } from "../db/client";
 import { serverEnv } from "../config/env";
+import { inngestEnabled } from "../jobs/client";
+import { startEmbeddedScheduler } from "../jobs/embedded-scheduler";
 
 export async function startServer(): Promise<void> {
   try {
@@ -15,6 +17,11 @@ export async function startServer(): Promise<void> {
     await getDb();
     const location = pgliteLocation();
     console.info(location ? `[start] embedded database (PGlite) at ${location}` : "[start] PostgreSQL database");
+    if (inngestEnabled()) console.info("[start] background syncs run as Inngest functions served at /api/inngest");
+    else if (env.SYNC_SCHEDULER === "embedded") {
+      startEmbeddedScheduler();
+      console.info(`[start] background syncs: embedded scheduler, every ${env.SYNC_INTERVAL_MINUTES} min per account`);
+    } else console.info("[start] background syncs are off in this process (SYNC_SCHEDULER=off)");
   } catch (error) {
     console.error(`[start] refusing to start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -6,6 +6,7 @@ import { userAction } from "@/lib/actions/safe-action";
 import { contentToForm, formToContent } from "@/lib/calendar/event-form";
 import { createEvent, deleteEvent, deleteOccurrence, getEvent, saveOccurrence, updateEvent } from "@/lib/calendar/events";
 import { AppError } from "@/lib/errors";
+import { requestSyncAfterEdit } from "@/lib/jobs/request";
 import { deleteEventSchema, eventTargetSchema, saveEventSchema, type EventFormValues } from "@/lib/validations/event";
 
 const gone = () => new AppError("not_found", "This event no longer exists. It may have been deleted on another device or by a sync.");
@@ -42,6 +43,7 @@ export const saveEventAction = userAction("save-event", saveEventSchema, async (
     const event = await liveEvent(user.id, target.eventId);
     await updateEvent(user.id, event.id, formToContent(form, event.content));
   }
+  await requestSyncAfterEdit(user.id);
   revalidatePath("/calendar");
   return null;
 });
@@ -49,6 +51,7 @@ export const saveEventAction = userAction("save-event", saveEventSchema, async (
 export const deleteEventAction = userAction("delete-event", deleteEventSchema, async ({ target, scope }, { user }) => {
   if (target.seriesId && target.originalStart) await deleteOccurrence(user.id, target.seriesId, target.originalStart, scope);
   else await deleteEvent(user.id, (await liveEvent(user.id, target.eventId)).id);
+  await requestSyncAfterEdit(user.id);
   revalidatePath("/calendar");
   return null;
 });

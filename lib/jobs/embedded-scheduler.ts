@@ -1,0 +1,74 @@
+import { serverEnv } from "@/lib/config/env";
+import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
+import { runSyncJob } from "@/lib/jobs/sync-job";
+
+/** Syncs one process runs at once: more would only queue on the database and the remote services. */
+const SLOTS = 4;
+
+/**
+ * The Inngest functions' timetable, in-process: every tick claims as many due accounts as there
+ * are free slots (the claim moves their next run on, in the database, so another process running
+ * this scheduler takes others) and runs each with the same job the Inngest function runs.
+ * A failed run waits for its next scheduled time rather than retrying at once.
+ */
+export class EmbeddedScheduler {
+  private readonly running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<number> | null = null;
+
+  constructor(private readonly options: { tickMs: number; slots?: number; onTick?: (claimed: number) => void } = { tickMs: serverEnv().SCHEDULER_TICK_SECONDS * 1000 }) {}
+
+  start(): void {
+    if (this.timer) return;
+    const loop = async () => {
+      await this.tick().catch((error: unknown) => console.warn(`[scheduler] tick failed: ${(error as Error).message}`));
+      if (this.timer) this.timer = setTimeout(loop, this.options.tickMs);
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  /** Stops ticking and waits for the runs in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking;
+    await Promise.all(this.running);
+  }
+
+  /** One tick: claims and starts the due accounts that fit; resolves with how many it claimed. */
+  tick(): Promise<number> {
+    this.ticking ??= this.claimAndStart().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  /** Resolves when every run started so far has ended. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  private async claimAndStart(): Promise<number> {
+    const free = (this.options.slots ?? SLOTS) - this.running.size;
+    const due = free > 0 ? await claimDueAccounts(free) : [];
+    for (const account of due) {
+      const run: Promise<void> = runSyncJob({ ...account, reason: "schedule" })
+        .then(() => undefined)
+        .catch((error: unknown) => console.warn(`[scheduler] account ${account.accountId}: ${(error as Error).message}`))
+        .finally(() => this.running.delete(run));
+      this.running.add(run);
+    }
+    await recordTick("embedded", due.length);
+    this.options.onTick?.(due.length);
+    return due.length;
+  }
+}
+
+const holder = globalThis as typeof globalThis & { __calendarSyncScheduler?: EmbeddedScheduler };
+
+/** Starts this process's scheduler once (Next.js may load instrumentation more than once). */
+export function startEmbeddedScheduler(): EmbeddedScheduler {
+  holder.__calendarSyncScheduler ??= new EmbeddedScheduler();
+  holder.__calendarSyncScheduler.start();
+  return holder.__calendarSyncScheduler;
+}

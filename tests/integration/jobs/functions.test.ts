@@ -1,0 +1,100 @@
+import { InngestTestEngine } from "@inngest/test";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { CALENDAR_CHANGED, SYNC_REQUESTED } from "@/lib/jobs/client";
+import { scheduleSyncs, syncAccountJob, syncAfterEdit } from "@/lib/jobs/functions";
+import { fakeGoogleForFile, userWithGoogle } from "./google-accounts";
+
+const fakeGoogle = fakeGoogleForFile();
+
+/** Makes every account not yet synced wait, so each test decides what is due. */
+async function nothingDue() {
+  const db = await getDb();
+  await db.syncAccount.updateMany({ data: { nextSyncAt: new Date(Date.now() + 3_600_000) } });
+}
+
+/** Inngest's server delivers what a function sends; here the send step is answered as it would answer it. */
+const sent = (id: string) => ({ id, handler: () => ({ ids: ["sent"] }) });
+
+const syncEvent = (account: { accountId: string; ownerId: string }) => ({ name: SYNC_REQUESTED, data: { ...account, service: "google", reason: "schedule" } });
+
+describe("the schedule function", () => {
+  it("sends one sync event per due account and none for a paused one", async () => {
+    const db = await getDb();
+    const first = await userWithGoogle(fakeGoogle(), 2);
+    const second = await userWithGoogle(fakeGoogle());
+    const paused = await userWithGoogle(fakeGoogle());
+    await nothingDue();
+    const due = [...first.accountIds, ...second.accountIds];
+    await db.syncAccount.updateMany({ where: { id: { in: [...due, ...paused.accountIds] } }, data: { nextSyncAt: new Date(Date.now() - 1000) } });
+    await db.syncAccount.updateMany({ where: { id: { in: paused.accountIds } }, data: { state: "PAUSED" } });
+
+    const { result, ctx } = await new InngestTestEngine({ function: scheduleSyncs, steps: [sent("request-syncs-0")] }).execute();
+    expect(result).toEqual({ claimed: 3 });
+    expect(ctx.step.sendEvent).toHaveBeenCalledTimes(1);
+    const [[id, events]] = ctx.step.sendEvent.mock.calls as unknown as [[string, { name: string; data: { accountId: string; reason: string } }[]]];
+    expect(id).toBe("request-syncs-0");
+    expect(events.map((event) => event.data.accountId).sort()).toEqual([...due].sort());
+    expect(events.every((event) => event.name === SYNC_REQUESTED && event.data.reason === "schedule")).toBe(true);
+    expect((await db.schedulerTick.findUniqueOrThrow({ where: { name: "inngest" } })).claimed).toBe(3);
+  });
+
+  it("retried after a later step failed, reuses the accounts its first attempt claimed instead of claiming again", async () => {
+    const db = await getDb();
+    const earlier = await userWithGoogle(fakeGoogle());
+    const waiting = await userWithGoogle(fakeGoogle());
+    await nothingDue();
+    await db.syncAccount.updateMany({ where: { id: { in: waiting.accountIds } }, data: { nextSyncAt: new Date(Date.now() - 1000) } });
+    const memoized = [{ accountId: earlier.accountIds[0] as string, ownerId: earlier.user.id, service: "google" }];
+
+    const { result, ctx } = await new InngestTestEngine({ function: scheduleSyncs, steps: [{ id: "claim-due-accounts-0", handler: () => memoized }, sent("request-syncs-0")] }).execute();
+    expect(result).toEqual({ claimed: 1 });
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith("request-syncs-0", [expect.objectContaining({ data: expect.objectContaining({ accountId: earlier.accountIds[0] }) })]);
+    // The claim did not run again: the account that became due since is still waiting for the next tick.
+    const still = await db.syncAccount.findUniqueOrThrow({ where: { id: waiting.accountIds[0] as string } });
+    expect(still.nextSyncAt.getTime()).toBeLessThan(Date.now());
+  });
+});
+
+describe("the sync function", () => {
+  it("syncs the account of the event, and stops retrying on an authorization failure after marking the account", async () => {
+    const db = await getDb();
+    const { user, accountIds: [accountId], emails: [email] } = await userWithGoogle(fakeGoogle());
+    const { result } = await new InngestTestEngine({ function: syncAccountJob }).execute({ events: [syncEvent({ accountId: accountId as string, ownerId: user.id })] });
+    expect(result).toMatchObject({ status: "synced", outcome: "complete" });
+
+    fakeGoogle().oauth.revokeGrantsOf(email as string);
+    const { error } = await new InngestTestEngine({ function: syncAccountJob }).execute({ events: [syncEvent({ accountId: accountId as string, ownerId: user.id })] });
+    expect(error).toMatchObject({ name: "NonRetriableError" });
+    expect(String((error as { message?: string }).message)).toMatch(/Receive Google token|authoriz/i);
+    expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId as string } })).toMatchObject({ state: "AUTHORIZATION_NEEDED" });
+    expect(await db.syncRun.findMany({ where: { accountId }, orderBy: { startedAt: "asc" } })).toMatchObject([{ outcome: "COMPLETE" }, { outcome: "FAILED" }]);
+  });
+
+  it("lets Inngest retry a run that failed because Google was unavailable", async () => {
+    const { user, accountIds: [accountId] } = await userWithGoogle(fakeGoogle());
+    fakeGoogle().calendar.injectFaults(...Array.from({ length: 12 }, () => ({ status: 503, reason: "backendError" })));
+    const { error } = await new InngestTestEngine({ function: syncAccountJob }).execute({ events: [syncEvent({ accountId: accountId as string, ownerId: user.id })] });
+    fakeGoogle().calendar.injectFaults();
+    expect(error).toBeDefined();
+    expect(error).not.toMatchObject({ name: "NonRetriableError" });
+  }, 60_000);
+
+  it("runs one at a time per account, throttled per remote service, with retries", () => {
+    expect(syncAccountJob.opts).toMatchObject({ concurrency: [{ key: "event.data.accountId", limit: 1 }], throttle: { key: "event.data.service" }, retries: 4 });
+  });
+});
+
+describe("the sync-after-edit function", () => {
+  it("is debounced per user and asks for one sync of each of the user's accounts that may run", async () => {
+    expect(syncAfterEdit.opts.debounce).toMatchObject({ key: "event.data.ownerId", period: "5s" });
+    const db = await getDb();
+    const { user, accountIds } = await userWithGoogle(fakeGoogle(), 3);
+    await db.syncAccount.update({ where: { id: accountIds[2] as string }, data: { state: "AUTHORIZATION_NEEDED" } });
+    const { result, ctx } = await new InngestTestEngine({ function: syncAfterEdit, steps: [sent("request-syncs")] }).execute({ events: [{ name: CALENDAR_CHANGED, data: { ownerId: user.id } }] });
+    expect(result).toEqual({ requested: 2 });
+    const [[, events]] = ctx.step.sendEvent.mock.calls as unknown as [[string, { data: { accountId: string; reason: string } }[]]];
+    expect(events.map((event) => event.data.accountId).sort()).toEqual(accountIds.slice(0, 2).sort());
+    expect(events.every((event) => event.data.reason === "edit")).toBe(true);
+  });
+});
