@@ -1,8 +1,35 @@
 import { defineConfig, devices } from "@playwright/test";
-import { baseURL, fakeExchanges, google, port } from "./tests/e2e/ports";
+import { backgroundBaseURL, backgroundDelays, baseURL, fakeExchanges, google, port } from "./tests/e2e/ports";
 
 // The fake servers are steered by tests over HTTP.
 const googlePort = new URL(google).port;
+
+/** The production build served on a fresh embedded database, pointed at the fakes. */
+function app(options: { port: number; baseURL: string; dataDir: string; env: Record<string, string> }) {
+  return {
+    command: "node tests/e2e/start-server.mjs",
+    url: `${options.baseURL}/sign-in`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe" as const,
+    env: {
+      PORT: String(options.port),
+      APP_URL: options.baseURL,
+      E2E_DATA_DIR: options.dataDir,
+      GOOGLE_CLIENT_ID: "calendar-sync-demo.apps.googleusercontent.com",
+      GOOGLE_CLIENT_SECRET: "demo-client-secret",
+      GOOGLE_OAUTH_AUTH_URL: `${google}/o/oauth2/v2/auth`,
+      GOOGLE_OAUTH_TOKEN_URL: `${google}/token`,
+      GOOGLE_OAUTH_REVOKE_URL: `${google}/revoke`,
+      GOOGLE_USERINFO_URL: `${google}/v1/userinfo`,
+      GOOGLE_API_URL: `${google}/`,
+      EWS_ALLOW_HTTP: "1",
+      EWS_ALLOWED_HOSTS: "127.0.0.1",
+      EWS_AUTODISCOVER_URL: `http://127.0.0.1:${fakeExchanges.exchange.ews}/autodiscover/autodiscover.xml`,
+      ...options.env,
+    },
+  };
+}
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -38,7 +65,7 @@ export default defineConfig({
       url: `${google}/__control/health`,
       reuseExistingServer: false,
       timeout: 30_000,
-      env: { FAKE_GOOGLE_PORT: googlePort, FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback` },
+      env: { FAKE_GOOGLE_PORT: googlePort, FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback,${backgroundBaseURL}/api/google/callback` },
     },
     ...Object.values(fakeExchanges).map((ports) => ({
       command: "tsx tests/fakes/ews/serve.ts",
@@ -47,26 +74,12 @@ export default defineConfig({
       timeout: 30_000,
       env: { FAKE_EWS_PORT: String(ports.ews), FAKE_EWS_CONTROL_PORT: String(ports.control) },
     })),
-    {
-      command: "node tests/e2e/start-server.mjs",
-      url: `${baseURL}/sign-in`,
-      reuseExistingServer: false,
-      timeout: 120_000,
-      stdout: "pipe",
-      env: {
-        PORT: String(port),
-        APP_URL: baseURL,
-        GOOGLE_CLIENT_ID: "calendar-sync-demo.apps.googleusercontent.com",
-        GOOGLE_CLIENT_SECRET: "demo-client-secret",
-        GOOGLE_OAUTH_AUTH_URL: `${google}/o/oauth2/v2/auth`,
-        GOOGLE_OAUTH_TOKEN_URL: `${google}/token`,
-        GOOGLE_OAUTH_REVOKE_URL: `${google}/revoke`,
-        GOOGLE_USERINFO_URL: `${google}/v1/userinfo`,
-        GOOGLE_API_URL: `${google}/`,
-        EWS_ALLOW_HTTP: "1",
-        EWS_ALLOWED_HOSTS: "127.0.0.1",
-        EWS_AUTODISCOVER_URL: `http://127.0.0.1:${fakeExchanges.exchange.ews}/autodiscover/autodiscover.xml`,
-      },
-    },
+    app({ port, baseURL, dataDir: ".data/e2e", env: { SYNC_SCHEDULER: "off" } }),
+    app({
+      port: port + 2,
+      baseURL: backgroundBaseURL,
+      dataDir: ".data/e2e-background",
+      env: { SYNC_AFTER_EDIT_SECONDS: String(backgroundDelays.afterEditSeconds), SCHEDULER_TICK_SECONDS: String(backgroundDelays.tickSeconds) },
+    }),
   ],
 });

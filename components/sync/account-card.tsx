@@ -7,6 +7,7 @@ import { Button } from "@/components/button";
 import { FormAlert } from "@/components/form-alert";
 import { ProviderIcon, providerName } from "@/components/sync/provider-icon";
 import { RelativeTime } from "@/components/sync/relative-time";
+import { RunHistory, type RunHistoryEntry } from "@/components/sync/run-history";
 import { StateBadge } from "@/components/sync/state-badge";
 import { SyncProgress } from "@/components/sync/sync-progress";
 import type { ActionResult } from "@/lib/actions/safe-action";
@@ -27,6 +28,8 @@ export interface AccountCardData {
   lastSuccessfulSyncAt: string | null;
   lastRunSummary: string | null;
   conflictPolicy: ConflictPolicy;
+  nextSyncAt: string | null;
+  recentRuns: RunHistoryEntry[];
 }
 
 interface Props {
@@ -91,8 +94,13 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
               <dd>{account.lastSuccessfulSyncAt ? <RelativeTime at={account.lastSuccessfulSyncAt} /> : "Not synced yet"}</dd>
               <dt className="font-medium text-slate-700">Last run</dt>
               <dd>{account.lastRunSummary ?? "No run yet"}</dd>
+              <dt className="font-medium text-slate-700">Next sync</dt>
+              <dd>
+                {account.state === "SYNCING" ? "Running now" : account.nextSyncAt ? <RelativeTime at={account.nextSyncAt} /> : "Not scheduled until the problem above is solved"}
+              </dd>
             </dl>
           )}
+          {account.provider !== "ATOLLON" && <RunHistory provider={account.provider} runs={account.recentRuns} />}
           {setPolicy && (
             <label className="mt-3 flex flex-wrap items-center gap-2 text-sm text-slate-700">
               <span className="font-medium">When an event changed on both sides</span>

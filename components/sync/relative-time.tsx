@@ -10,18 +10,22 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 function describe(at: Date, now: number): string {
   const elapsed = now - at.getTime();
-  if (elapsed < 60_000) return "just now";
   const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  if (elapsed < 0) {
+    if (-elapsed < 60_000) return "in less than a minute";
+    for (const [unit, size] of UNITS) if (-elapsed >= size) return format.format(Math.floor(-elapsed / size), unit);
+  }
+  if (elapsed < 60_000) return "just now";
   for (const [unit, size] of UNITS) if (elapsed >= size) return format.format(-Math.floor(elapsed / size), unit);
   return "just now";
 }
 
-/** "3 minutes ago", with the exact time on hover; re-rendered every minute. */
+/** "3 minutes ago" or "in 4 minutes", with the exact time on hover; re-rendered every 15 seconds. */
 export function RelativeTime({ at }: { at: string }) {
   const date = new Date(at);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(timer);
   }, []);
   return (

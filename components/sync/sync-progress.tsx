@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useCallback, useState } from "react";
+import { usePoll } from "@/components/sync/use-poll";
 import type { AccountStatus } from "@/lib/sync-accounts/accounts";
 
 const POLL_MS = 1000;
@@ -13,33 +14,16 @@ const count = new Intl.NumberFormat("en");
 export function SyncProgress({ accountId, remoteName, onFinished }: { accountId: string; remoteName: string; onFinished: () => void }) {
   const [running, setRunning] = useState<AccountStatus["running"]>(null);
 
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const response = await fetch(`/api/sync-accounts/${accountId}/status`, { cache: "no-store" });
-        if (stopped) return;
-        if (response.ok) {
-          const status = (await response.json()) as AccountStatus;
-          if (stopped) return;
-          setRunning(status.running);
-          if (status.state !== "SYNCING") {
-            onFinished();
-            return;
-          }
-        }
-      } catch {
-        // A missed poll only delays the figures; the next one tries again.
-      }
-      if (!stopped) timer = setTimeout(poll, POLL_MS);
-    };
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
+  const poll = useCallback(async (): Promise<"stop" | void> => {
+    const response = await fetch(`/api/sync-accounts/${accountId}/status`, { cache: "no-store" });
+    if (!response.ok) return;
+    const status = (await response.json()) as AccountStatus;
+    setRunning(status.running);
+    if (status.state === "SYNCING") return;
+    onFinished();
+    return "stop";
   }, [accountId, onFinished]);
+  usePoll(poll, POLL_MS);
 
   return (
     <p role="status" className="flex items-center gap-2 text-sm text-brand-800">

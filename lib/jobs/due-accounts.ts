@@ -1,6 +1,7 @@
 import os from "node:os";
 import { getDb } from "@/lib/db/client";
 import type { SyncProvider } from "@/lib/db/generated/client";
+import type { SyncReason } from "@/lib/jobs/client";
 import { nextScheduledSync } from "@/lib/sync/run-account";
 
 export interface DueAccount {
@@ -8,6 +9,8 @@ export interface DueAccount {
   ownerId: string;
   /** The throttle key of the remote service (see SyncRequestedData). */
   service: string;
+  /** What made it due: the schedule, an edit in the calendar, or a change notice from the remote service. */
+  reason: SyncReason;
 }
 
 /** Google shares one quota per project; an Exchange server is one tenant's. */
@@ -31,10 +34,10 @@ export function serviceOf(account: { provider: SyncProvider; serverUrl: string |
 export async function claimDueAccounts(limit: number, now = new Date()): Promise<DueAccount[]> {
   const db = await getDb();
   const next = nextScheduledSync(now);
-  const rows = await db.$queryRaw<{ id: string; ownerId: string; provider: SyncProvider; serverUrl: string | null }[]>`
-    UPDATE "SyncAccount" AS a SET "nextSyncAt" = ${next}
+  const rows = await db.$queryRaw<{ id: string; ownerId: string; provider: SyncProvider; serverUrl: string | null; reason: string | null }[]>`
+    UPDATE "SyncAccount" AS a SET "nextSyncAt" = ${next}, "nextSyncReason" = NULL
     FROM (
-      SELECT s."id" FROM "SyncAccount" AS s
+      SELECT s."id", s."nextSyncReason" FROM "SyncAccount" AS s
       WHERE s."state" IN ('ACTIVE', 'ERROR', 'SYNCING')
         AND s."nextSyncAt" <= ${now}
         AND s."provider" <> 'ATOLLON'
@@ -48,8 +51,8 @@ export async function claimDueAccounts(limit: number, now = new Date()): Promise
       FOR UPDATE OF s SKIP LOCKED
     ) AS due
     WHERE a."id" = due."id"
-    RETURNING a."id", a."ownerId", a."provider", a."serverUrl"`;
-  return rows.map((row) => ({ accountId: row.id, ownerId: row.ownerId, service: serviceOf(row) }));
+    RETURNING a."id", a."ownerId", a."provider", a."serverUrl", due."nextSyncReason" AS "reason"`;
+  return rows.map((row) => ({ accountId: row.id, ownerId: row.ownerId, service: serviceOf(row), reason: row.reason === "edit" || row.reason === "push" ? row.reason : "schedule" }));
 }
 
 /** Records a scheduler's tick, for the health endpoint. */

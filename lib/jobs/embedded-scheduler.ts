@@ -52,7 +52,7 @@ export class EmbeddedScheduler {
     const free = (this.options.slots ?? SLOTS) - this.running.size;
     const due = free > 0 ? await claimDueAccounts(free) : [];
     for (const account of due) {
-      const run: Promise<void> = runSyncJob({ ...account, reason: "schedule" })
+      const run: Promise<void> = runSyncJob(account)
         .then(() => undefined)
         .catch((error: unknown) => console.warn(`[scheduler] account ${account.accountId}: ${(error as Error).message}`))
         .finally(() => this.running.delete(run));

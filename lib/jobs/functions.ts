@@ -25,7 +25,7 @@ export const scheduleSyncs = inngest.createFunction(
       if (due.length > 0) {
         await step.sendEvent(
           `request-syncs-${page}`,
-          due.map((account) => ({ name: SYNC_REQUESTED, data: { ...account, reason: "schedule" } satisfies SyncRequestedData })),
+          due.map((account) => ({ name: SYNC_REQUESTED, data: account satisfies SyncRequestedData })),
         );
       }
       claimed += due.length;

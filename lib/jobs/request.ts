@@ -17,7 +17,7 @@ export async function requestSyncAfterEdit(ownerId: string): Promise<void> {
     const db = await getDb();
     const soon = new Date(Date.now() + serverEnv().SYNC_AFTER_EDIT_SECONDS * 1000);
     // Each edit moves the run to a few seconds after it (a debounce), but never later than planned.
-    await db.syncAccount.updateMany({ where: { ownerId, provider: { not: "ATOLLON" }, nextSyncAt: { gt: new Date() } }, data: { nextSyncAt: soon } });
+    await db.syncAccount.updateMany({ where: { ownerId, provider: { not: "ATOLLON" }, nextSyncAt: { gt: new Date() } }, data: { nextSyncAt: soon, nextSyncReason: "edit" } });
   } catch (error) {
     console.warn(`[jobs] a sync after an edit could not be requested: ${(error as Error).message}`);
   }
@@ -32,5 +32,5 @@ export async function requestAccountSync(accountId: string): Promise<void> {
     await inngest.send({ name: SYNC_REQUESTED, data: { accountId, ownerId: account.ownerId, service: serviceOf(account), reason: "push" } });
     return;
   }
-  await db.syncAccount.update({ where: { id: accountId }, data: { nextSyncAt: new Date() } });
+  await db.syncAccount.update({ where: { id: accountId }, data: { nextSyncAt: new Date(), nextSyncReason: "push" } });
 }

@@ -31,7 +31,7 @@ export async function runSyncJob(account: { accountId: string; ownerId: string; 
 }
 
 /** The owner's remote accounts that a sync may run for now (used after an edit in the calendar). */
-export async function syncableAccounts(ownerId: string): Promise<DueAccount[]> {
+export async function syncableAccounts(ownerId: string): Promise<Omit<DueAccount, "reason">[]> {
   const db = await getDb();
   const accounts = await db.syncAccount.findMany({
     where: { ownerId, provider: { not: "ATOLLON" }, state: { in: ["ACTIVE", "ERROR", "SYNCING"] } },

@@ -19,7 +19,30 @@ export interface AccountView {
   /** Who wins when an event changed on both sides since the last run. */
   conflictPolicy: ConflictPolicy;
   createdAt: Date;
+  /** When the scheduler runs it next; null while nothing runs it (paused, or waiting for the user). */
+  nextSyncAt: Date | null;
+  /** The latest runs, newest first. */
+  recentRuns: RunView[];
 }
+
+export interface RunView {
+  id: string;
+  trigger: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  outcome: "COMPLETE" | "PARTIAL" | "PAUSED" | "FAILED" | null;
+  pulled: { created: number; updated: number; deleted: number };
+  pushed: { created: number; updated: number; deleted: number };
+  conflicts: number;
+  requests: number;
+  error: string | null;
+}
+
+/** Runs shown per account in its history. */
+export const RECENT_RUNS = 5;
+
+/** States in which the scheduler runs an account (see claimDueAccounts). */
+const SCHEDULED_STATES: SyncAccountState[] = ["ACTIVE", "ERROR", "SYNCING"];
 
 export const PASSWORD_OUTDATED_MESSAGE = "Password outdated — enter your new password.";
 
@@ -31,8 +54,9 @@ export async function listAccounts(ownerId: string): Promise<AccountView[]> {
   const db = await getDb();
   const [user, accounts] = await Promise.all([
     db.user.findUnique({ where: { id: ownerId }, select: { passwordVersion: true } }),
-    db.syncAccount.findMany({ where: { ownerId }, orderBy: [{ createdAt: "asc" }] }),
+    db.syncAccount.findMany({ where: { ownerId }, orderBy: [{ createdAt: "asc" }], include: { runs: { orderBy: { startedAt: "desc" }, take: RECENT_RUNS } } }),
   ]);
+  const grantCurrent = accounts.some((account) => account.provider === "ATOLLON" && account.grantedPasswordVersion === user?.passwordVersion);
   return accounts
     .sort((a, b) => Number(b.provider === "ATOLLON") - Number(a.provider === "ATOLLON"))
     .map((account) => {
@@ -48,6 +72,19 @@ export async function listAccounts(ownerId: string): Promise<AccountView[]> {
         lastRunSummary: account.lastRunSummary,
         conflictPolicy: account.conflictPolicy,
         createdAt: account.createdAt,
+        nextSyncAt: account.provider !== "ATOLLON" && grantCurrent && SCHEDULED_STATES.includes(account.state) ? account.nextSyncAt : null,
+        recentRuns: account.runs.map((run) => ({
+          id: run.id,
+          trigger: run.trigger,
+          startedAt: run.startedAt,
+          finishedAt: run.finishedAt,
+          outcome: run.outcome,
+          pulled: { created: run.pulledCreated, updated: run.pulledUpdated, deleted: run.pulledDeleted },
+          pushed: { created: run.pushedCreated, updated: run.pushedUpdated, deleted: run.pushedDeleted },
+          conflicts: run.conflicts,
+          requests: run.requests,
+          error: run.error,
+        })),
       };
     });
 }
@@ -125,6 +162,20 @@ export interface AccountStatus {
 }
 
 /** What a running sync has done so far, for the settings page to show while it waits. */
+/**
+ * What changes on the settings page when a background run starts or ends, per account: the page
+ * polls it and reloads its data when it differs.
+ */
+export async function accountsFingerprint(ownerId: string): Promise<string> {
+  const db = await getDb();
+  const accounts = await db.syncAccount.findMany({
+    where: { ownerId },
+    orderBy: { id: "asc" },
+    select: { id: true, state: true, nextSyncAt: true, runs: { orderBy: { startedAt: "desc" }, take: 1, select: { id: true, finishedAt: true } } },
+  });
+  return accounts.map((account) => [account.id, account.state, account.nextSyncAt.getTime(), account.runs[0]?.id ?? "", account.runs[0]?.finishedAt?.getTime() ?? ""].join(":")).join("|");
+}
+
 export async function accountStatus(ownerId: string, accountId: string): Promise<AccountStatus> {
   const db = await getDb();
   const account = await db.syncAccount.findFirst({

@@ -6,6 +6,7 @@ import { GoogleCalendar } from "@/lib/providers/google/calendar";
 import { googleConfig } from "@/lib/providers/google/oauth";
 import { syncsPausedReason } from "@/lib/sync-accounts/accounts";
 import { ewsRemote, PASSWORD_REJECTED_MESSAGE } from "@/lib/sync-accounts/ews";
+import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
 import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
@@ -35,7 +36,6 @@ export function nextScheduledSync(now = new Date()): Date {
 /** A run holds its account this long at most: a crashed process cannot block it for longer. */
 const LEASE_MS = 15 * 60_000;
 
-const PROVIDER_NAMES = { GOOGLE: "Google", OFFICE365: "Office.com", EXCHANGE: "Exchange", ATOLLON: "Atollon" } as const;
 
 export function summarize(report: SyncReport, remoteName: string): string {
   const side = (counts: SyncReport["pulled"]) => `${counts.created} created, ${counts.updated} updated, ${counts.deleted} deleted`;
@@ -121,7 +121,7 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
   });
   if (leased.count === 0) throw new AppError("conflict", "A sync of this account is already running.");
   const run = await db.syncRun.create({ data: { accountId, trigger: options.trigger } });
-  const remoteName = PROVIDER_NAMES[account.provider];
+  const remoteName = REMOTE_NAMES[account.provider];
   const started = Date.now();
   const progress = progressRecorder(run.id);
   try {

@@ -1,6 +1,13 @@
 // Where the app and its fakes listen during the Playwright run; the config starts them, specs steer them.
 export const port = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://localhost:${port}`;
+/**
+ * A second app with the embedded scheduler on and short delays, on its own database: background
+ * syncs would race the first app's tests of "Sync now", which runs with SYNC_SCHEDULER=off.
+ */
+export const backgroundBaseURL = `http://localhost:${port + 2}`;
+/** How soon the background app syncs after an edit, and how often its scheduler ticks. */
+export const backgroundDelays = { afterEditSeconds: 2, tickSeconds: 1 };
 /** The fake Google (tests/fakes/google). */
 export const google = `http://127.0.0.1:${Number(process.env.E2E_GOOGLE_PORT ?? port + 1000)}`;
 /** Two fake Exchange servers (tests/fakes/ews): one stands for Office 365, one for an on-premises server. */

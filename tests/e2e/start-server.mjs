@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 
-const dataDir = path.resolve(".data/e2e");
+const dataDir = path.resolve(process.env.E2E_DATA_DIR ?? ".data/e2e");
 rmSync(dataDir, { recursive: true, force: true });
 
 const child = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", process.env.PORT ?? "3100"], {

@@ -45,7 +45,7 @@ describe("the schedule function", () => {
     const waiting = await userWithGoogle(fakeGoogle());
     await nothingDue();
     await db.syncAccount.updateMany({ where: { id: { in: waiting.accountIds } }, data: { nextSyncAt: new Date(Date.now() - 1000) } });
-    const memoized = [{ accountId: earlier.accountIds[0] as string, ownerId: earlier.user.id, service: "google" }];
+    const memoized = [{ accountId: earlier.accountIds[0] as string, ownerId: earlier.user.id, service: "google", reason: "schedule" }];
 
     const { result, ctx } = await new InngestTestEngine({ function: scheduleSyncs, steps: [{ id: "claim-due-accounts-0", handler: () => memoized }, sent("request-syncs-0")] }).execute();
     expect(result).toEqual({ claimed: 1 });

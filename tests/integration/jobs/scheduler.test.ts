@@ -80,11 +80,13 @@ describe("the embedded scheduler", () => {
     expect(await scheduler.tick()).toBe(1);
     await scheduler.idle();
     expect(await runs()).toBe(2);
+    expect(await db.syncRun.findFirst({ where: { accountId }, orderBy: { startedAt: "desc" } })).toMatchObject({ trigger: "edit", pushedCreated: 5 });
     expect(fakeGoogle().calendar.events(`g0-${user.id.slice(0, 8)}@gmail.com`).map((event) => event.summary).sort()).toEqual(["Edit 0", "Edit 1", "Edit 2", "Edit 3", "Edit 4"]);
 
     await requestAccountSync(accountId as string);
     expect(await scheduler.tick()).toBe(1);
     await scheduler.idle();
     expect(await runs()).toBe(3);
+    expect(await db.syncRun.findFirst({ where: { accountId }, orderBy: { startedAt: "desc" } })).toMatchObject({ trigger: "push" });
   });
 });

@@ -6,9 +6,10 @@ import { AccountCard } from "@/components/sync/account-card";
 import { EwsPasswordForm } from "@/components/sync/ews-account-form";
 import { AtollonForm } from "@/components/sync/atollon-form";
 import { DemoNotice } from "@/components/sync/demo-notice";
+import { LiveRefresh } from "@/components/sync/live-refresh";
 import { requireUser } from "@/lib/auth/session";
 import { googleConfig } from "@/lib/providers/google/oauth";
-import { listAccounts, syncsPausedReason, type AccountView } from "@/lib/sync-accounts/accounts";
+import { accountsFingerprint, listAccounts, syncsPausedReason, type AccountView } from "@/lib/sync-accounts/accounts";
 import { FLOW_FAILURES, flowFailureMessage } from "@/lib/sync-accounts/messages";
 import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction, setConflictPolicyAction, syncNowAction, updateEwsPasswordAction } from "./actions";
 
@@ -40,7 +41,7 @@ function accountExtras(account: AccountView) {
 export default async function SyncSettingsPage({ searchParams }: { searchParams: Promise<{ notice?: string; failure?: string }> }) {
   const user = await requireUser();
   const params = await searchParams;
-  const accounts = await listAccounts(user.id);
+  const [accounts, fingerprint] = await Promise.all([listAccounts(user.id), accountsFingerprint(user.id)]);
   const atollon = accounts.find((account) => account.provider === "ATOLLON");
   const paused = atollon ? await syncsPausedReason(user.id) : null;
   const google = googleConfig();
@@ -49,12 +50,15 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
   const serialize = (account: (typeof accounts)[number]) => ({
     ...account,
     lastSuccessfulSyncAt: account.lastSuccessfulSyncAt?.toISOString() ?? null,
+    nextSyncAt: account.nextSyncAt?.toISOString() ?? null,
+    recentRuns: account.recentRuns.map((run) => ({ ...run, startedAt: run.startedAt.toISOString(), finishedAt: run.finishedAt?.toISOString() ?? null })),
   });
 
   return (
     <>
       <PageHeader title="Synchronization" description="Keep this calendar in two-way sync with Google Calendar, Office.com and MS Exchange." />
       {google?.demo && <DemoNotice />}
+      {atollon && <LiveRefresh fingerprint={fingerprint} />}
       <div className="flex flex-col gap-6">
         {notice && <FormAlert message={notice} tone={params.notice === "removed-unrevoked" ? "error" : "success"} />}
         {failure && <FormAlert message={flowFailureMessage(failure)} />}

@@ -1,0 +1,62 @@
+import { expect, test, type Page } from "@playwright/test";
+import { accountCard, addEvent, shot, signUp } from "./helpers";
+import { backgroundBaseURL, backgroundDelays, google } from "./ports";
+
+// Against the second app, whose embedded scheduler runs (playwright.config.ts): nobody presses Sync now here.
+test.use({ baseURL: backgroundBaseURL });
+test.describe.configure({ mode: "serial" });
+
+const KATHERINE = "katherine.johnson@gmail.com";
+const email = `background-${Date.now()}@example.com`;
+const password = "background sync pw 1";
+
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage({ baseURL: backgroundBaseURL });
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+const remoteTitles = async () => {
+  const { items } = (await (await page.request.get(`${google}/__control/events?email=${KATHERINE}`)).json()) as { items: { summary: string; status?: string }[] };
+  return items.filter((item) => item.status !== "cancelled").map((item) => item.summary);
+};
+
+test("a new Google account syncs by itself, and an edit in the calendar reaches Google and the history without Sync now", async () => {
+  await page.request.post(`${google}/__control/events?email=${KATHERINE}`, {
+    data: { summary: "Standup (from Google)", start: { dateTime: "2026-12-15T09:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-15T09:15:00.000Z", timeZone: "UTC" } },
+  });
+  await signUp(page, { name: "Background User", email, password });
+  await page.goto("/settings/sync");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.goto("/settings/sync/google");
+  await page.getByLabel("Google Login").fill(KATHERINE);
+  await page.getByRole("button", { name: "Receive Google token" }).click();
+  await page.getByLabel(KATHERINE).check();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=created$/);
+
+  // The first run starts on the scheduler's next tick, and the page shows it without a reload.
+  const card = accountCard(page, "Google Calendar", KATHERINE);
+  await expect(card.locator("dd").getByText(/^From Google: 1 created/)).toBeVisible({ timeout: 15_000 });
+  await expect(card.getByText("Not synced yet")).toHaveCount(0);
+  await expect(card.getByText(/^in \d+ minutes?$|^in less than a minute$/)).toBeVisible();
+
+  await addEvent(page, { title: "Design review", weekOf: "2026-12-14", date: "2026-12-16", start: "14:00", end: "15:00" });
+  // The sync after an edit waits for a quiet moment, then the next tick runs it (a few seconds more for slow machines).
+  await expect.poll(remoteTitles, { timeout: (backgroundDelays.afterEditSeconds + 3 * backgroundDelays.tickSeconds + 10) * 1000, intervals: [250] }).toContain("Design review");
+
+  await page.goto("/settings/sync");
+  await card.getByText(/^History of the last 2 runs$/).click();
+  const history = card.getByRole("list", { name: "Sync history of Google" });
+  await expect(history.getByRole("listitem").first()).toContainText("After an edit");
+  await expect(history.getByRole("listitem").first()).toContainText("To Google: 1 new, 0 changed, 0 deleted");
+  await expect(history.getByRole("listitem").nth(1)).toContainText("Scheduled");
+  await expect(history.getByRole("listitem").nth(1)).toContainText("From Google: 1 new, 0 changed, 0 deleted");
+  await shot(page, "background-sync-history");
+});
