@@ -38,7 +38,8 @@ export default defineConfig({
       url: `${google}/__control/health`,
       reuseExistingServer: false,
       timeout: 30_000,
-      env: { FAKE_GOOGLE_PORT: googlePort, FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback` },
+      // The app listens on plain http: the fake accepts push channels to it, as Google would not.
+      env: { FAKE_GOOGLE_PORT: googlePort, FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback`, FAKE_GOOGLE_ALLOW_HTTP_PUSH: "1" },
     },
     ...Object.values(fakeExchanges).map((ports) => ({
       command: "tsx tests/fakes/ews/serve.ts",
@@ -63,6 +64,7 @@ export default defineConfig({
         GOOGLE_OAUTH_REVOKE_URL: `${google}/revoke`,
         GOOGLE_USERINFO_URL: `${google}/v1/userinfo`,
         GOOGLE_API_URL: `${google}/`,
+        GOOGLE_PUSH_ALLOW_HTTP: "1",
         EWS_ALLOW_HTTP: "1",
         EWS_ALLOWED_HOSTS: "127.0.0.1",
         EWS_AUTODISCOVER_URL: `http://127.0.0.1:${fakeExchanges.exchange.ews}/autodiscover/autodiscover.xml`,
