@@ -23,6 +23,7 @@ function app(options: { port: number; baseURL: string; dataDir: string; env: Rec
       GOOGLE_OAUTH_REVOKE_URL: `${google}/revoke`,
       GOOGLE_USERINFO_URL: `${google}/v1/userinfo`,
       GOOGLE_API_URL: `${google}/`,
+      GOOGLE_PUSH_ALLOW_HTTP: "1",
       EWS_ALLOW_HTTP: "1",
       EWS_ALLOWED_HOSTS: "127.0.0.1",
       EWS_AUTODISCOVER_URL: `http://127.0.0.1:${fakeExchanges.exchange.ews}/autodiscover/autodiscover.xml`,
@@ -65,7 +66,12 @@ export default defineConfig({
       url: `${google}/__control/health`,
       reuseExistingServer: false,
       timeout: 30_000,
-      env: { FAKE_GOOGLE_PORT: googlePort, FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback,${backgroundBaseURL}/api/google/callback` },
+      // The apps listen on plain http: the fake accepts push channels to them, as Google would not.
+      env: {
+        FAKE_GOOGLE_PORT: googlePort,
+        FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback,${backgroundBaseURL}/api/google/callback`,
+        FAKE_GOOGLE_ALLOW_HTTP_PUSH: "1",
+      },
     },
     ...Object.values(fakeExchanges).map((ports) => ({
       command: "tsx tests/fakes/ews/serve.ts",

@@ -1,9 +1,13 @@
 import { serverEnv } from "@/lib/config/env";
 import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
 import { runSyncJob } from "@/lib/jobs/sync-job";
+import { renewExpiringChannels } from "@/lib/sync-accounts/google-push";
 
 /** Syncs one process runs at once: more would only queue on the database and the remote services. */
 const SLOTS = 4;
+
+/** How often Google watch channels about to expire are renewed (they live 7 days; renewal starts a day ahead). */
+const RENEW_CHANNELS_EVERY_MS = 10 * 60_000;
 
 /**
  * The Inngest functions' timetable, in-process: every tick claims as many due accounts as there
@@ -15,6 +19,8 @@ export class EmbeddedScheduler {
   private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<number> | null = null;
+  private renewing: Promise<void> | null = null;
+  private lastRenewal = 0;
 
   constructor(private readonly options: { tickMs: number; slots?: number; onTick?: (claimed: number) => void } = { tickMs: serverEnv().SCHEDULER_TICK_SECONDS * 1000 }) {}
 
@@ -33,6 +39,7 @@ export class EmbeddedScheduler {
     this.timer = null;
     await this.ticking;
     await Promise.all(this.running);
+    await this.renewing;
   }
 
   /** One tick: claims and starts the due accounts that fit; resolves with how many it claimed. */
@@ -59,8 +66,21 @@ export class EmbeddedScheduler {
       this.running.add(run);
     }
     await recordTick("embedded", due.length);
+    this.renewChannelsNowAndThen();
     this.options.onTick?.(due.length);
     return due.length;
+  }
+
+  /** Beside the ticks, never holding one up: renewing talks to Google. */
+  private renewChannelsNowAndThen(): void {
+    if (this.renewing || Date.now() - this.lastRenewal < RENEW_CHANNELS_EVERY_MS) return;
+    this.lastRenewal = Date.now();
+    this.renewing = renewExpiringChannels()
+      .then(() => undefined)
+      .catch((error: unknown) => console.warn(`[scheduler] renewing Google watch channels failed: ${(error as Error).message}`))
+      .finally(() => {
+        this.renewing = null;
+      });
   }
 }
 

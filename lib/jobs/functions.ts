@@ -3,6 +3,7 @@ import { serverEnv } from "@/lib/config/env";
 import { CALENDAR_CHANGED, inngest, SYNC_REQUESTED, type SyncRequestedData } from "@/lib/jobs/client";
 import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
 import { runSyncJob, syncableAccounts } from "@/lib/jobs/sync-job";
+import { renewExpiringChannels } from "@/lib/sync-accounts/google-push";
 
 /** Accounts claimed and announced per step: one query and one send per page, whatever the number of accounts. */
 export const FAN_OUT_PAGE = 1000;
@@ -31,8 +32,9 @@ export const scheduleSyncs = inngest.createFunction(
       claimed += due.length;
       if (due.length < FAN_OUT_PAGE) break;
     }
+    const renewedChannels = await step.run("renew-google-watch-channels", () => renewExpiringChannels());
     await step.run("record-tick", () => recordTick("inngest", claimed));
-    return { claimed };
+    return { claimed, renewedChannels };
   },
 );
 

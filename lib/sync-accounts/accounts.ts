@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import type { ConflictPolicy, SyncAccountState, SyncProvider } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { googleConfig, revokeToken } from "@/lib/providers/google/oauth";
+import { stopWatchChannel } from "@/lib/sync-accounts/google-push";
 
 /** What the settings page shows of an account — never its secret. */
 export interface AccountView {
@@ -129,7 +130,10 @@ export interface RemovalResult {
   revoked: boolean;
 }
 
-/** Removes an account of the owner; a Google account's token is revoked at Google first. */
+/**
+ * Removes an account of the owner. A Google account's push channel is stopped and its token revoked
+ * at Google first — in that order, since stopping a channel needs a token that still works.
+ */
 export async function removeAccount(ownerId: string, accountId: string): Promise<RemovalResult> {
   const db = await getDb();
   const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId } });
@@ -138,6 +142,7 @@ export async function removeAccount(ownerId: string, accountId: string): Promise
     throw new AppError("invalid_input", "Remove the Google, Office.com and Exchange accounts first: they sync through the Atollon account.");
   }
   let revoked = true;
+  if (account.provider === "GOOGLE") await stopWatchChannel(account.id);
   const config = googleConfig();
   if (account.provider === "GOOGLE" && account.secret && config) {
     revoked = await revokeToken(config, decryptSecret(account.secret));

@@ -13,6 +13,7 @@ import {
   revokeToken,
   type GoogleConfig,
 } from "@/lib/providers/google/oauth";
+import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
 
 /** A state is good for this long: the user is at Google's consent screen meanwhile. */
 const FLOW_TTL_MS = 10 * 60_000;
@@ -100,6 +101,7 @@ export async function completeGoogleAuthorization(ownerId: string, params: { sta
     });
     await db.oAuthFlow.delete({ where: { id: flow.id } });
     if (updated.count === 0) return { flowId: null, failure: "state", reauthorizedAccountId: null };
+    await ensureWatchChannel(flow.accountId, { replace: true });
     return { flowId: null, failure: null, reauthorizedAccountId: flow.accountId };
   }
   await db.oAuthFlow.update({ where: { id: flow.id }, data: { receivedSecret: encryptSecret(tokens.refreshToken), receivedLogin: tokens.email } });
@@ -134,6 +136,7 @@ export async function createGoogleAccount(ownerId: string, flowId: string): Prom
     db.syncAccount.create({ data: { ownerId, provider: "GOOGLE", login: flow.receivedLogin, secret: flow.receivedSecret } }),
     db.oAuthFlow.delete({ where: { id: flow.id } }),
   ]);
+  await ensureWatchChannel(account.id);
   return account.id;
 }
 

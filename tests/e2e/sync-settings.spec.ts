@@ -191,6 +191,32 @@ test("removing a Google account revokes its token at Google", async () => {
   await shot("google-removed");
 });
 
+test("a connected Google account gets a push channel that reaches the app, and removing the account stops it", async () => {
+  const GRACE = "grace.hopper@gmail.com";
+  type Channel = { id: string; live: boolean; stoppedAt: string | null; deliveries: { state: string; status: number }[] };
+  const channels = async () => ((await (await page.request.get(`${google}/__control/channels?email=${GRACE}`)).json()) as { channels: Channel[] }).channels;
+  await receiveToken(GRACE);
+  await consent(GRACE, "Allow");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=created$/);
+  const [channel, ...others] = (await channels()).filter((entry) => entry.live);
+  expect(others).toHaveLength(0);
+
+  // A change in Google is announced to the app's webhook, which needs no session to accept it.
+  await page.request.post(`${google}/__control/events?email=${GRACE}`, {
+    data: { summary: "Pushed", start: { dateTime: "2026-12-10T09:00:00.000Z" }, end: { dateTime: "2026-12-10T10:00:00.000Z" } },
+  });
+  await expect.poll(async () => (await channels()).find((entry) => entry.id === channel?.id)?.deliveries.at(-1)).toEqual({ state: "exists", status: 200 });
+
+  const card = accountCard("Google Calendar", GRACE);
+  await card.getByRole("button", { name: "Remove…" }).click();
+  await card.getByRole("button", { name: "Remove", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=removed$/);
+  const stopped = (await channels()).find((entry) => entry.id === channel?.id);
+  expect(stopped).toMatchObject({ live: false });
+  expect(stopped?.stoppedAt).not.toBeNull();
+});
+
 test("the help page explains how to remove the authorization and the way back", async () => {
   await page.goto("/help/remove-google-authorization");
   await expect(page.getByRole("heading", { name: "Remove application authorization in Google" })).toBeVisible();

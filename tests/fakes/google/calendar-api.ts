@@ -2,9 +2,11 @@
 // sync tokens (410 when expired; parameters that may not go with a token), showDeleted and cancelled
 // items, etags and If-Match (412), client-chosen ids (409 duplicate), recurring series whose
 // instances can be written by their instance id, private extended properties and filtering by them,
-// the batch endpoint, error injection and a request log.
+// the batch endpoint, push notification channels (events.watch, channels.stop), error injection and
+// a request log.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createChannels } from "./channels";
 import { readBody } from "./oauth";
 
 export type GoogleEvent = Record<string, unknown> & {
@@ -26,6 +28,8 @@ interface Stored {
 }
 
 interface Calendar {
+  /** The Google account whose primary calendar this is. */
+  owner: string;
   events: Map<string, Stored>;
   seq: number;
   /** Sync tokens issued at or before this sequence are refused with 410. */
@@ -63,8 +67,9 @@ const error = (status: number, reason: string, message: string, domain = "global
 
 const newId = () => randomBytes(13).toString("hex").replace(/[w-z]/g, "v");
 
-export function createCalendarApi(options: { authenticate: (accessToken: string) => string | null }) {
+export function createCalendarApi(options: { authenticate: (accessToken: string) => string | null; allowHttpPush?: boolean }) {
   const calendars = new Map<string, Calendar>();
+  const channels = createChannels({ allowHttp: options.allowHttpPush ?? false });
   const faults: Fault[] = [];
   const log: LoggedRequest[] = [];
   let delayMs = 0;
@@ -72,7 +77,7 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
   const calendarOf = (email: string): Calendar => {
     let calendar = calendars.get(email);
     if (!calendar) {
-      calendar = { events: new Map(), seq: 0, expiredThrough: 0 };
+      calendar = { owner: email, events: new Map(), seq: 0, expiredThrough: 0 };
       calendars.set(email, calendar);
     }
     return calendar;
@@ -82,6 +87,7 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     calendar.seq += 1;
     const stored: GoogleEvent = { ...event, kind: "calendar#event", etag: `"${calendar.seq}${randomBytes(3).toString("hex")}"`, updated: new Date().toISOString() };
     calendar.events.set(event.id, { event: stored, seq: calendar.seq });
+    channels.changed(calendar.owner);
     return stored;
   };
 
@@ -146,6 +152,13 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
 
   function call(email: string, method: string, path: string, query: URLSearchParams, headers: Record<string, string | undefined>, body: unknown, logEntry: LoggedRequest): CallResult {
     const calendar = calendarOf(email);
+    if (path === "/calendar/v3/channels/stop" && method === "POST") return channels.stop(email, body);
+    const watch = /^\/calendar\/v3\/calendars\/([^/]+)\/events\/watch$/.exec(path);
+    if (watch && method === "POST") {
+      const calendarId = decodeURIComponent(watch[1] ?? "");
+      if (calendarId !== "primary" && calendarId !== email) return error(404, "notFound", "Not Found");
+      return channels.watch(email, calendarId, body);
+    }
     const match = /^\/calendar\/v3\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/.exec(path);
     if (path === "/calendar/v3/users/me/calendarList" && method === "GET") {
       return { status: 200, body: { kind: "calendar#calendarList", items: [{ kind: "calendar#calendarListEntry", id: email, summary: email, primary: true, timeZone: "UTC", accessRole: "owner" }] } };
@@ -235,6 +248,7 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
 
   return {
     log,
+    channels,
     /** The next requests (outer HTTP requests) fail like this, in order. */
     injectFaults(...next: Fault[]) {
       faults.push(...next);

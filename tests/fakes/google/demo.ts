@@ -11,12 +11,13 @@ const google = await startFakeGoogle({
   redirectUris: [`${appUrl}/api/google/callback`],
   accounts: FAKE_ACCOUNTS,
   port: Number(process.env.FAKE_GOOGLE_PORT ?? 4100),
+  allowHttpPush: true,
 });
 console.log(`Demo mode: Google is simulated at ${google.url} (accounts: ${FAKE_ACCOUNTS.join(", ")})`);
 
 const app = spawn("npx", ["next", "dev", "--port", String(port)], {
   stdio: "inherit",
-  env: { ...process.env, ...google.env(), APP_URL: appUrl, GOOGLE_DEMO: "1" },
+  env: { ...process.env, ...google.env(), APP_URL: appUrl, GOOGLE_DEMO: "1", GOOGLE_PUSH_ALLOW_HTTP: "1" },
 });
 const stop = () => {
   app.kill("SIGTERM");

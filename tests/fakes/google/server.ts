@@ -18,9 +18,16 @@ export interface FakeGoogle {
   close(): Promise<void>;
 }
 
-export async function startFakeGoogle(options: FakeOAuthOptions & { port?: number; handlers?: (oauth: FakeGoogleOAuth) => Handler[] }): Promise<FakeGoogle> {
+export interface FakeGoogleOptions extends FakeOAuthOptions {
+  port?: number;
+  handlers?: (oauth: FakeGoogleOAuth) => Handler[];
+  /** Accept http:// push channel addresses (Google insists on https; the app under test listens on http). */
+  allowHttpPush?: boolean;
+}
+
+export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeGoogle> {
   const oauth = new FakeGoogleOAuth(options);
-  const calendar = createCalendarApi({ authenticate: (token) => oauth.accessTokenOwner(token) });
+  const calendar = createCalendarApi({ authenticate: (token) => oauth.accessTokenOwner(token), allowHttpPush: options.allowHttpPush });
   const log: string[] = [];
   const handlers: Handler[] = [(req, res) => control(oauth, calendar, req, res), (req, res) => oauth.handle(req, res), (req, res) => calendar.handle(req, res), ...(options.handlers?.(oauth) ?? [])];
   const server = http.createServer((req, res) => {
@@ -89,6 +96,13 @@ async function control(oauth: FakeGoogleOAuth, calendar: CalendarApi, req: Incom
       return true;
     case "/__control/requests":
       reply({ calendarApi: calendar.log.length });
+      return true;
+    case "/__control/channels":
+      // Live, expired and stopped channels alike; `email` narrows to one Google account.
+      reply({ channels: calendar.channels.list(url.searchParams.get("email") ?? undefined) });
+      return true;
+    case "/__control/channels/expire":
+      reply({ expired: calendar.channels.expire(url.searchParams.get("id") ?? "") });
       return true;
     case "/__control/omit-refresh-token":
       oauth.omitRefreshToken = url.searchParams.get("value") === "1";
