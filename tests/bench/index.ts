@@ -6,9 +6,10 @@ import { parseArgs } from "node:util";
 import { calendarSuite } from "./calendar";
 import { ewsSuite } from "./ews";
 import { googleSuite } from "./google";
+import { schedulerSuite } from "./scheduler";
 import type { Suite } from "./suite";
 
-const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite];
+const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, schedulerSuite];
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "10000" }, json: { type: "string" }, only: { type: "string" } },
