@@ -188,6 +188,8 @@ class SyncRun {
       return await this.listAndApply(null);
     } finally {
       this.listing = false;
+      // An exception decided before its series (pairs come in id order) follows the series out now.
+      this.creates = this.creates.filter((event) => !this.followSeriesOut(event));
     }
   }
 
@@ -279,6 +281,7 @@ class SyncRun {
         const twinPair = twin ? (await this.store.pairsByLocalIds([twin.id]))[0] : undefined;
         if (twin && (!twinPair || twinPair.remoteId === null)) local = twin;
       }
+      if (local && this.followSeriesOut(local)) continue;
       const decision = decide({ local, remote: item, pair, policy: this.policy });
       if (local) this.settled.add(local.id);
       await this.carryOut(decision.action, decision.conflict, { local, remote: item, pair, seriesId });
@@ -313,6 +316,7 @@ class SyncRun {
       // An exception of a series revived a moment ago is being created again already.
       if (this.queued.has(pair.localId)) continue;
       const local = locals.get(pair.localId) ?? null;
+      if (local && this.followSeriesOut(local)) continue;
       const decision = decide({ local, remote: "absent", pair, policy: this.policy });
       if (local) this.settled.add(local.id);
       await this.carryOut(decision.action, decision.conflict, { local, remote: null, pair, seriesId: local?.seriesId ?? null });
@@ -332,6 +336,7 @@ class SyncRun {
       // A series must exist remotely before its exceptions can be written.
       fresh.sort((a, b) => Number(a.seriesId !== null) - Number(b.seriesId !== null));
       for (const event of fresh) {
+        if (this.followSeriesOut(event)) continue;
         this.settled.add(event.id);
         const pair = pairs.get(event.id) ?? null;
         if (pair?.remoteId === null) continue;
@@ -395,6 +400,18 @@ class SyncRun {
         await this.pullWrite(remote as RemoteItem, local, seriesId, true);
         return;
     }
+  }
+
+  /**
+   * An exception whose series is about to be deleted here (it was deleted remotely and not changed
+   * here) goes with it, even when the exception itself changed: a change to one occurrence does
+   * not keep a deleted series alive. Returns whether the exception was handed to the deletion.
+   */
+  private followSeriesOut(local: LocalEvent): boolean {
+    if (local.seriesId === null || !this.localDeletions.some(({ event }) => event.id === local.seriesId)) return false;
+    this.settled.add(local.id);
+    if (local.deletedAt === null && !this.localDeletions.some(({ event }) => event.id === local.id)) this.localDeletions.push({ event: local });
+    return true;
   }
 
   private queueCreate(event: LocalEvent): void {
