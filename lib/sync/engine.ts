@@ -134,14 +134,14 @@ class SyncRun {
     const nextRemoteCursor = await this.pull(state.remoteCursor);
     const nextLocalSeq = await this.push(state.localSeq);
     await this.flushWrites();
-    const waiting = this.waitingForSeries.splice(0);
-    this.creates.push(...waiting);
+    const held = await this.settleDeletions();
+    await this.flushWrites();
+    // Exceptions that came before their series (another page, or a series restored just now).
+    this.creates.push(...this.waitingForSeries.splice(0));
     await this.flushWrites();
     for (const event of this.waitingForSeries) {
       this.fail({ localId: event.id, remoteId: null, message: "The series of this occurrence could not be created in the remote calendar." }, true, event);
     }
-    const held = await this.settleDeletions();
-    await this.flushWrites();
 
     if (held) {
       this.report.outcome = "paused";
@@ -189,7 +189,12 @@ class SyncRun {
     } finally {
       this.listing = false;
       // An exception decided before its series (pairs come in id order) follows the series out now.
-      this.creates = this.creates.filter((event) => !this.followSeriesOut(event));
+      this.creates = this.creates.filter((event) => {
+        if (!this.followSeriesOut(event)) return true;
+        // Not created after all: a "restore" of the held deletions may queue it again.
+        this.queued.delete(event.id);
+        return false;
+      });
     }
   }
 
@@ -505,14 +510,15 @@ class SyncRun {
     while (this.creates.length > 0) {
       const batch = this.creates.splice(0, this.writeBatchSize);
       const series = await this.seriesRemoteIds(batch);
-      const ready = batch.filter((event) => event.seriesId === null || series.has(event.seriesId));
-      const masters = ready.filter((event) => event.seriesId === null);
-      if (masters.length > 0 && masters.length < ready.length) {
-        // Exceptions of series created in this very batch wait for the next one.
+      const masters = batch.filter((event) => event.seriesId === null);
+      if (masters.length > 0 && masters.length < batch.length) {
+        // Exceptions wait until the series of this batch exist: a series created (again) gets a
+        // new remote id, and an exception must be written under that one.
         this.creates.unshift(...batch.filter((event) => event.seriesId !== null));
         await this.createBatch(masters, series);
         continue;
       }
+      const ready = batch.filter((event) => event.seriesId === null || series.has(event.seriesId));
       this.waitingForSeries.push(...batch.filter((event) => !ready.includes(event)));
       if (ready.length > 0) await this.createBatch(ready, series);
     }

@@ -182,6 +182,31 @@ describe("mass-deletion guard", () => {
     expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { created: 0 }, pulled: { created: 0, deleted: 0 } });
   });
 
+  it("takes an occurrence changed here along with its series deleted remotely, and brings both back on restore", async () => {
+    for (const choice of ["apply", "restore"] as const) {
+      const side = await seeded(30);
+      const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" });
+      const series = side.store.userCreate(weekly);
+      const moved = side.store.userCreate(content({ ...weekly, rrule: null, title: "Standup, moved", originalStart: weekly.start }), series);
+      await runSync(side);
+      // A remote wipe, the series included, while the moved occurrence changes here.
+      for (const item of side.remote.live().filter((entry) => entry.seriesRemoteId === null)) side.remote.userDelete(item.remoteId);
+      side.store.userEdit(moved, { title: "Standup, moved again" });
+
+      expect(await runSync(side)).toMatchObject({ outcome: "paused", failures: [] });
+      const report = await runSync({ ...side, deletions: choice });
+      expect(report).toMatchObject({ outcome: "complete", failures: [] });
+      if (choice === "apply") {
+        expect(side.store.live()).toEqual([]);
+        expect(side.remote.live()).toEqual([]);
+      } else {
+        expect(titles(side.store.live())).toContain("Standup, moved again");
+        expect(titles(side.remote.live())).toEqual(titles(side.store.live()));
+      }
+      expect(await runSync(side)).toMatchObject({ outcome: "complete", failures: [], pushed: { created: 0, updated: 0, deleted: 0 }, pulled: { created: 0, updated: 0, deleted: 0 } });
+    }
+  });
+
   it("restores local events deleted in bulk when the user chooses restore", async () => {
     const side = await seeded(24);
     for (const event of side.store.live().slice(0, 20)) side.store.userDelete(event.id);
