@@ -38,7 +38,7 @@ export async function claimDueAccounts(limit: number, now = new Date()): Promise
     UPDATE "SyncAccount" AS a SET "nextSyncAt" = ${next}, "nextSyncReason" = NULL
     FROM (
       SELECT s."id", s."nextSyncReason" FROM "SyncAccount" AS s
-      WHERE s."state" IN ('ACTIVE', 'ERROR', 'SYNCING')
+      WHERE s."state" IN ('ACTIVE', 'ERROR', 'SYNCING') -- SCHEDULED_STATES, as literals the index can use
         AND s."nextSyncAt" <= ${now}
         AND s."provider" <> 'ATOLLON'
         AND (s."runLeaseUntil" IS NULL OR s."runLeaseUntil" < ${now})

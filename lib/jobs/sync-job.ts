@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { serviceOf, type DueAccount } from "@/lib/jobs/due-accounts";
 import type { SyncReason } from "@/lib/jobs/client";
+import { SCHEDULED_STATES } from "@/lib/sync-accounts/accounts";
 import { syncAccount, SyncRunFailedError } from "@/lib/sync/run-account";
 
 export type SyncJobResult =
@@ -34,7 +35,7 @@ export async function runSyncJob(account: { accountId: string; ownerId: string; 
 export async function syncableAccounts(ownerId: string): Promise<Omit<DueAccount, "reason">[]> {
   const db = await getDb();
   const accounts = await db.syncAccount.findMany({
-    where: { ownerId, provider: { not: "ATOLLON" }, state: { in: ["ACTIVE", "ERROR", "SYNCING"] } },
+    where: { ownerId, provider: { not: "ATOLLON" }, state: { in: SCHEDULED_STATES } },
     select: { id: true, ownerId: true, provider: true, serverUrl: true },
   });
   return accounts.map((account) => ({ accountId: account.id, ownerId: account.ownerId, service: serviceOf(account) }));

@@ -15,9 +15,9 @@ export interface Health {
 export async function checkHealth(now = new Date()): Promise<Health> {
   const env = serverEnv();
   const mode = inngestEnabled() ? "inngest" : env.SYNC_SCHEDULER;
-  const started = performance.now();
   try {
     const db = await getDb();
+    const started = performance.now();
     await db.$queryRaw`SELECT 1`;
     const latencyMs = Math.round(performance.now() - started);
     const tick = mode === "off" ? null : await db.schedulerTick.findUnique({ where: { name: mode } });

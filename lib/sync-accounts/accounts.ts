@@ -42,8 +42,8 @@ export interface RunView {
 /** Runs shown per account in its history. */
 export const RECENT_RUNS = 5;
 
-/** States in which the scheduler runs an account (see claimDueAccounts). */
-const SCHEDULED_STATES: SyncAccountState[] = ["ACTIVE", "ERROR", "SYNCING"];
+/** States in which background syncs run an account (claimDueAccounts spells them out in its SQL). */
+export const SCHEDULED_STATES: SyncAccountState[] = ["ACTIVE", "ERROR", "SYNCING"];
 
 export const PASSWORD_OUTDATED_MESSAGE = "Password outdated — enter your new password.";
 
@@ -166,7 +166,6 @@ export interface AccountStatus {
   running: { startedAt: string; received: number; sent: number } | null;
 }
 
-/** What a running sync has done so far, for the settings page to show while it waits. */
 /**
  * What changes on the settings page when a background run starts or ends, per account: the page
  * polls it and reloads its data when it differs.
@@ -181,6 +180,7 @@ export async function accountsFingerprint(ownerId: string): Promise<string> {
   return accounts.map((account) => [account.id, account.state, account.nextSyncAt.getTime(), account.runs[0]?.id ?? "", account.runs[0]?.finishedAt?.getTime() ?? ""].join(":")).join("|");
 }
 
+/** What a running sync has done so far, for the settings page to show while it waits. */
 export async function accountStatus(ownerId: string, accountId: string): Promise<AccountStatus> {
   const db = await getDb();
   const account = await db.syncAccount.findFirst({

@@ -6,8 +6,8 @@ import { GoogleCalendar } from "@/lib/providers/google/calendar";
 import { googleConfig } from "@/lib/providers/google/oauth";
 import { syncsPausedReason } from "@/lib/sync-accounts/accounts";
 import { ewsRemote, PASSWORD_REJECTED_MESSAGE } from "@/lib/sync-accounts/ews";
-import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
+import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
 import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
 import { PrismaSyncStore } from "@/lib/sync/prisma-store";
@@ -35,7 +35,6 @@ export function nextScheduledSync(now = new Date()): Date {
 
 /** A run holds its account this long at most: a crashed process cannot block it for longer. */
 const LEASE_MS = 15 * 60_000;
-
 
 export function summarize(report: SyncReport, remoteName: string): string {
   const side = (counts: SyncReport["pulled"]) => `${counts.created} created, ${counts.updated} updated, ${counts.deleted} deleted`;

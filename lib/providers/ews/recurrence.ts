@@ -90,6 +90,17 @@ export function patternOf(series: Series): EwsPattern {
     throw new NotExpressibleError("Exchange cannot express this combination of weekdays and positions (BYDAY/BYSETPOS).");
   };
 
+  /** Monthly and yearly rules name either a weekday by position (relative) or one day of the month (absolute). */
+  const dayInMonth = (oneDayOnly: string): { day: Day; index: Index } | { dayOfMonth: number } => {
+    const rel = relative();
+    if (rel) {
+      if (monthDays.length) throw new NotExpressibleError("Exchange cannot combine days of the month and weekdays.");
+      return rel;
+    }
+    if (monthDays.length > 1 || (monthDays[0] ?? 1) < 1 || setPos.length) throw new NotExpressibleError(oneDayOnly);
+    return { dayOfMonth: monthDays[0] ?? start.getUTCDate() };
+  };
+
   let pattern: EwsPattern;
   const base = { startDate: dateOf(start), count: null, endDate: null };
   switch (options.freq) {
@@ -106,26 +117,14 @@ export function patternOf(series: Series): EwsPattern {
     }
     case RRule.MONTHLY: {
       if (months.length) throw new NotExpressibleError("Exchange cannot limit a monthly rule to some months.");
-      const rel = relative();
-      if (rel) {
-        if (monthDays.length) throw new NotExpressibleError("Exchange cannot combine days of the month and weekdays.");
-        pattern = { kind: "RelativeMonthly", interval, day: rel.day, index: rel.index, ...base };
-      } else {
-        if (monthDays.length > 1 || (monthDays[0] ?? 1) < 1 || setPos.length) throw new NotExpressibleError("Exchange repeats monthly on one day of the month only (no negative days).");
-        pattern = { kind: "AbsoluteMonthly", interval, dayOfMonth: monthDays[0] ?? start.getUTCDate(), ...base };
-      }
+      const day = dayInMonth("Exchange repeats monthly on one day of the month only (no negative days).");
+      pattern = "dayOfMonth" in day ? { kind: "AbsoluteMonthly", interval, ...day, ...base } : { kind: "RelativeMonthly", interval, ...day, ...base };
       break;
     }
     case RRule.YEARLY: {
       if (interval !== 1) throw new NotExpressibleError("Exchange repeats yearly every year only.");
-      const rel = relative();
-      if (rel) {
-        if (monthDays.length) throw new NotExpressibleError("Exchange cannot combine days of the month and weekdays.");
-        pattern = { kind: "RelativeYearly", month, day: rel.day, index: rel.index, ...base };
-      } else {
-        if (monthDays.length > 1 || (monthDays[0] ?? 1) < 1 || setPos.length) throw new NotExpressibleError("Exchange repeats yearly on one day of the month only.");
-        pattern = { kind: "AbsoluteYearly", month, dayOfMonth: monthDays[0] ?? start.getUTCDate(), ...base };
-      }
+      const day = dayInMonth("Exchange repeats yearly on one day of the month only.");
+      pattern = "dayOfMonth" in day ? { kind: "AbsoluteYearly", month, ...day, ...base } : { kind: "RelativeYearly", month, ...day, ...base };
       break;
     }
     default:
