@@ -7,6 +7,7 @@ import type { LoadedEvent } from "@/app/(app)/calendar/actions";
 import { EventDialog, type DialogTarget } from "@/components/calendar/event-dialog";
 import { MonthGrid } from "@/components/calendar/month-grid";
 import { WeekGrid } from "@/components/calendar/week-grid";
+import { useHydrated } from "@/components/use-hydrated";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { CalendarItem } from "@/lib/calendar/events";
 import { addDaysToDate } from "@/lib/calendar/time";
@@ -39,6 +40,7 @@ const formatRange = (first: string, last: string) => {
 export function CalendarView({ view, anchor, firstDay, days, today, timeZone, monthTitle, items, actions }: Props) {
   const router = useRouter();
   const [dialog, setDialog] = useState<DialogTarget | null>(null);
+  const hydrated = useHydrated();
   const step = view === "week" ? 7 : 0;
   const previous = view === "week" ? addDaysToDate(anchor, -step) : shiftMonth(anchor, -1);
   const next = view === "week" ? addDaysToDate(anchor, step) : shiftMonth(anchor, 1);
@@ -86,6 +88,7 @@ export function CalendarView({ view, anchor, firstDay, days, today, timeZone, mo
         <button
           type="button"
           onClick={() => setDialog({ target: null, start: { date: anchor, time: "09:00" }, allDay: false })}
+          disabled={!hydrated}
           className="rounded-md bg-brand-700 px-4 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-800"
         >
           New event

@@ -4,6 +4,7 @@ const PROVIDERS: Record<SyncProvider, { name: string; letter: string; tone: stri
   ATOLLON: { name: "Atollon", letter: "A", tone: "bg-brand-700 text-white" },
   GOOGLE: { name: "Google Calendar", letter: "G", tone: "bg-white text-[#4285f4] ring-1 ring-slate-200" },
   OFFICE365: { name: "Office.com", letter: "O", tone: "bg-[#d83b01] text-white" },
+  OFFICE365_GRAPH: { name: "Office.com", letter: "O", tone: "bg-[#d83b01] text-white" },
   EXCHANGE: { name: "MS Exchange", letter: "E", tone: "bg-[#0078d4] text-white" },
 };
 

@@ -13,8 +13,9 @@ export interface DueAccount {
   reason: SyncReason;
 }
 
-/** Google shares one quota per project; an Exchange server is one tenant's. */
+/** Google and Microsoft Graph share one quota per application; an Exchange server is one tenant's. */
 export function serviceOf(account: { provider: SyncProvider; serverUrl: string | null }): string {
+  if (account.provider === "OFFICE365_GRAPH") return "graph";
   if (account.provider !== "OFFICE365" && account.provider !== "EXCHANGE") return "google";
   try {
     return `ews:${new URL(account.serverUrl ?? "").host}`;

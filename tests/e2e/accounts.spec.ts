@@ -25,6 +25,18 @@ test("sends visitors without a session to sign-in", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-in$/);
 });
 
+test("a form cannot be sent before the page is interactive, so a password never lands in a URL", async ({ browser }) => {
+  // Without JavaScript the page stays as the server rendered it, as it is for a moment on every load. A disabled
+  // default button also stops Enter from sending the form (HTML's implicit submission).
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+  await context.close();
+});
+
 test("explains sign-up mistakes before sending anything", async ({ page }) => {
   await page.goto("/sign-up");
   await page.getByLabel("Email").fill("not-an-email");

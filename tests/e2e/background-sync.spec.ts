@@ -33,9 +33,11 @@ test("a new Google account syncs by itself, and an edit in the calendar reaches 
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create" }).click();
+  await expect(accountCard(page, "Atollon", email).getByText("Active")).toBeVisible();
   await page.goto("/settings/sync/google");
   await page.getByLabel("Google Login").fill(KATHERINE);
   await page.getByRole("button", { name: "Receive Google token" }).click();
+  await expect(page.getByRole("heading", { name: "Choose an account" })).toBeVisible();
   await page.getByLabel(KATHERINE).check();
   await page.getByRole("button", { name: "Allow" }).click();
   await page.getByRole("button", { name: "Create" }).click();
