@@ -84,10 +84,18 @@ class World {
 
   /** What a person deleted in the remote since the last complete run. */
   private readonly remotelyDeleted = new Set<string>();
+  /** Series with an occurrence a person deleted in the remote since the last complete run. */
+  private readonly occurrenceDeletedRemotely = new Set<string>();
 
   private settled(): void {
     this.pendingEdits.clear();
     this.remotelyDeleted.clear();
+    this.occurrenceDeletedRemotely.clear();
+  }
+
+  /** Under seriesChangesDoNotMeetOccurrenceDeletions: whether this remote occurrence deletion must not happen now. */
+  private seriesChangedLocally(seriesUid: string | null): boolean {
+    return Boolean(this.options.seriesChangesDoNotMeetOccurrenceDeletions && seriesUid && this.pendingEdits.get(seriesUid)?.has("local"));
   }
 
   /** Exception uids by the uid of their series. */
@@ -136,6 +144,8 @@ class World {
       const originalStart = chosen.body.allDay ? plusDays(chosen.body.start, week * 7) : new Date(Date.parse(chosen.body.start) + week * 7 * DAY).toISOString();
       if (candidates.some((c) => c.isException && c.body.originalStart === originalStart)) return;
       if (this.options.deletedOccurrencesStayDeleted && (await this.occurrenceDeleted(uidOf(chosen.body), originalStart))) return;
+      if (o.cancel && o.side === "remote" && this.seriesChangedLocally(uidOf(chosen.body))) return;
+      if (o.cancel && o.side === "remote") this.occurrenceDeletedRemotely.add(uidOf(chosen.body));
       const uid = `uid-${this.nextUid++}`;
       const occurrence = { ...chosen.body, start: originalStart, end: chosen.body.allDay ? plusDays(originalStart, 1) : new Date(Date.parse(originalStart) + 3_600_000).toISOString() };
       const body = content({ ...occurrence, rrule: null, description: uid, title: `${uid} moved`, originalStart, status: o.cancel ? "cancelled" : "confirmed", ...shifted(occurrence, 4) });
@@ -153,6 +163,11 @@ class World {
     if (guarded && o.kind === "edit" && o.side === "local" && this.remotelyDeleted.has(uid)) return;
     if (o.kind === "delete") {
       if (guarded && o.side === "remote" && this.pendingEdits.get(uid)?.has("local")) return;
+      if (chosen.isException && o.side === "remote") {
+        if (this.seriesChangedLocally(this.seriesUidOf(uid))) return;
+        const seriesUid = this.seriesUidOf(uid);
+        if (seriesUid) this.occurrenceDeletedRemotely.add(seriesUid);
+      }
       if (o.side === "remote") this.remotelyDeleted.add(uid);
       // A series takes its exceptions with it.
       const exceptions = chosen.isException ? [] : await this.exceptionsOf(o.side, chosen.id);
@@ -166,6 +181,7 @@ class World {
       return;
     }
     const isSeries = chosen.body.rrule !== null;
+    if (o.side === "local" && !chosen.isException && this.options.seriesChangesDoNotMeetOccurrenceDeletions && this.occurrenceDeletedRemotely.has(uid)) return;
     const change: Partial<EventContent> =
       o.field === "title"
         ? { title: `${uid} v${o.value}` }
@@ -253,6 +269,13 @@ export interface ConvergenceOptions {
    * an EXDATE of the master), so it counts as a change of the series when the other side deletes it.
    */
   deletingAnOccurrenceChangesTheSeries?: boolean;
+  /**
+   * Deleting an occurrence in the remote and changing its series in Atollon never meet between two
+   * complete runs. When Atollon's change of the series wins that conflict, the remote still cannot
+   * bring the occurrence back (see deletedOccurrencesStayDeleted): the deletion reaches Atollon one
+   * run later, so the run after the final one would not be idle.
+   */
+  seriesChangesDoNotMeetOccurrenceDeletions?: boolean;
 }
 
 /** Runs the property with a fresh remote (from `makeHarness`) for every case. */
