@@ -576,9 +576,14 @@ export class GraphCalendar implements RemoteCalendar {
     const lookups = await this.calls(
       requests.flatMap((request) => {
         const at = Date.parse(request.content.allDay ? `${request.content.originalStart}T00:00:00.000Z` : (request.content.originalStart ?? ""));
+        // An exception already written is read by its id (it may have moved anywhere); an occurrence
+        // still as its series made it is found at its original start.
+        const known = request.remoteId !== null && !request.versionToken?.startsWith("cancelled:");
         return [
           { method: "GET" as const, url: `/me/events/${encodeURIComponent(request.seriesRemoteId)}?$expand=${encodeURIComponent(EXPAND)}` },
-          { method: "GET" as const, url: `/me/events/${encodeURIComponent(request.seriesRemoteId)}/instances?startDateTime=${encodeURIComponent(new Date(at - 2 * DAY).toISOString())}&endDateTime=${encodeURIComponent(new Date(at + 2 * DAY).toISOString())}` },
+          known
+            ? { method: "GET" as const, url: `/me/events/${encodeURIComponent(request.remoteId as string)}` }
+            : { method: "GET" as const, url: `/me/events/${encodeURIComponent(request.seriesRemoteId)}/instances?startDateTime=${encodeURIComponent(new Date(at - 2 * DAY).toISOString())}&endDateTime=${encodeURIComponent(new Date(at + 2 * DAY).toISOString())}` },
         ];
       }),
     );
@@ -589,11 +594,13 @@ export class GraphCalendar implements RemoteCalendar {
       const masterAnswer = lookups[2 * index] as Answer;
       const listAnswer = lookups[2 * index + 1] as Answer;
       if (masterAnswer.status === 404) return (results[index] = { ok: false, kind: "not-found", message: "The series of this occurrence no longer exists in Outlook." });
-      if (masterAnswer.status !== 200 || listAnswer.status !== 200) return (results[index] = this.result(masterAnswer.status !== 200 ? masterAnswer : listAnswer, "an occurrence"));
+      const byId = listAnswer.status === 404 || (listAnswer.status === 200 && !Array.isArray((listAnswer.body as { value?: unknown } | null)?.value));
+      if (masterAnswer.status !== 200 || (listAnswer.status !== 200 && !byId)) return (results[index] = this.result(masterAnswer.status !== 200 ? masterAnswer : listAnswer, "an occurrence"));
       const master = parseEvent(masterAnswer.body);
       if (!master) return (results[index] = { ok: false, kind: "unavailable", message: "Microsoft Graph answered without the series." });
       const originalStart = request.content.originalStart as string;
-      const instance = listSchema.parse(listAnswer.body).value.flatMap((raw) => parseEvent(raw) ?? []).find((candidate) => originalStartOf(candidate, request.content.allDay) === originalStart);
+      const candidates = byId ? (listAnswer.status === 200 ? [parseEvent(listAnswer.body)].flatMap((event) => event ?? []) : []) : listSchema.parse(listAnswer.body).value.flatMap((raw) => parseEvent(raw) ?? []);
+      const instance = candidates.find((candidate) => candidate.seriesMasterId === master.id && originalStartOf(candidate, request.content.allDay) === originalStart);
       const state = cancels.get(master.id) ?? { master, entries: cancelledOf(master), indexes: [] };
       const alreadyCancelled = state.entries[originalStart];
       if (request.content.status === "cancelled") {
@@ -605,6 +612,7 @@ export class GraphCalendar implements RemoteCalendar {
         if (instance) deletions.push({ index, call: { method: "DELETE", url: `/me/events/${encodeURIComponent(instance.id)}` } });
         return;
       }
+      if (!instance && byId) return (results[index] = { ok: false, kind: "not-found", message: "The occurrence no longer exists in Outlook." });
       if (!instance) {
         return (results[index] = { ok: false, kind: "rejected", message: "Outlook cannot bring back a deleted occurrence; it stays deleted there." });
       }
