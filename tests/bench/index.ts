@@ -6,10 +6,11 @@ import { parseArgs } from "node:util";
 import { calendarSuite } from "./calendar";
 import { ewsSuite } from "./ews";
 import { googleSuite } from "./google";
+import { graphSuite } from "./graph";
 import { schedulerSuite } from "./scheduler";
 import type { Suite } from "./suite";
 
-const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, schedulerSuite];
+const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, graphSuite, schedulerSuite];
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "10000" }, json: { type: "string" }, only: { type: "string" } },

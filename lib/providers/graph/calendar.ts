@@ -259,6 +259,8 @@ export class GraphCalendar implements RemoteCalendar {
     const masters = new Map<string, GraphEvent>();
     const touchedSeries = new Set<string>();
     const removed = new Set<string>();
+    /** Every id /me/events listed in this run (pages handed over already included). */
+    const listed = new Set<string>();
     let watermark = cursor?.watermark ?? null;
     let newest = watermark;
     let deltaLink: string | null = null;
@@ -268,6 +270,7 @@ export class GraphCalendar implements RemoteCalendar {
         const event = parseEvent(raw);
         if (!event) continue;
         if (event.lastModifiedDateTime && (!newest || event.lastModifiedDateTime > newest)) newest = event.lastModifiedDateTime;
+        listed.add(event.id);
         if (event.type === "seriesMaster") {
           masters.set(event.id, event);
           touchedSeries.add(event.id);
@@ -281,14 +284,17 @@ export class GraphCalendar implements RemoteCalendar {
         if (entry["@removed"]) removed.add(entry.id);
         else if (entry.seriesMasterId) touchedSeries.add(entry.seriesMasterId);
         else if (entry.type === "seriesMaster") touchedSeries.add(entry.id);
-        else if (!singles.has(entry.id)) removed.add(entry.id);
+        // A single event delta saw that /me/events did not list (yet): read with its properties.
+        else if (!listed.has(entry.id)) removed.add(entry.id);
       }
     };
 
     // Delta rounds to read: the saved one to its end; on a window move, then a new one.
     const rounds: string[] = cursor ? [cursor.deltaLink, ...(moved ? [this.deltaStart(window)] : [])] : [this.deltaStart(window)];
     let deltaNext: string | null = rounds.shift() ?? null;
-    let eventsNext: string | null = this.eventsUrl(cursor ? watermark : null);
+    // On a window move every event is listed again with its properties: the new delta round names
+    // every single event of the new window, and reading them one by one would cost far more.
+    let eventsNext: string | null = this.eventsUrl(cursor && !moved ? watermark : null);
     let first = true;
     while (deltaNext || eventsNext) {
       const calls: Call[] = [...(deltaNext ? [{ method: "GET" as const, url: deltaNext }] : []), ...(eventsNext ? [{ method: "GET" as const, url: eventsNext }] : [])];
@@ -320,12 +326,10 @@ export class GraphCalendar implements RemoteCalendar {
       // Single events go to the engine as they come; series wait for their instances.
       if (singles.size >= this.pageSize) {
         yield { items: [...singles.values()].flatMap((event) => this.single(event)) };
-        for (const id of singles.keys()) removed.delete(id);
         singles.clear();
       }
     }
-    for (const id of singles.keys()) removed.delete(id);
-    for (const id of masters.keys()) removed.delete(id);
+    for (const id of listed) removed.delete(id);
     const items: RemoteItem[] = [...singles.values()].flatMap((event) => this.single(event));
 
     // Removed from the view: deleted, or moved out of the window (then it still exists).

@@ -279,8 +279,9 @@ export function contentOf(event: GraphEvent, exdates: string[] | null): EventCon
     attendees: remembered.attendees,
     organizer: remembered.organizer,
     rrule: event.type === "seriesMaster" ? (keep("pattern") && keep("times") ? remembered.rrule : base.rrule) : null,
-    exdates: event.type === "seriesMaster" ? (exdates ?? remembered.exdates) : [],
-    rdates: [],
+    // EXDATEs and RDATEs without a rule change nothing; Graph has nowhere to keep them, the remembered copy does.
+    exdates: event.type === "seriesMaster" ? (exdates ?? remembered.exdates) : remembered.rrule ? [] : remembered.exdates,
+    rdates: event.type === "seriesMaster" || remembered.rrule ? [] : remembered.rdates,
     originalStart: base.originalStart === null ? null : same(base.originalStart, remembered.originalStart) || keep("times") ? (remembered.originalStart ?? base.originalStart) : base.originalStart,
   };
   return finish(content);

@@ -144,6 +144,8 @@ class World {
       const originalStart = chosen.body.allDay ? plusDays(chosen.body.start, week * 7) : new Date(Date.parse(chosen.body.start) + week * 7 * DAY).toISOString();
       if (candidates.some((c) => c.isException && c.body.originalStart === originalStart)) return;
       if (this.options.deletedOccurrencesStayDeleted && (await this.occurrenceDeleted(uidOf(chosen.body), originalStart))) return;
+      // Nor is an occurrence deleted in the remote while Atollon has an exception of it not synced yet.
+      if (this.options.deletedOccurrencesStayDeleted && o.cancel && o.side === "remote" && (await this.liveOn("local")).some((c) => c.isException && c.body.originalStart === originalStart)) return;
       if (o.cancel && o.side === "remote" && this.seriesChangedLocally(uidOf(chosen.body))) return;
       if (o.cancel && o.side === "remote") this.occurrenceDeletedRemotely.add(uidOf(chosen.body));
       const uid = `uid-${this.nextUid++}`;

@@ -1,0 +1,135 @@
+import { currentEventSeq } from "@/lib/calendar/events";
+import { getDb } from "@/lib/db/client";
+import { GraphCalendar } from "@/lib/providers/graph/calendar";
+import { toGraphRecurrence } from "@/lib/providers/graph/mapping";
+import { patternOf } from "@/lib/providers/ews/recurrence";
+import { runSync } from "@/lib/sync/engine";
+import { PrismaSyncStore } from "@/lib/sync/prisma-store";
+import { summarize } from "@/lib/sync/run-account";
+import { phasePeakRssMb, resetPeakRss, round, settledRssMb } from "./measure";
+import type { BenchOptions, Suite } from "./suite";
+import { benchUser, CHANGES, contentAt, editLocal, onBenchDatabase, phaseLine, seedLocal, startFakeProcess, type BenchAccount, type Phase } from "./sync-phase";
+
+/**
+ * Sync runs against Office.com over Microsoft Graph at size: the first import, the first export, a
+ * run with nothing to do, one with changes on both sides — and one in which the delta window rolls
+ * forward a month. The fake Graph runs in a child process. Graph accounts are not wired into
+ * run-account yet, so each run goes through the engine with the account's store, as that will.
+ */
+
+const PAGE_SIZE = 1000;
+const DAY = 86_400_000;
+
+type Fake = Awaited<ReturnType<typeof startFakeProcess>>;
+type GraphAccount = BenchAccount & { email: string };
+
+export const graphSuite: Suite = {
+  name: "graph",
+  async run({ events, log }: BenchOptions) {
+    const fake = await startFakeProcess("../fakes/graph/serve.ts", { FAKE_GRAPH_PORT: "0" });
+    const url = fake.urls[0] as string;
+    try {
+      return await onBenchDatabase((databaseName) => measure(events, url, fake, databaseName, log));
+    } finally {
+      fake.process.kill("SIGTERM");
+    }
+  },
+};
+
+async function measure(events: number, url: string, fake: Fake, databaseName: string, log: (line: string) => void) {
+  const series = Math.ceil(events / 50);
+  const targets = { import: `${Math.ceil(events / PAGE_SIZE) + 2} + series-master fetches (${Math.ceil(series / 20)} for ${series} series)`, export: Math.ceil(events / 20) + 2, noChange: 1 };
+  const requests = async () => ((await fake.get(`${url}/__control/log`)) as { requests: number }).requests;
+  const mail = async () => ((await fake.get(`${url}/__control/log`)) as { mail: unknown[] }).mail.length;
+  log(`graph · ${databaseName}, ${events} events (${series} weekly series), page size ${PAGE_SIZE}, fake Graph in its own process`);
+
+  const importer = await connect("import");
+  await fake.post(`${url}/__control/events?email=${importer.email}`, remoteEvents(events), 2000);
+  const imported = await measureRun(importer, url, events, requests);
+  log(phaseLine("graph", "import", imported, `target ≤ ${targets.import}`));
+
+  const exporter = await connect("export");
+  await seedLocal(exporter.userId, events);
+  const exported = await measureRun(exporter, url, events, requests);
+  log(phaseLine("graph", "export", exported, `target ≤ ${targets.export}`));
+
+  const idle = await measureRun(importer, url, 0, requests);
+  log(phaseLine("graph", "noChange", idle, `target exactly ${targets.noChange} and no event writes`));
+
+  await changeBothSides(importer, url, fake);
+  const changed = await measureRun(importer, url, 2 * CHANGES, requests);
+  log(phaseLine("graph", "changes100", changed, `${CHANGES} changed on each side`));
+
+  const rolled = await measureRun(importer, url, 0, requests, new Date(Date.now() + 31 * DAY));
+  log(phaseLine("graph", "windowMove", rolled, "the window rolls a month: old delta read to its end, a new round listed as upserts, nothing imported twice"));
+
+  const mailed = await mail();
+  log(`graph · invitations Graph would have mailed: ${mailed}`);
+  return { database: databaseName, targets, import: imported, export: exported, noChange: idle, changes100: changed, windowMove: rolled, invitations: mailed };
+}
+
+async function connect(label: string): Promise<GraphAccount> {
+  const userId = await benchUser();
+  const email = `${label}-${userId.slice(0, 8)}@contoso.test`;
+  const db = await getDb();
+  const account = await db.syncAccount.create({ data: { ownerId: userId, provider: "OFFICE365_GRAPH", login: email } });
+  return { userId, accountId: account.id, email };
+}
+
+/** One run, measured as measurePhase measures a "Sync now". */
+async function measureRun(account: GraphAccount, url: string, events: number, countRequests: () => Promise<number>, now?: Date): Promise<Phase> {
+  const remote = new GraphCalendar({
+    graphUrl: `${url}/v1.0`,
+    pageSize: PAGE_SIZE,
+    accessToken: async () => {
+      const response = await fetch(`${url}/__control/token?email=${encodeURIComponent(account.email)}`, { method: "POST" });
+      return ((await response.json()) as { access_token: string }).access_token;
+    },
+    ...(now ? { now: () => now } : {}),
+  });
+  const seq = await currentEventSeq(account.userId);
+  const requestsBefore = await countRequests();
+  const startRssMb = settledRssMb();
+  resetPeakRss();
+  const started = performance.now();
+  const report = await runSync({ store: new PrismaSyncStore(account.userId, account.accountId), remote, deletions: "apply" });
+  const wallMs = round(performance.now() - started, 0);
+  const peak = phasePeakRssMb();
+  const summary = summarize(report, "Office.com");
+  if (report.outcome !== "complete") throw new Error(`The ${events}-event run ended ${report.outcome}: ${summary}`);
+  // The token fetches go to the control endpoint: only Graph calls are counted.
+  return {
+    events,
+    requests: (await countRequests()) - requestsBefore,
+    wallMs,
+    eventsPerSec: events === 0 ? 0 : round(events / (wallMs / 1000), 0),
+    peakRssMb: peak,
+    startRssMb,
+    eventWrites: Number((await currentEventSeq(account.userId)) - seq),
+    summary,
+  };
+}
+
+/** What a person had in Outlook before connecting: no property of this app's. */
+function remoteEvents(count: number) {
+  return Array.from({ length: count }, (_, index) => {
+    const content = contentAt(index, "Outlook");
+    return {
+      subject: content.title,
+      body: content.description,
+      location: content.location,
+      start: content.start,
+      end: content.end,
+      timeZone: "Central Europe Standard Time",
+      ...(content.rrule ? { recurrence: toGraphRecurrence(patternOf(content), "Central Europe Standard Time") } : {}),
+    };
+  });
+}
+
+/** A person edits 100 events in Atollon and 100 others in Outlook. */
+async function changeBothSides(account: GraphAccount, url: string, fake: Fake): Promise<void> {
+  const untouched = await editLocal(account.userId);
+  const { items } = (await fake.get(`${url}/__control/events?email=${account.email}`)) as { items: { id: string; subject: string; type: string }[] };
+  const remote = items.filter((item) => item.type === "singleInstance" && !untouched.has(item.subject)).slice(0, CHANGES);
+  await fake.post(`${url}/__control/patch?email=${account.email}`, remote.map((item) => ({ id: item.id, change: { subject: `${item.subject} (renamed)` } })));
+}
