@@ -261,7 +261,7 @@ export class GraphCalendar implements RemoteCalendar {
     const removed = new Set<string>();
     /** Every id /me/events listed in this run (pages handed over already included). */
     const listed = new Set<string>();
-    let watermark = cursor?.watermark ?? null;
+    const watermark = cursor?.watermark ?? null;
     let newest = watermark;
     let deltaLink: string | null = null;
 
@@ -355,7 +355,6 @@ export class GraphCalendar implements RemoteCalendar {
     const alive = new Set(items.filter((item) => item.content !== null).map((item) => item.remoteId));
     const settled = items.filter((item) => item.content !== null || !alive.has(item.remoteId));
     const next: Cursor = { v: 1, deltaLink: deltaLink ?? cursor?.deltaLink ?? "", window, watermark: newest ?? new Date(0).toISOString() };
-    watermark = next.watermark;
     yield { items: settled, nextCursor: JSON.stringify(next) };
   }
 
