@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { NotExpressibleError } from "@/lib/providers/ews/recurrence";
@@ -37,10 +38,13 @@ import {
  * series masters, any date, with this app's extended properties, which delta cannot return). A full
  * listing reads all of /me/events; an incremental one only what changed after the newest
  * lastModifiedDateTime seen so far. So events outside the window are never taken for deleted, and
- * their edits still arrive; a deletion outside the window is seen at the next full listing. Delta
- * supplies what /me/events cannot: deletions (verified one by one, since an item leaving the window
- * is reported the same way) and which series have changed occurrences; each such series' instances
- * are read once (exceptions and deleted occurrences), 20 series to a $batch.
+ * their edits still arrive; a deletion outside the window is seen only at the next full listing
+ * (after the delta token expires). Delta supplies what /me/events cannot: deletions (verified one by
+ * one, since an item leaving the window is reported the same way) and which series have changed
+ * occurrences; each such series' instances are read once, from its first occurrence to the window's
+ * end (exceptions and deleted occurrences), 20 series to a $batch. Delta lists every occurrence of
+ * every series in the window, so a first listing costs pages for those too; exceptions later than
+ * the window's end are not seen until the window reaches them.
  *
  * The window rolls: it is [today − pastDays, today + futureDays] with both ends rounded to 30-day
  * steps, so it moves once a month. A move is *not* a full listing for the engine: the old delta is
@@ -484,8 +488,9 @@ export class GraphCalendar implements RemoteCalendar {
       if (request.seriesRemoteId && request.content.originalStart) return exceptions.push({ index, request });
       const body = this.body(request.content, request.localId, true);
       if ("ok" in body) results[index] = body as WriteResult;
-      // The local id is unique per event: the same create sent twice (a retry) yields one item.
-      else plain.push({ index, call: { method: "POST", url: "/me/events", body: { ...body, transactionId: request.localId } } });
+      // The same create sent twice (a retry, a run that died before recording the answer) yields
+      // one item; a later create of the same event with other content is a create of its own.
+      else plain.push({ index, call: { method: "POST", url: "/me/events", body: { ...body, transactionId: `${request.localId}.${createHash("sha256").update(JSON.stringify(request.content)).digest("base64url").slice(0, 16)}` } } });
     });
     const answers = await this.calls(plain.map((entry) => entry.call));
     plain.forEach((entry, position) => (results[entry.index] = this.result(answers[position] as Answer, "a new event")));

@@ -5,7 +5,7 @@ import { graphHarness } from "./harness";
 describe("sync convergence against Office.com over Microsoft Graph (real provider, fake Graph server)", () => {
   it("converges after random edits, failures and crashes, with no duplicates and no resurrection", async () => {
     await checkConvergence(() => graphHarness(), {
-      numRuns: Number(process.env.SYNC_PROPERTY_RUNS_GRAPH ?? 30),
+      numRuns: Number(process.env.SYNC_PROPERTY_RUNS_GRAPH ?? 60),
       // Graph holds the same Exchange item as EWS: a deleted occurrence has no item any more and
       // cannot be brought back (no call restores it), and deleting one changes its series master.
       deletedOccurrencesStayDeleted: true,

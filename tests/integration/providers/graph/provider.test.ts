@@ -114,6 +114,10 @@ describe("GraphCalendar against the fake Graph", () => {
     const results = await remote.create(creates);
     expect(fake.graph.requests - before).toBe(3);
     expect(remote.writeBatchSize).toBe(20);
+    // A create sent again (its answer was lost) brings back the first item, not a second one.
+    const [again] = await remote.create([creates[3] as (typeof creates)[number]]);
+    expect(again).toMatchObject({ ok: true, remoteId: (results[3] as { remoteId: string }).remoteId });
+    expect(fake.graph.mailboxOf("adele@contoso.test").items.size).toBe(45);
     const found = await remote.findByLocalTag(["l7", "l44", "nobody"]);
     expect(found.map((item) => item.content?.title).sort()).toEqual(["E44", "E7"]);
     const first = results[0] as { remoteId: string; versionToken: string };
@@ -123,6 +127,22 @@ describe("GraphCalendar against the fake Graph", () => {
     expect(stale).toMatchObject({ ok: false, kind: "conflict" });
     const [gone] = await remote.delete([{ remoteId: "AAMkAGmissing", versionToken: "" }]);
     expect(gone).toMatchObject({ ok: false, kind: "not-found" });
+  });
+
+  it("reads a deletion made while the window rolls forward from the old delta round before starting the new one", async () => {
+    let now = new Date("2026-11-26T00:00:00.000Z");
+    const { fake, email, remote, mailbox } = await setup({ window: { pastDays: 30, futureDays: 60 }, now: () => now });
+    const doomed = fake.graph.userAdd(email, outlookEvent("Doomed", "2026-12-20T08:00:00.000Z"));
+    fake.graph.userAdd(email, outlookEvent("Kept", "2026-12-21T08:00:00.000Z"));
+    const store = new MemoryStore("latest");
+    await runSync({ store, remote, deletions: "apply" });
+    mailbox.remove(doomed.id);
+    const windowBefore = JSON.parse((await store.loadState()).remoteCursor ?? "{}").window as unknown;
+    now = new Date("2027-01-10T00:00:00.000Z");
+    const rolled = await runSync({ store, remote, deletions: "apply" });
+    expect(JSON.parse((await store.loadState()).remoteCursor ?? "{}").window).not.toEqual(windowBefore);
+    expect(rolled).toMatchObject({ fullListing: false, pulled: { created: 0, updated: 0, deleted: 1 } });
+    expect(store.live().map((event) => event.content.title)).toEqual(["Kept"]);
   });
 
   it("retries a throttled call of a batch on its own, after the Retry-After it was given, and gives up as unavailable within its budget", async () => {
