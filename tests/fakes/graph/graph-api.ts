@@ -190,7 +190,9 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     const to = Date.parse(round.end);
     const entries: object[] = [];
     const reported = new Set<string>();
-    for (const instance of mailbox.allInstances()) {
+    // An exception's change moves its master too: only series changed since need expanding.
+    const candidates = since === null ? mailbox.allInstances() : mailbox.allInstances((item) => item.seq > (since ?? 0));
+    for (const instance of candidates) {
       const master = instance.item.seriesMasterId ? mailbox.items.get(instance.item.seriesMasterId) : undefined;
       const changedSeq = Math.max(instance.item.seq, master?.seq ?? 0);
       if (since !== null && changedSeq <= since) continue;

@@ -156,9 +156,10 @@ export class GraphMailbox {
   }
 
   /** What calendarView shows: single events, occurrences and exceptions. */
-  allInstances(): Instance[] {
+  allInstances(changed: (item: StoredEvent) => boolean = () => true): Instance[] {
     const out: Instance[] = [];
     for (const item of this.items.values()) {
+      if (!changed(item)) continue;
       if (item.type === "singleInstance") out.push({ item, type: "singleInstance" });
       if (item.type === "seriesMaster") out.push(...this.instancesOf(item));
     }
