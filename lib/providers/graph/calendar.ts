@@ -225,6 +225,36 @@ export class GraphCalendar implements RemoteCalendar {
     }
   }
 
+  /** Lists that came back paged are read to their end (further pages batched together). */
+  private async allPages(answers: Answer[]): Promise<Answer[]> {
+    const full = answers.map((answer) => ({ ...answer }));
+    let open = full.flatMap((answer, index) => {
+      const next = answer.status === 200 ? (answer.body as { "@odata.nextLink"?: string } | null)?.["@odata.nextLink"] : undefined;
+      return next ? [{ index, next }] : [];
+    });
+    while (open.length > 0) {
+      const pages = await this.calls(open.map((entry) => ({ method: "GET", url: entry.next })));
+      const still: typeof open = [];
+      open.forEach((entry, position) => {
+        const page = pages[position] as Answer;
+        const target = full[entry.index] as Answer;
+        if (page.status !== 200) {
+          full[entry.index] = page;
+          return;
+        }
+        const parsed = listSchema.parse(page.body);
+        target.body = { value: [...listSchema.parse(target.body).value, ...parsed.value] };
+        if (parsed["@odata.nextLink"]) still.push({ index: entry.index, next: parsed["@odata.nextLink"] });
+      });
+      open = still;
+    }
+    return full;
+  }
+
+  private async pagesOf(calls: Call[]): Promise<Answer[]> {
+    return this.allPages(await this.calls(calls));
+  }
+
   private unavailable(what: string, answer: Answer): RemoteUnavailableError {
     return new RemoteUnavailableError(`Microsoft Graph refused ${what} (HTTP ${answer.status}${errorCode(answer.body)?.code ? ` ${errorCode(answer.body)?.code}` : ""}). The sync resumes from here next time.`, answer.status || null);
   }
@@ -399,10 +429,10 @@ export class GraphCalendar implements RemoteCalendar {
       const from = first && Date.parse(first.length === 10 ? `${first}T00:00:00.000Z` : first) < Date.parse(window.start) ? new Date(Date.parse(first.length === 10 ? `${first}T00:00:00.000Z` : first) - DAY).toISOString() : window.start;
       return { from, to: window.end };
     });
-    const instanceAnswers = await this.calls(
+    const instanceAnswers = await this.pagesOf(
       masters.map((master, index) => ({
         method: "GET",
-        url: `/me/events/${encodeURIComponent(master.id)}/instances?startDateTime=${encodeURIComponent(ranges[index]?.from ?? window.start)}&endDateTime=${encodeURIComponent(window.end)}&$top=1000&$expand=${encodeURIComponent(EXPAND)}`,
+        url: `/me/events/${encodeURIComponent(master.id)}/instances?startDateTime=${encodeURIComponent(ranges[index]?.from ?? window.start)}&endDateTime=${encodeURIComponent(window.end)}&$top=${this.pageSize}&$expand=${encodeURIComponent(EXPAND)}`,
       })),
     );
     for (const [index, master] of masters.entries()) {
@@ -546,12 +576,12 @@ export class GraphCalendar implements RemoteCalendar {
   private async excludeOccurrences(written: { request: CreateRequest | UpdateRequest; result: WriteResult | null }[]): Promise<void> {
     const series = written.filter(({ request, result }) => result?.ok && request.content.rrule && request.content.exdates.length > 0 && !request.content.originalStart);
     if (series.length === 0) return;
-    const lists = await this.calls(
+    const lists = await this.pagesOf(
       series.map(({ request, result }) => {
         const points = request.content.exdates.map((value) => Date.parse(request.content.allDay ? `${value}T00:00:00.000Z` : value));
         const from = new Date(Math.min(...points) - DAY).toISOString();
         const to = new Date(Math.max(...points) + 2 * DAY).toISOString();
-        return { method: "GET", url: `/me/events/${encodeURIComponent((result as { remoteId: string }).remoteId)}/instances?startDateTime=${encodeURIComponent(from)}&endDateTime=${encodeURIComponent(to)}&$top=1000` };
+        return { method: "GET", url: `/me/events/${encodeURIComponent((result as { remoteId: string }).remoteId)}/instances?startDateTime=${encodeURIComponent(from)}&endDateTime=${encodeURIComponent(to)}&$top=${this.pageSize}` };
       }),
     );
     const deletions: Call[] = [];
@@ -581,7 +611,7 @@ export class GraphCalendar implements RemoteCalendar {
   private async writeExceptions(requests: { seriesRemoteId: string; localId: string; content: EventContent; remoteId: string | null; versionToken: string | null }[]): Promise<WriteResult[]> {
     if (requests.length === 0) return [];
     const results: (WriteResult | null)[] = requests.map(() => null);
-    const lookups = await this.calls(
+    const lookups = await this.pagesOf(
       requests.flatMap((request) => {
         const at = Date.parse(request.content.allDay ? `${request.content.originalStart}T00:00:00.000Z` : (request.content.originalStart ?? ""));
         // An exception already written is read by its id (it may have moved anywhere); an occurrence
@@ -591,7 +621,7 @@ export class GraphCalendar implements RemoteCalendar {
           { method: "GET" as const, url: `/me/events/${encodeURIComponent(request.seriesRemoteId)}?$expand=${encodeURIComponent(EXPAND)}` },
           known
             ? { method: "GET" as const, url: `/me/events/${encodeURIComponent(request.remoteId as string)}` }
-            : { method: "GET" as const, url: `/me/events/${encodeURIComponent(request.seriesRemoteId)}/instances?startDateTime=${encodeURIComponent(new Date(at - 2 * DAY).toISOString())}&endDateTime=${encodeURIComponent(new Date(at + 2 * DAY).toISOString())}` },
+            : { method: "GET" as const, url: `/me/events/${encodeURIComponent(request.seriesRemoteId)}/instances?startDateTime=${encodeURIComponent(new Date(at - 2 * DAY).toISOString())}&endDateTime=${encodeURIComponent(new Date(at + 2 * DAY).toISOString())}&$top=${this.pageSize}` },
         ];
       }),
     );

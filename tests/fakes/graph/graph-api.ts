@@ -314,7 +314,18 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
       const end = Date.parse(query.get("endDateTime") ?? "");
       if (Number.isNaN(start) || Number.isNaN(end)) return error(400, "ErrorInvalidParameter", "startDateTime and endDateTime are required.");
       const instances = mailbox.instancesOf(found.item).filter((instance) => overlaps(instance.item, start, end));
-      return { status: 200, body: { value: instances.map((instance) => render(instance, zone, expand)) } };
+      // Paged like every Graph collection: $top (or the preferred page size), then @odata.nextLink.
+      const top = Math.min(Number(query.get("$top") ?? pageSize), MAX_PAGE);
+      const skip = Number(query.get("$skip") ?? 0);
+      const next = new URLSearchParams(query);
+      next.set("$skip", String(skip + top));
+      return {
+        status: 200,
+        body: {
+          value: instances.slice(skip, skip + top).map((instance) => render(instance, zone, expand)),
+          ...(skip + top < instances.length ? { "@odata.nextLink": `${options.baseUrl()}/v1.0/me/events/${encodeURIComponent(id)}/instances?${next.toString()}` } : {}),
+        },
+      };
     }
     if (sub) return error(400, "ErrorInvalidRequest", `Unsupported segment ${sub}.`);
     if (method === "GET") return { status: 200, body: render(found, zone, expand) };

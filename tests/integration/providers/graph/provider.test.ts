@@ -107,6 +107,16 @@ describe("GraphCalendar against the fake Graph", () => {
     expect(items.filter((item) => item.content)).toHaveLength(3);
   });
 
+  it("reads a series' instances to their last page, so occurrences beyond the first page are not taken for deleted", async () => {
+    const { remote, mailbox } = await setup({ pageSize: 3 });
+    const [made] = await remote.create([{ localId: "s", content: eventContent({ title: "Daily", rrule: "FREQ=DAILY;COUNT=10" }), seriesRemoteId: null }]);
+    const master = mailbox.items.get((made as { remoteId: string }).remoteId);
+    if (!master) throw new Error("no master");
+    mailbox.remove(mailbox.instancesOf(master)[7]?.item.id ?? "");
+    const { items } = await list(remote, null);
+    expect(items.find((item) => item.localTag === "s")?.content?.exdates).toEqual(["2026-12-08T09:00:00.000Z"]);
+  });
+
   it("sends 20 writes to a $batch, finds its items by local id, and answers stale etags with conflict and missing items with not-found", async () => {
     const { fake, remote } = await setup();
     const creates = Array.from({ length: 45 }, (_, index) => ({ localId: `l${index}`, content: eventContent({ title: `E${index}` }), seriesRemoteId: null }));
