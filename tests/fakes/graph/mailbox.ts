@@ -175,10 +175,29 @@ export class GraphMailbox {
 
   /** Records a change of an item (and, for a series, of every occurrence it generates). */
   touch(item: StoredEvent): void {
+    if (item.type !== "exception") this.prune(item);
     this.bump(item);
     const master = item.type === "seriesMaster" ? item : item.seriesMasterId ? this.items.get(item.seriesMasterId) : undefined;
     if (master && master !== item) this.bump(master);
     if (master) this.refreshInstances(master);
+  }
+
+  /**
+   * A changed pattern or start keeps only the exceptions and deleted occurrences that still fall on
+   * an occurrence; a series made a single event keeps none (as Exchange does).
+   */
+  private prune(item: StoredEvent): void {
+    const valid = new Set(item.type === "seriesMaster" ? this.patternStarts(item) : []);
+    item.deleted = item.deleted.filter((start) => valid.has(start));
+    for (const exception of [...this.items.values()]) {
+      if (exception.seriesMasterId !== item.id || valid.has(exception.originalStart ?? "")) continue;
+      this.items.delete(exception.id);
+      this.tombstones.push({ id: exception.id, seq: this.seq + 1 });
+    }
+    if (item.type !== "seriesMaster" && this.instanceIds.has(item.id)) {
+      for (const id of this.instanceIds.get(item.id) ?? []) this.tombstones.push({ id, seq: this.seq + 1 });
+      this.instanceIds.delete(item.id);
+    }
   }
 
   private refreshInstances(master: StoredEvent): void {

@@ -99,6 +99,23 @@ describe("the fake Microsoft Graph", () => {
     expect((await call("/me/events", { bearer })).body.value?.map((item) => item.type)).toEqual(["seriesMaster"]);
   });
 
+  it("drops the exceptions and deleted occurrences a changed pattern no longer produces, as Exchange does", async () => {
+    const bearer = fake.identity.mintAccessToken("pattern@contoso.test");
+    const recurrence = { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2026-12-01", numberOfOccurrences: 4 } };
+    const master = (await call("/me/events", { method: "POST", bearer, body: event("Daily", "2026-12-01T09:00:00", "2026-12-01T10:00:00", { recurrence }) })).body as { id: string };
+    const round = await call(`/me/calendarView/delta?${WINDOW}`, { bearer });
+    const instances = (await call(`/me/events/${master.id}/instances?${WINDOW}`, { bearer })).body.value ?? [];
+    const early = instances[0]?.id as string;
+    const late = instances[3]?.id as string;
+    await call(`/me/events/${early}`, { method: "PATCH", bearer, body: { subject: "Early" } });
+    await call(`/me/events/${late}`, { method: "PATCH", bearer, body: { subject: "Late" } });
+    await call(`/me/events/${master.id}`, { method: "PATCH", bearer, body: { recurrence: { ...recurrence, range: { ...recurrence.range, numberOfOccurrences: 2 } } } });
+    expect((await call(`/me/events/${late}`, { bearer })).status).toBe(404);
+    expect((await call(`/me/events/${early}`, { bearer })).body.subject).toBe("Early");
+    const changes = (await call(round.body["@odata.deltaLink"] as string, { bearer })).body.value ?? [];
+    expect(changes).toEqual(expect.arrayContaining([{ "@removed": { reason: "deleted" }, id: late }, expect.objectContaining({ id: early, type: "exception" })]));
+  });
+
   it("answers a repeated transactionId with the first event, and a stale If-Match with 412", async () => {
     const bearer = fake.identity.mintAccessToken("writes@contoso.test");
     const body = event("Once", "2026-12-03T09:00:00", "2026-12-03T10:00:00", { transactionId: "tx-1" });
