@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { eventContentSchema, type EventContent } from "@/lib/calendar/event-content";
 import { expandSeries } from "@/lib/calendar/recurrence";
-import { floatingFromInstant } from "@/lib/calendar/time";
+import { floatingFromInstant, instantFromFloating } from "@/lib/calendar/time";
 import { ianaOf } from "@/lib/providers/ews/appointment";
 import { patternOf, ruleOf, type EwsPattern } from "@/lib/providers/ews/recurrence";
 
@@ -181,14 +181,22 @@ export function cancelledOf(event: GraphEvent): CancelledOccurrences {
 /** A cancelled occurrence has no item, hence no etag: its version is its content. */
 export const cancelledToken = (content: EventContent) => `cancelled:${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 22)}`;
 
-/** Graph's dateTime (read with Prefer outlook.timezone="UTC") as EventContent's form. */
-function pointOf(value: { dateTime: string } | null | undefined, allDay: boolean): string | null {
+/**
+ * Graph's dateTime as EventContent's form. Reads ask for UTC (Prefer: outlook.timezone="UTC"); a
+ * response in another zone says so in timeZone, and is converted. An all-day event is midnight to
+ * midnight in its own zone: shown in another zone it lands hours off midnight, and the nearest
+ * midnight is its date.
+ */
+function pointOf(value: { dateTime: string; timeZone?: string | null } | null | undefined, allDay: boolean): string | null {
   if (!value) return null;
-  const text = value.dateTime.replace(/Z$/, "");
-  if (allDay) return text.slice(0, 10);
-  const instant = new Date(`${text.slice(0, 23)}Z`);
-  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
+  const wall = new Date(`${value.dateTime.replace(/Z$/, "").slice(0, 23)}Z`);
+  if (Number.isNaN(wall.getTime())) return null;
+  if (allDay) return new Date(Math.round(wall.getTime() / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+  const zone = zoneOf(value.timeZone);
+  return (zone === "UTC" ? wall : instantFromFloating(wall, zone)).toISOString();
 }
+
+const DAY_MS = 86_400_000;
 
 export function originalStartOf(event: GraphEvent, allDay: boolean): string | null {
   if (!event.originalStart) return null;

@@ -79,6 +79,24 @@ describe("GraphCalendar against the fake Graph", () => {
     expect([reread?.content?.title, reread?.content?.reminders]).toEqual(["Renamed in Outlook", [5, 60]]);
   });
 
+  it("reads times right when Graph answers in another zone than the one asked for", async () => {
+    const pacific = 'outlook.timezone="Pacific Standard Time"';
+    // Stands in for a server that ignores Prefer: outlook.timezone="UTC", in plain calls and in batches.
+    const otherZone: typeof fetch = (input, init) => {
+      const headers = { ...(init?.headers as Record<string, string>), prefer: pacific };
+      const body = typeof init?.body === "string" && init.body.includes('"requests"') ? JSON.stringify({ requests: (JSON.parse(init.body) as { requests: { headers?: Record<string, string> }[] }).requests.map((request) => ({ ...request, headers: { ...request.headers, prefer: pacific } })) }) : init?.body;
+      return fetch(input, { ...init, headers, ...(body !== undefined ? { body } : {}) });
+    };
+    const { fake, email, remote } = await setup({ fetch: otherZone });
+    fake.graph.userAdd(email, outlookEvent("Timed", "2026-12-02T08:00:00.000Z"));
+    fake.graph.userAdd(email, { subject: "All day", isAllDay: true, start: "2026-12-23T23:00:00.000Z", end: "2026-12-24T23:00:00.000Z", timeZone: "W. Europe Standard Time" });
+    const { items } = await list(remote, null);
+    expect(items.map((item) => item.content && [item.content.title, item.content.start, item.content.end]).sort()).toEqual([
+      ["All day", "2026-12-24", "2026-12-25"],
+      ["Timed", "2026-12-02T08:00:00.000Z", "2026-12-02T09:00:00.000Z"],
+    ]);
+  });
+
   it("turns occurrences into nothing, exceptions into exceptions, deleted occurrences into EXDATEs and cancelled ones back into cancelled exceptions", async () => {
     const { remote, mailbox } = await setup();
     const series = eventContent({ title: "Daily", rrule: "FREQ=DAILY;COUNT=5" });
