@@ -80,7 +80,14 @@ const DAY = 86_400_000;
 const WINDOW_STEP_DAYS = 30;
 const EXPAND = `singleValueExtendedProperties($filter=${PROPERTY_IDS.map((id) => `id eq '${id}'`).join(" or ")})`;
 
-const cursorSchema = z.object({ v: z.literal(1), deltaLink: z.string(), window: z.object({ start: z.string(), end: z.string() }), watermark: z.string() });
+const cursorSchema = z.object({
+  v: z.literal(1),
+  deltaLink: z.string(),
+  window: z.object({ start: z.string(), end: z.string() }),
+  watermark: z.string(),
+  /** The series masters known so far: delta names none of them, not even when one is deleted. */
+  series: z.array(z.string()).default([]),
+});
 type Cursor = z.infer<typeof cursorSchema>;
 
 const listSchema = z.object({ value: z.array(z.unknown()).default([]), "@odata.nextLink": z.string().optional(), "@odata.deltaLink": z.string().optional() });
@@ -367,12 +374,16 @@ export class GraphCalendar implements RemoteCalendar {
     const items: RemoteItem[] = [...singles.values()].flatMap((event) => this.single(event));
 
     // Removed from the view: deleted, or moved out of the window (then it still exists).
+    let deletions = 0;
     if (removed.size > 0) {
       const ids = [...removed];
       const answers = await this.calls(ids.map((id) => ({ method: "GET", url: `/me/events/${encodeURIComponent(id)}?$expand=${encodeURIComponent(EXPAND)}` })));
       for (const [index, answer] of answers.entries()) {
         const id = ids[index] as string;
-        if (answer.status === 404) items.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
+        if (answer.status === 404) {
+          items.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
+          deletions += 1;
+        }
         else if (answer.status === 200) {
           const event = parseEvent(answer.body);
           if (!event) continue;
@@ -385,10 +396,21 @@ export class GraphCalendar implements RemoteCalendar {
       }
     }
     items.push(...(await this.series([...touchedSeries], masters, window)));
+    const series = new Set([...(cursor?.series ?? []), ...masters.keys()]);
+    // A deleted series shows in delta only as its occurrences' removal, whose ids do not name it:
+    // after any deletion, the series known before and not read now are looked up.
+    const unread = deletions > 0 ? [...series].filter((id) => !touchedSeries.has(id)) : [];
+    const lookups = await this.calls(unread.map((id) => ({ method: "GET", url: `/me/events/${encodeURIComponent(id)}?$select=id` })));
+    unread.forEach((id, index) => {
+      const answer = lookups[index] as Answer;
+      if (answer.status === 404) items.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
+      else if (answer.status !== 200) throw this.unavailable("a series", answer);
+    });
+    for (const item of items) if (item.content === null) series.delete(item.remoteId);
     // A cancelled occurrence keeps the id of the occurrence it was, which delta reports as removed.
     const alive = new Set(items.filter((item) => item.content !== null).map((item) => item.remoteId));
     const settled = items.filter((item) => item.content !== null || !alive.has(item.remoteId));
-    const next: Cursor = { v: 1, deltaLink: deltaLink ?? cursor?.deltaLink ?? "", window, watermark: newest ?? new Date(0).toISOString() };
+    const next: Cursor = { v: 1, deltaLink: deltaLink ?? cursor?.deltaLink ?? "", window, watermark: newest ?? new Date(0).toISOString(), series: [...series] };
     yield { items: settled, nextCursor: JSON.stringify(next) };
   }
 

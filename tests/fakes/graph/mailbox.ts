@@ -280,7 +280,8 @@ export class GraphMailbox {
     }
     this.items.delete(item.id);
     this.seq += 1;
-    this.tombstones.push({ id: item.id, seq: this.seq });
+    // A series master is never in a calendarView: its deletion shows there as its instances' removal.
+    if (item.type !== "seriesMaster") this.tombstones.push({ id: item.id, seq: this.seq });
     if (item.type === "seriesMaster") {
       for (const exception of [...this.items.values()].filter((candidate) => candidate.seriesMasterId === item.id)) this.items.delete(exception.id);
       for (const instanceId of this.instanceIds.get(item.id) ?? []) this.tombstones.push({ id: instanceId, seq: this.seq });

@@ -135,6 +135,16 @@ describe("GraphCalendar against the fake Graph", () => {
     expect(items.find((item) => item.localTag === "s")?.content?.exdates).toEqual(["2026-12-08T09:00:00.000Z"]);
   });
 
+  it("reports a series deleted in Outlook, although delta names only its occurrences", async () => {
+    const { remote, mailbox } = await setup();
+    const [made] = await remote.create([{ localId: "s", content: eventContent({ title: "Weekly", rrule: "FREQ=WEEKLY;COUNT=3" }), seriesRemoteId: null }]);
+    const seriesId = (made as { remoteId: string }).remoteId;
+    const first = await list(remote, null);
+    mailbox.remove(seriesId);
+    const { items } = await list(remote, first.cursor);
+    expect(items.filter((item) => item.remoteId === seriesId)).toEqual([expect.objectContaining({ remoteId: seriesId, content: null })]);
+  });
+
   it("sends 20 writes to a $batch, finds its items by local id, and answers stale etags with conflict and missing items with not-found", async () => {
     const { fake, remote } = await setup();
     const creates = Array.from({ length: 45 }, (_, index) => ({ localId: `l${index}`, content: eventContent({ title: `E${index}` }), seriesRemoteId: null }));
