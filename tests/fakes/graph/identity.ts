@@ -96,6 +96,8 @@ function tokenError(res: ServerResponse, status: number, error: string, code: nu
 
 export class FakeMicrosoftIdentity {
   readonly accounts: FakeMicrosoftAccount[];
+  /** Redeem codes without a refresh token, as when a tenant's policy withholds offline_access. */
+  omitRefreshToken = false;
   private readonly options: FakeIdentityOptions;
   private readonly accessTokens = new Map<string, AccessGrant>();
   private readonly pending = new Map<string, AuthorizeRequest>();
@@ -310,7 +312,7 @@ button[value=accept]{background:#0067b8;color:#fff;border-color:#0067b8}</style>
     if (createHash("sha256").update(verifier).digest("base64url") !== code.challenge) {
       return tokenError(res, 400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
     }
-    const offline = code.scope.split(" ").includes("offline_access");
+    const offline = code.scope.split(" ").includes("offline_access") && !this.omitRefreshToken;
     const refreshToken = offline ? this.issueRefresh(code.email, code.scope) : null;
     this.reply(res, {
       token_type: "Bearer",
