@@ -100,7 +100,9 @@ function accountFromIdToken(idToken: unknown): { usernames: string[] } | null {
   try {
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { preferred_username?: unknown; email?: unknown };
     // preferred_username is the sign-in name (UPN) people type; email, when present, may be another address of the same mailbox.
-    const usernames = [claims.preferred_username, claims.email].filter((value): value is string => typeof value === "string" && value.includes("@")).map((value) => value.toLowerCase());
+    const usernames = [
+      ...new Set([claims.preferred_username, claims.email].filter((value): value is string => typeof value === "string" && value.includes("@")).map((value) => value.toLowerCase())),
+    ];
     return usernames.length > 0 ? { usernames } : null;
   } catch {
     return null;
