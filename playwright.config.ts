@@ -1,8 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
-import { backgroundBaseURL, backgroundDelays, baseURL, fakeExchanges, google, port } from "./tests/e2e/ports";
+import { FAKE_MICROSOFT_CLIENT } from "./tests/fakes/graph/identity";
+import { backgroundBaseURL, backgroundDelays, baseURL, fakeExchanges, google, microsoft, port } from "./tests/e2e/ports";
 
 // The fake servers are steered by tests over HTTP.
 const googlePort = new URL(google).port;
+const microsoftPort = new URL(microsoft).port;
 
 /** The production build served on a fresh embedded database, pointed at the fakes. */
 function app(options: { port: number; baseURL: string; dataDir: string; env: Record<string, string> }) {
@@ -24,6 +26,10 @@ function app(options: { port: number; baseURL: string; dataDir: string; env: Rec
       GOOGLE_USERINFO_URL: `${google}/v1/userinfo`,
       GOOGLE_API_URL: `${google}/`,
       GOOGLE_PUSH_ALLOW_HTTP: "1",
+      MICROSOFT_CLIENT_ID: FAKE_MICROSOFT_CLIENT.clientId,
+      MICROSOFT_CLIENT_SECRET: FAKE_MICROSOFT_CLIENT.clientSecret,
+      MICROSOFT_TENANT: "common",
+      MICROSOFT_AUTHORITY_URL: microsoft,
       EWS_ALLOW_HTTP: "1",
       EWS_ALLOWED_HOSTS: "127.0.0.1",
       EWS_AUTODISCOVER_URL: `http://127.0.0.1:${fakeExchanges.exchange.ews}/autodiscover/autodiscover.xml`,
@@ -71,6 +77,16 @@ export default defineConfig({
         FAKE_GOOGLE_PORT: googlePort,
         FAKE_GOOGLE_REDIRECT_URI: `${baseURL}/api/google/callback,${backgroundBaseURL}/api/google/callback`,
         FAKE_GOOGLE_ALLOW_HTTP_PUSH: "1",
+      },
+    },
+    {
+      command: "tsx tests/fakes/graph/serve.ts",
+      url: `${microsoft}/__control/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: {
+        FAKE_GRAPH_PORT: microsoftPort,
+        FAKE_MICROSOFT_REDIRECT_URI: `${baseURL}/api/microsoft/callback,${backgroundBaseURL}/api/microsoft/callback`,
       },
     },
     ...Object.values(fakeExchanges).map((ports) => ({

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useState, type ReactNode } from "react";
 import { Button } from "@/components/button";
 import { FormAlert } from "@/components/form-alert";
-import { ProviderIcon, providerName } from "@/components/sync/provider-icon";
+import { ProviderIcon, providerConnection, providerName } from "@/components/sync/provider-icon";
 import { RelativeTime } from "@/components/sync/relative-time";
 import { RunHistory, type RunHistoryEntry } from "@/components/sync/run-history";
 import { StateBadge } from "@/components/sync/state-badge";
@@ -18,6 +18,12 @@ const POLICY_LABELS = (remoteName: string): Record<ConflictPolicy, string> => ({
   LOCAL: "Atollon wins",
   REMOTE: `${remoteName} wins`,
 });
+
+/** What a working "Check connection" proved, for accounts that hold an authorization rather than a password. */
+const CHECKED: Partial<Record<SyncProvider, string>> = {
+  GOOGLE: "Google accepted the stored authorization",
+  OFFICE365_GRAPH: "Microsoft accepted the stored authorization",
+};
 
 export interface AccountCardData {
   id: string;
@@ -50,6 +56,7 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
   const [result, setResult] = useState<{ tone: "error" | "success"; message: string } | null>(null);
   const [syncing, setSyncing] = useState(false);
   const name = providerName(account.provider);
+  const connection = providerConnection(account.provider);
   const refresh = useCallback(() => router.refresh(), [router]);
 
 
@@ -84,6 +91,7 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <h3 className="font-semibold text-slate-900">{name}</h3>
+            {connection && <span className="text-sm text-slate-500">{connection}</span>}
             <StateBadge state={account.state} />
           </div>
           <p className="truncate text-sm text-slate-700">{account.login}</p>
@@ -128,7 +136,7 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
         <div className="flex flex-wrap items-center gap-2">
           {account.state === "AUTHORIZATION_NEEDED" && reauthorize && (
             <Button type="button" disabled={busy} onClick={() => run(() => reauthorize({ accountId: account.id }), (data) => window.location.assign(data.url))}>
-              Receive Google token
+              {account.provider === "GOOGLE" ? "Receive Google token" : "Sign in with Microsoft again"}
             </Button>
           )}
           {syncNow && account.state === "PAUSED" && (
@@ -148,7 +156,7 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
           )}
           {check && account.state !== "AUTHORIZATION_NEEDED" && (
             <Button type="button" variant="secondary" disabled={busy} onClick={() => run(() => check({ accountId: account.id }), () => {
-              setResult({ tone: "success", message: `Connection works: ${account.provider === "GOOGLE" ? "Google accepted the stored authorization" : "the server accepted the stored login and password"}.` });
+              setResult({ tone: "success", message: `Connection works: ${CHECKED[account.provider] ?? "the server accepted the stored login and password"}.` });
               router.refresh();
             })}>
               Check connection
@@ -174,7 +182,7 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
           )}
         </div>
       </div>
-      {account.state === "AUTHORIZATION_NEEDED" && (
+      {account.state === "AUTHORIZATION_NEEDED" && account.provider === "GOOGLE" && (
         <p className="mt-3 text-sm text-slate-600">
           Google refuses a new token while the old authorization exists?{" "}
           <Link href="/help/remove-google-authorization" className="font-medium text-brand-700 underline">

@@ -12,6 +12,16 @@ export function providerName(provider: SyncProvider): string {
   return PROVIDERS[provider].name;
 }
 
+/** How an Office.com account is connected, so the Graph one can be told from the password (EWS) one. */
+const CONNECTIONS: Partial<Record<SyncProvider, string>> = {
+  OFFICE365: "Password (Exchange Web Services)",
+  OFFICE365_GRAPH: "Microsoft 365 (Graph)",
+};
+
+export function providerConnection(provider: SyncProvider): string | null {
+  return CONNECTIONS[provider] ?? null;
+}
+
 export function ProviderIcon({ provider }: { provider: SyncProvider }) {
   const { letter, tone } = PROVIDERS[provider];
   return (

@@ -6,6 +6,7 @@ import type { ConflictPolicy, SyncAccountState, SyncProvider } from "@/lib/db/ge
 import { AppError } from "@/lib/errors";
 import { googleConfig, revokeToken } from "@/lib/providers/google/oauth";
 import { stopWatchChannel } from "@/lib/sync-accounts/google-push";
+import { forgetMicrosoftTokens } from "@/lib/sync-accounts/microsoft";
 
 /** What the settings page shows of an account — never its secret. */
 export interface AccountView {
@@ -133,6 +134,9 @@ export interface RemovalResult {
 /**
  * Removes an account of the owner. A Google account's push channel is stopped and its token revoked
  * at Google first — in that order, since stopping a channel needs a token that still works.
+ * Microsoft offers no endpoint that revokes one refresh token (only revoking all of a user's
+ * sessions, which would sign them out everywhere): an Office.com (Graph) account's tokens are
+ * forgotten: the encrypted refresh token goes with the row, the access token from memory.
  */
 export async function removeAccount(ownerId: string, accountId: string): Promise<RemovalResult> {
   const db = await getDb();
@@ -148,6 +152,7 @@ export async function removeAccount(ownerId: string, accountId: string): Promise
     revoked = await revokeToken(config, decryptSecret(account.secret));
   }
   await db.syncAccount.delete({ where: { id: account.id } });
+  if (account.provider === "OFFICE365_GRAPH") forgetMicrosoftTokens(account.id);
   return { revoked };
 }
 

@@ -53,6 +53,14 @@ export async function createEwsAccount(ownerId: string, provider: EwsProvider, i
   }
   const existing = await db.syncAccount.findFirst({ where: { ownerId, provider, login: { equals: input.login, mode: "insensitive" } }, select: { id: true } });
   if (existing) throw new AppError("conflict", `${input.login} is already connected.`, { login: `${input.login} is already connected.` });
+  // The same mailbox over Graph and over EWS would be two accounts importing every event twice.
+  if (provider === "OFFICE365" && (await db.syncAccount.findFirst({ where: { ownerId, provider: "OFFICE365_GRAPH", login: { equals: input.login, mode: "insensitive" } }, select: { id: true } }))) {
+    throw new AppError(
+      "conflict",
+      `${input.login} is already connected with Sign in with Microsoft. Two connections to one mailbox would import every event twice: remove that account under Synchronization first if you want to connect with a password instead.`,
+      { login: `${input.login} is already connected with Sign in with Microsoft.` },
+    );
+  }
   const result = await checkConnection(ownerId, input.login, input.password, input.serverUrl);
   const account = await db.syncAccount.create({
     data: {

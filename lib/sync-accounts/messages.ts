@@ -1,3 +1,4 @@
+import type { MicrosoftFlowFailure } from "@/lib/sync-accounts/microsoft";
 import type { FlowFailure } from "@/lib/sync-accounts/google";
 
 /** What each way "Receive Google token" can fail means for the user, and what to do. */
@@ -21,3 +22,27 @@ export function flowFailureMessage(failure: FlowFailure, flow?: { login: string;
 }
 
 export const FLOW_FAILURES: FlowFailure[] = ["denied", "state", "expired", "mismatch", "exchange", "no-refresh-token", "unreachable"];
+
+/** What each way "Sign in with Microsoft" can fail means for the user, and what to do. */
+export function microsoftFlowFailureMessage(failure: MicrosoftFlowFailure, flow?: { login: string; receivedLogin: string | null }): string {
+  switch (failure) {
+    case "denied":
+      return "You cancelled at Microsoft, so nothing was created. Press Sign in with Microsoft to try again.";
+    case "admin-consent":
+      return "Your organisation lets only an administrator allow this app. Nothing was created. Ask your Microsoft 365 administrator to grant admin consent for this app in the Microsoft Entra admin center (Enterprise applications → this app → Permissions), then sign in again — or connect with a password below if your organisation still allows it.";
+    case "refused":
+      return "Microsoft refused the sign-in request. Nothing was created; try again, and if it happens again ask the administrator of this server to check the app registration.";
+    case "state":
+      return "That answer from Microsoft does not belong to a sign-in started here, or it was already used. Nothing was created; start again with Sign in with Microsoft.";
+    case "expired":
+      return "The Microsoft sign-in took longer than 10 minutes and expired. Nothing was created; start again.";
+    case "mismatch":
+      return `You signed in at Microsoft as ${flow?.receivedLogin ?? "another account"}, but the Login is ${flow?.login ?? "a different address"}. Sign in as ${flow?.login ?? "that account"} at Microsoft, or change the Login.`;
+    case "exchange":
+      return "Microsoft refused to complete the sign-in. Nothing was created; try again.";
+    case "no-refresh-token":
+      return "Microsoft did not allow this app to stay connected (no refresh token came back), so nothing was created. Sign in again and accept every permission asked for.";
+    case "unreachable":
+      return "Microsoft could not be reached. Nothing was created; try again in a moment.";
+  }
+}

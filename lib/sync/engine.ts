@@ -115,6 +115,12 @@ class SyncRun {
   private listing = false;
   /** A write that failed for now: the cursors must not move past what it covers. */
   private transientFailure = false;
+  /** The remote cursor as saved now: the loaded one, or the last page cursor this run saved. */
+  private savedRemoteCursor: string | null = null;
+  private localSeqAtStart = 0n;
+  /** Listed remote ids not yet marked by a saved page cursor. */
+  private listedSinceCheckpoint: string[] = [];
+  private checkpointedListing = false;
   private lowestFailedSeq: bigint | null = null;
 
   constructor(options: SyncOptions) {
@@ -130,6 +136,8 @@ class SyncRun {
   async run(): Promise<SyncReport> {
     const state = await this.store.loadState();
     this.policy = state.policy;
+    this.savedRemoteCursor = state.remoteCursor;
+    this.localSeqAtStart = state.localSeq;
     await this.resolveInFlightCreates();
     const nextRemoteCursor = await this.pull(state.remoteCursor);
     const nextLocalSeq = await this.push(state.localSeq);
@@ -147,7 +155,7 @@ class SyncRun {
       this.report.outcome = "paused";
     } else {
       const localSeq = this.lowestFailedSeq !== null && this.lowestFailedSeq - 1n < nextLocalSeq ? this.lowestFailedSeq - 1n : nextLocalSeq;
-      const remoteCursor = this.transientFailure ? state.remoteCursor : nextRemoteCursor;
+      const remoteCursor = this.transientFailure ? this.savedRemoteCursor : nextRemoteCursor;
       const listed = this.transientFailure ? [] : [...this.listed];
       if (remoteCursor !== state.remoteCursor || localSeq !== state.localSeq || listed.length > 0) await this.store.saveCursors(remoteCursor, localSeq, listed);
       if (this.report.failures.length > 0) this.report.outcome = "partial";
@@ -185,6 +193,8 @@ class SyncRun {
       if (!(error instanceof CursorExpiredError) || cursor === null) throw error;
       // Everything applied so far is recorded in pairs, so listing from scratch cannot duplicate.
       this.listed.clear();
+      this.listedSinceCheckpoint = [];
+      this.checkpointedListing = false;
       return await this.listAndApply(null);
     } finally {
       this.listing = false;
@@ -211,12 +221,14 @@ class SyncRun {
     for await (const page of this.remote.listChanges(cursor)) {
       for (const item of page.items) {
         this.listed.add(item.remoteId);
+        this.listedSinceCheckpoint.push(item.remoteId);
         if (item.seriesRemoteId === null && item.content === null) goneSeries.add(item.remoteId);
       }
       exceptions.push(...page.items.filter((item) => item.seriesRemoteId !== null));
       await this.applyRemotePage(page.items.filter((item) => item.seriesRemoteId === null));
       this.progress();
       if (page.nextCursor !== undefined) next = page.nextCursor;
+      else if (page.pageCursor !== undefined && exceptions.length === 0 && goneSeries.size === 0 && this.nothingHeld()) await this.checkpoint(page.pageCursor, full);
     }
     if (exceptions.length > 0) {
       // An occurrence of a deleted series went with it (Google lists it as "cancelled"): a deletion.
@@ -230,6 +242,36 @@ class SyncRun {
     if (full) await this.reconcileAbsent();
     else await this.decideUnreported(unlisted);
     return next;
+  }
+
+  /** Whether everything decided so far is written: nothing waits in memory for the end of the listing. */
+  private nothingHeld(): boolean {
+    return (
+      this.localDeletions.length === 0 &&
+      this.remoteDeletions.length === 0 &&
+      this.creates.length === 0 &&
+      this.updates.length === 0 &&
+      this.waitingForSeries.length === 0 &&
+      this.pulledCreates.length === 0 &&
+      this.report.failures.length === 0
+    );
+  }
+
+  /**
+   * Saves a page cursor mid-listing, so that a run that dies later (a remote outage, a restart)
+   * resumes the listing here instead of reading it all again. Only when nothing decided so far waits
+   * in memory: then the saved state is exactly that of a run that ended after this page — deletions
+   * held for the guard, exceptions waiting for their series and queued writes would be lost, so they
+   * stop the checkpoints until the listing ends (the guard still counts every deletion of it). A full
+   * listing saved part-way marks what it has not reported yet as unlisted: the next run continues
+   * incrementally, and an unlisted pair that listing does not report is gone, as in a full listing.
+   */
+  private async checkpoint(pageCursor: string, full: boolean): Promise<void> {
+    const unlistOthers = full && !this.checkpointedListing;
+    await this.store.saveCursors(pageCursor, this.localSeqAtStart, this.listedSinceCheckpoint, { unlistOthers });
+    this.savedRemoteCursor = pageCursor;
+    this.listedSinceCheckpoint = [];
+    this.checkpointedListing = true;
   }
 
   /**

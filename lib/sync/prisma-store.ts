@@ -67,10 +67,11 @@ export class PrismaSyncStore implements SyncStore {
     return { remoteCursor: account.remoteCursor, localSeq: account.localSeq, policy: POLICY[account.conflictPolicy] ?? "latest" };
   }
 
-  async saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[]): Promise<void> {
+  async saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[], options?: { unlistOthers?: boolean }): Promise<void> {
     const db = await getDb();
     await db.$transaction(async (tx) => {
       await tx.syncAccount.updateMany({ where: { id: this.accountId, ownerId: this.ownerId }, data: { remoteCursor, localSeq } });
+      if (options?.unlistOthers) await tx.syncPair.updateMany({ where: { accountId: this.accountId, listed: true }, data: { listed: false } });
       // In slices: a first import lists every event, and a statement takes at most 65,535 parameters.
       for (let start = 0; start < listedRemoteIds.length; start += LISTED_PER_STATEMENT) {
         const remoteIds = listedRemoteIds.slice(start, start + LISTED_PER_STATEMENT);

@@ -24,6 +24,13 @@ export interface ChangePage {
   items: RemoteItem[];
   /** Present on the last page only: where the next incremental listing starts. */
   nextCursor?: string;
+  /**
+   * Optional, on pages before the last: a cursor valid from here on — listing from it reports every
+   * change this listing has not reported yet (what is left of it, and anything that changed since),
+   * as an Exchange SyncState of a page does. The engine saves it when it can, so that a run that dies
+   * later resumes the listing there instead of reading it all again. Never a mere page token.
+   */
+  pageCursor?: string;
 }
 
 /** The server no longer accepts the saved cursor (Google 410 Gone, EWS invalid sync state). */

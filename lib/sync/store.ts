@@ -25,9 +25,10 @@ export interface SyncStore {
   /**
    * Saves both cursors, and marks the pairs of `listedRemoteIds` (what the listing behind this
    * remote cursor reported) as listed, together: a pair must not count as listed by a cursor that
-   * was never saved.
+   * was never saved. With `unlistOthers`, every other pair of the account is marked unlisted in the
+   * same transaction (a full listing saved part-way: what it has not reported yet may be gone).
    */
-  saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[]): Promise<void>;
+  saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[], options?: { unlistOthers?: boolean }): Promise<void>;
 
   pairsByRemoteIds(remoteIds: string[]): Promise<Pair[]>;
   pairsByLocalIds(localIds: string[]): Promise<Pair[]>;

@@ -12,6 +12,17 @@ export const googleLoginSchema = z.object({
     .pipe(z.email("Enter a Google address such as name@gmail.com.")),
 });
 
+/** The Microsoft 365 sign-in address (work or school account) to connect over Microsoft Graph. */
+export const microsoftLoginSchema = z.object({
+  login: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, "Enter your Microsoft 365 sign-in address.")
+    .max(254, "That address is too long.")
+    .pipe(z.email("Enter your Microsoft 365 sign-in address, e.g. name@company.com.")),
+});
+
 export const accountIdSchema = z.object({ accountId: z.uuid() });
 export const flowIdSchema = z.object({ flowId: z.uuid() });
 

@@ -10,6 +10,8 @@ export const backgroundBaseURL = `http://localhost:${port + 2}`;
 export const backgroundDelays = { afterEditSeconds: 2, tickSeconds: 1 };
 /** The fake Google (tests/fakes/google). */
 export const google = `http://127.0.0.1:${Number(process.env.E2E_GOOGLE_PORT ?? port + 1000)}`;
+/** The fake Microsoft identity platform (tests/fakes/graph/serve.ts): "Sign in with Microsoft". */
+export const microsoft = `http://127.0.0.1:${Number(process.env.E2E_GRAPH_PORT ?? port + 1300)}`;
 /** Two fake Exchange servers (tests/fakes/ews): one stands for Office 365, one for an on-premises server. */
 export const fakeExchanges = {
   office: { ews: port + 1100, control: port + 1101 },

@@ -47,7 +47,11 @@ export class EwsCalendar implements RemoteCalendar {
     // Changed ids wait across SyncFolderItems pages so that every GetItem carries a full batch
     // (512 changes a page would otherwise leave a batch of 12 behind each time).
     const pending = new Set<string>();
-    for (;;) {
+    // The SyncFolderItems call each pending id came from, and the SyncState after each call: a state
+    // is a cursor for the rest only once every id it covers has been read and handed over.
+    const pendingFrom = new Map<string, number>();
+    const states: string[] = [];
+    for (let round = 0; ; round += 1) {
       const changes = await call(this.connection, "the list of changes (SyncFolderItems)", () =>
         this.connection.service.SyncFolderItems(folder, PropertySet.IdOnly, null as unknown as [], MAX_CHANGES_PER_SYNC, SyncFolderItemsScope.NormalItems, state ? escapeXml(state) : (null as unknown as string)),
       );
@@ -57,16 +61,29 @@ export class EwsCalendar implements RemoteCalendar {
         if (!id) continue;
         if (change.ChangeType === ChangeType.Delete) {
           pending.delete(id);
+          pendingFrom.delete(id);
           deleted.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
-        } else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) pending.add(id);
+        } else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) {
+          pending.add(id);
+          if (!pendingFrom.has(id)) pendingFrom.set(id, round);
+        }
       }
       state = changes.SyncState || state;
+      if (state) states[round] = state;
       const last = !changes.MoreChangesAvailable;
       const ready = [...pending].slice(0, last ? pending.size : pending.size - (pending.size % ITEMS_PER_BATCH));
-      for (const id of ready) pending.delete(id);
+      for (const id of ready) {
+        pending.delete(id);
+        pendingFrom.delete(id);
+      }
       const items = [...(await readItems(this.connection, ready)), ...deleted];
-      yield last && state ? { items, nextCursor: state } : { items };
-      if (last) return;
+      if (last) {
+        yield state ? { items, nextCursor: state } : { items };
+        return;
+      }
+      const oldestPending = Math.min(round + 1, ...pendingFrom.values());
+      const pageCursor = states[oldestPending - 1];
+      yield pageCursor ? { items, pageCursor } : { items };
     }
   }
 

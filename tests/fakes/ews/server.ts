@@ -34,8 +34,8 @@ export interface FakeEws {
   mailbox: FakeMailbox;
   /** EWS calls answered so far, per operation. */
   count(operation?: Operation): number;
-  /** The next `times` EWS calls get an HTTP 500 ErrorServerBusy fault asking for this back-off. */
-  throttle(times: number, backOffMs?: number): void;
+  /** The next `times` EWS calls (after `afterCalls` answered normally) get an HTTP 500 ErrorServerBusy fault asking for this back-off. */
+  throttle(times: number, backOffMs?: number, afterCalls?: number): void;
   /** The next `times` EWS calls get this bare HTTP status. */
   failWith(times: number, status: number): void;
   close(): Promise<void>;
@@ -74,7 +74,8 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
   const requestLog: FakeEws["requestLog"] = [];
   const mailbox = new FakeMailbox();
   const counts = new Map<string, number>();
-  const faults: ({ kind: "busy"; backOffMs?: number } | { kind: "status"; status: number })[] = [];
+  /** Answers for the next EWS calls in order; null: answered normally. */
+  const faults: ({ kind: "busy"; backOffMs?: number } | { kind: "status"; status: number } | null)[] = [];
 
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -181,7 +182,8 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     requestLog,
     mailbox,
     count: (operation) => (operation ? (counts.get(operation) ?? 0) : [...counts.values()].reduce((sum, value) => sum + value, 0)),
-    throttle: (times, backOffMs) => faults.push(...Array.from({ length: times }, () => ({ kind: "busy" as const, ...(backOffMs === undefined ? {} : { backOffMs }) }))),
+    throttle: (times, backOffMs, afterCalls = 0) =>
+      faults.push(...Array.from({ length: afterCalls }, () => null), ...Array.from({ length: times }, () => ({ kind: "busy" as const, ...(backOffMs === undefined ? {} : { backOffMs }) }))),
     failWith: (times, status) => faults.push(...Array.from({ length: times }, () => ({ kind: "status" as const, status }))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

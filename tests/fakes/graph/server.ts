@@ -4,7 +4,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGraphApi, type Fault, type GraphApi } from "./graph-api";
-import { FakeMicrosoftIdentity } from "./identity";
+import { FakeMicrosoftIdentity, type FakeIdentityOptions } from "./identity";
 import type { StoredEvent } from "./mailbox";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -22,6 +22,8 @@ export interface FakeGraph {
 
 export interface FakeGraphOptions {
   port?: number;
+  /** The identity platform's app registration and accounts (its defaults otherwise). */
+  identity?: Partial<FakeIdentityOptions>;
   handlers?: (identity: FakeMicrosoftIdentity) => Handler[];
 }
 
@@ -33,7 +35,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<FakeGraph> {
-  const identity = new FakeMicrosoftIdentity();
+  const identity = new FakeMicrosoftIdentity(options.identity);
   let url = "";
   const graph = createGraphApi({ baseUrl: () => url, authenticate: (token) => identity.accessTokenOwner(token) });
   const log: string[] = [];
@@ -78,6 +80,9 @@ async function control(identity: FakeMicrosoftIdentity, graph: GraphApi, req: In
   switch (url.pathname) {
     case "/__control/health":
       reply({ ok: true });
+      return true;
+    case "/__control/revoke-grants":
+      reply({ revoked: identity.revokeGrantsOf(email) });
       return true;
     case "/__control/token":
       reply({ access_token: identity.mintAccessToken(email), token_type: "Bearer", expires_in: 3600 });

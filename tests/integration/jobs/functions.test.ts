@@ -3,6 +3,10 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { CALENDAR_CHANGED, SYNC_REQUESTED } from "@/lib/jobs/client";
 import { scheduleSyncs, syncAccountJob, syncAfterEdit } from "@/lib/jobs/functions";
+import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
+import { createEwsAccount } from "@/lib/sync-accounts/ews";
+import { startFakeEws } from "../../fakes/ews/server";
+import { createTestUser } from "../../helpers/users";
 import { fakeGoogleForFile, userWithGoogle } from "./google-accounts";
 
 const fakeGoogle = fakeGoogleForFile();
@@ -78,6 +82,39 @@ describe("the sync function", () => {
     fakeGoogle().calendar.injectFaults();
     expect(error).toBeDefined();
     expect(error).not.toMatchObject({ name: "NonRetriableError" });
+  }, 60_000);
+
+  it("retried after Exchange became unavailable mid-listing, goes on from the page the failed attempt saved", async () => {
+    const exchange = await startFakeEws();
+    try {
+      Object.assign(process.env, { EWS_ALLOW_HTTP: "1", EWS_ALLOWED_HOSTS: "127.0.0.1" });
+      const user = await createTestUser();
+      await grantAtollonAccount(user.id, user.password, null);
+      const { created: accountId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };
+      for (let i = 0; i < 1100; i += 1) exchange.mailbox.add({ subject: `Shift ${i}`, start: "2026-12-08T09:00:00Z", end: "2026-12-08T10:00:00Z", startTimeZone: "UTC" });
+      const event = { name: SYNC_REQUESTED, data: { accountId, ownerId: user.id, service: "ews:127.0.0.1", reason: "schedule" } };
+
+      // SyncFolderItems answers 512 + 512 + 76 changes, GetItem reads them 100 at a time: the
+      // third SyncFolderItems (the 13th call) finds the server busy for longer than a run waits,
+      // after two pages were applied.
+      const listingCalls = exchange.count("SyncFolderItems");
+      exchange.throttle(1, 120_000, 12);
+      const { error } = await new InngestTestEngine({ function: syncAccountJob }).execute({ events: [event] });
+      expect(error).toBeDefined();
+      expect(error).not.toMatchObject({ name: "NonRetriableError" });
+      expect(exchange.count("SyncFolderItems") - listingCalls).toBe(2);
+
+      const before = exchange.count("SyncFolderItems");
+      const { result } = await new InngestTestEngine({ function: syncAccountJob }).execute({ events: [event] });
+      expect(result).toMatchObject({ status: "synced", outcome: "complete" });
+      // The retry starts at the second call's SyncState: two calls, not three from the start.
+      expect(exchange.count("SyncFolderItems") - before).toBe(2);
+      const db = await getDb();
+      expect(await db.event.count({ where: { ownerId: user.id, deletedAt: null } })).toBe(1100);
+      expect(await db.syncRun.findMany({ where: { accountId }, orderBy: { startedAt: "asc" }, select: { outcome: true } })).toEqual([{ outcome: "FAILED" }, { outcome: "COMPLETE" }]);
+    } finally {
+      await exchange.close();
+    }
   }, 60_000);
 
   it("runs one at a time per account, throttled per remote service, with retries", () => {

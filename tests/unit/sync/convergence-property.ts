@@ -17,7 +17,7 @@ export type Op =
   | { kind: "exception"; side: Side; pick: number; cancel: boolean }
   | { kind: "edit"; side: Side; pick: number; field: "title" | "time" | "rrule" | "attendees"; value: number }
   | { kind: "delete"; side: Side; pick: number }
-  | { kind: "sync"; crashSide: Side | null; crashAfter: number; failWrites: number; expire: boolean };
+  | { kind: "sync"; crashSide: Side | "listing" | null; crashAfter: number; failWrites: number; expire: boolean };
 
 const side = fc.constantFrom<Side>("local", "remote");
 export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
@@ -38,7 +38,7 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({
       kind: fc.constant("sync" as const),
-      crashSide: fc.option(side, { nil: null }),
+      crashSide: fc.option(fc.constantFrom<Side | "listing">("local", "remote", "listing"), { nil: null }),
       crashAfter: fc.nat({ max: 12 }),
       failWrites: fc.nat({ max: 3 }),
       expire: fc.boolean(),
@@ -223,6 +223,7 @@ class World {
       if (o.expire) await this.harness.expireCursors();
       if (o.crashSide === "remote") this.remote.crashAfterWrites(o.crashAfter % 3);
       if (o.crashSide === "local") this.store.crashBeforeWrite.arm(o.crashAfter);
+      if (o.crashSide === "listing") this.remote.crashAfterPages(o.crashAfter % 4);
     }
     let report: SyncReport | null = null;
     try {

@@ -103,6 +103,42 @@ describe("sync runs", () => {
     expect(titles(side.store.live())).toEqual(titles(side.remote.live()));
   });
 
+  it("resumes a listing where a run that died saved its page cursor, instead of reading it all again", async () => {
+    const side = account();
+    side.remote.pageSize = 3;
+    for (let i = 0; i < 10; i += 1) side.remote.userCreate(content({ title: `Remote ${i}` }));
+    const remote = new FaultyRemote(side.remote);
+    remote.crashAfterPages(2);
+    await expect(runSync({ store: side.store, remote })).rejects.toThrow("crash: while listing");
+    expect(side.store.live()).toHaveLength(6);
+
+    const resumed = await runSync({ store: side.store, remote });
+    // Pages three and four of the first listing, not all four again.
+    expect(resumed).toMatchObject({ outcome: "complete", requests: 2, pulled: { created: 4 }, pushed: { created: 0 } });
+    expect(titles(side.store.live())).toEqual(titles(side.remote.live()));
+    expect(await runSync(side)).toMatchObject({ requests: 1, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+  });
+
+  it("still finds what a full listing cut short by a crash never reported: it is gone", async () => {
+    const side = await seeded(3);
+    // A second run lists the items the first one created: a saved cursor has reported them.
+    await runSync(side);
+    side.remote.pageSize = 1;
+    side.remote.userDelete(side.remote.live().find((item) => item.content?.title === "Event 2")?.remoteId as string);
+    side.remote.expireCursors();
+    // Changed after the deletion: the relisting's first page cursor lies past the deletion, so
+    // listing on from it does not report the deletion again.
+    for (const item of side.remote.live()) side.remote.userEdit(item.remoteId, { location: "Room 2" });
+    const remote = new FaultyRemote(side.remote);
+    remote.crashAfterPages(1);
+    await expect(runSync({ store: side.store, remote })).rejects.toThrow("crash: while listing");
+
+    const resumed = await runSync({ store: side.store, remote });
+    expect(resumed).toMatchObject({ outcome: "complete", pulled: { deleted: 1 } });
+    expect(titles(side.store.live())).toEqual(["Event 0", "Event 1"]);
+    expect(titles(side.remote.live())).toEqual(["Event 0", "Event 1"]);
+  });
+
   it("carries a change from one account to another through the calendar, and never echoes it back", async () => {
     const calendar = new MemoryCalendar();
     const a = account(calendar);

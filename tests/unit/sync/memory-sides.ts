@@ -65,9 +65,12 @@ export class MemoryRemote implements RemoteCalendar {
    * starts from knew the item (an item created after the cursor and deleted again is not reported).
    */
   forgetsDeletionsOfUnlisted = false;
+  /** Pages carry a cursor a listing can resume from (Exchange's do; Google's page tokens are no cursors). */
+  pageCursors = true;
   private seq = 0;
   private nextId = 1;
-  private expiredBefore = 0;
+  /** Cursors name the epoch they were issued in: expiring them starts a new one. */
+  private epoch = 0;
   clock: () => Date = () => new Date();
 
   private touch(item: Omit<StoredItem, "seq" | "versionToken" | "updatedAt" | "createdSeq">): StoredItem {
@@ -105,7 +108,10 @@ export class MemoryRemote implements RemoteCalendar {
   }
   /** Makes every cursor issued so far invalid (Google's 410 Gone). */
   expireCursors(): void {
-    this.expiredBefore = this.seq + 1;
+    this.epoch += 1;
+  }
+  private cursorAt(seq: number): string {
+    return `${seq}@${this.epoch}`;
   }
 
   private asRemoteItem(item: StoredItem): RemoteItem {
@@ -120,9 +126,10 @@ export class MemoryRemote implements RemoteCalendar {
   }
 
   async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
-    const since = cursor === null ? null : Number(cursor);
+    const [seqPart, epochPart] = cursor === null ? [] : cursor.split("@");
+    const since = cursor === null ? null : Number(seqPart);
     this.requestCount += 1;
-    if (since !== null && since < this.expiredBefore) throw new CursorExpiredError();
+    if (cursor !== null && Number(epochPart) !== this.epoch) throw new CursorExpiredError();
     const upTo = this.seq;
     const items = [...this.items.values()]
       .filter((item) => (since === null ? item.content !== null : item.seq > since && (item.content !== null || !this.forgetsDeletionsOfUnlisted || item.createdSeq <= since)))
@@ -130,7 +137,10 @@ export class MemoryRemote implements RemoteCalendar {
     for (let start = 0; start < items.length || start === 0; start += this.pageSize) {
       if (start > 0) this.requestCount += 1;
       const last = start + this.pageSize >= items.length;
-      yield { items: items.slice(start, start + this.pageSize).map((item) => this.asRemoteItem(item)), ...(last ? { nextCursor: String(upTo) } : {}) };
+      const page = items.slice(start, start + this.pageSize);
+      // Items come in change order, so the last one's sequence is a cursor for the rest (as a SyncState is).
+      const cursor = last ? { nextCursor: this.cursorAt(upTo) } : this.pageCursors ? { pageCursor: this.cursorAt(page[page.length - 1]?.seq ?? since ?? 0) } : {};
+      yield { items: page.map((item) => this.asRemoteItem(item)), ...cursor };
       if (last) return;
     }
   }
@@ -272,11 +282,14 @@ export class MemoryStore implements SyncStore {
   async loadState(): Promise<AccountSyncState> {
     return { ...this.state };
   }
-  async saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[]): Promise<void> {
+  async saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[], options?: { unlistOthers?: boolean }): Promise<void> {
     this.crashBeforeWrite.hit("before saving cursors");
     this.state = { ...this.state, remoteCursor, localSeq };
     const listed = new Set(listedRemoteIds);
-    for (const [localId, pair] of this.pairs) if (pair.remoteId !== null && listed.has(pair.remoteId)) this.pairs.set(localId, { ...pair, listed: true });
+    for (const [localId, pair] of this.pairs) {
+      if (pair.remoteId !== null && listed.has(pair.remoteId)) this.pairs.set(localId, { ...pair, listed: true });
+      else if (options?.unlistOthers) this.pairs.set(localId, { ...pair, listed: false });
+    }
   }
   async pairsByRemoteIds(remoteIds: string[]): Promise<Pair[]> {
     const wanted = new Set(remoteIds);

@@ -2,7 +2,7 @@
 // act as a person using that calendar, and to look at what it holds. The in-memory remote, and the
 // real providers against their fake servers, each supply one.
 import type { EventContent } from "@/lib/calendar/event-content";
-import type { CreateRequest, DeleteRequest, RemoteCalendar, UpdateRequest, WriteResult } from "@/lib/sync/provider";
+import type { ChangePage, CreateRequest, DeleteRequest, RemoteCalendar, UpdateRequest, WriteResult } from "@/lib/sync/provider";
 import { Crash, MemoryRemote } from "./memory-sides";
 
 export interface RemoteSnapshotItem {
@@ -29,6 +29,7 @@ export interface RemoteHarness {
  */
 export class FaultyRemote implements RemoteCalendar {
   private crashCountdown: number | null = null;
+  private pagesBeforeCrash: number | null = null;
   private failing = 0;
 
   constructor(private readonly inner: RemoteCalendar) {}
@@ -43,16 +44,30 @@ export class FaultyRemote implements RemoteCalendar {
   crashAfterWrites(writes: number): void {
     this.crashCountdown = writes;
   }
+  /** The process dies while listing: after this many pages were handed over, before the next arrives. */
+  crashAfterPages(pages: number): void {
+    this.pagesBeforeCrash = pages;
+  }
   failNextItems(items: number): void {
     this.failing = items;
   }
   reset(): void {
     this.crashCountdown = null;
+    this.pagesBeforeCrash = null;
     this.failing = 0;
   }
 
-  listChanges(cursor: string | null) {
-    return this.inner.listChanges(cursor);
+  async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
+    for await (const page of this.inner.listChanges(cursor)) {
+      if (this.pagesBeforeCrash !== null) {
+        if (this.pagesBeforeCrash === 0) {
+          this.pagesBeforeCrash = null;
+          throw new Crash("while listing");
+        }
+        this.pagesBeforeCrash -= 1;
+      }
+      yield page;
+    }
   }
   findByLocalTag(localIds: string[]) {
     return this.inner.findByLocalTag(localIds);

@@ -8,6 +8,7 @@ import { grantAtollonAccount, removeAccount, setConflictPolicy } from "@/lib/syn
 import { checkAccountConnection } from "@/lib/sync-accounts/check-connection";
 import { createEwsAccount, updateEwsPassword } from "@/lib/sync-accounts/ews";
 import { createGoogleAccount, startGoogleAuthorization } from "@/lib/sync-accounts/google";
+import { createMicrosoftAccount, startMicrosoftAuthorization } from "@/lib/sync-accounts/microsoft";
 import { syncAccount } from "@/lib/sync/run-account";
 import {
   accountIdSchema,
@@ -17,6 +18,7 @@ import {
   exchangeAccountSchema,
   flowIdSchema,
   googleLoginSchema,
+  microsoftLoginSchema,
   officeAccountSchema,
   syncNowSchema,
 } from "@/lib/validations/sync-accounts";
@@ -37,6 +39,20 @@ export const reauthorizeGoogleAction = userAction("reauthorize-google", accountI
 
 export const createGoogleAccountAction = userAction("create-google-account", flowIdSchema, async ({ flowId }, { user }) => {
   await createGoogleAccount(user.id, flowId);
+  revalidatePath("/settings/sync");
+  return null;
+});
+
+export const signInWithMicrosoftAction = userAction("sign-in-with-microsoft", microsoftLoginSchema, async ({ login }, { user }) => {
+  return { url: await startMicrosoftAuthorization(user.id, login) };
+});
+
+export const reauthorizeMicrosoftAction = userAction("reauthorize-microsoft", accountIdSchema, async ({ accountId }, { user }) => {
+  return { url: await startMicrosoftAuthorization(user.id, "", accountId) };
+});
+
+export const createMicrosoftAccountAction = userAction("create-microsoft-account", flowIdSchema, async ({ flowId }, { user }) => {
+  await createMicrosoftAccount(user.id, flowId);
   revalidatePath("/settings/sync");
   return null;
 });

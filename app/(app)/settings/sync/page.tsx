@@ -10,8 +10,9 @@ import { LiveRefresh } from "@/components/sync/live-refresh";
 import { requireUser } from "@/lib/auth/session";
 import { googleConfig } from "@/lib/providers/google/oauth";
 import { accountsFingerprint, listAccounts, syncsPausedReason, type AccountView } from "@/lib/sync-accounts/accounts";
-import { FLOW_FAILURES, flowFailureMessage } from "@/lib/sync-accounts/messages";
-import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, removeAccountAction, setConflictPolicyAction, syncNowAction, updateEwsPasswordAction } from "./actions";
+import { FLOW_FAILURES, flowFailureMessage, microsoftFlowFailureMessage } from "@/lib/sync-accounts/messages";
+import { MICROSOFT_FLOW_FAILURES } from "@/lib/sync-accounts/microsoft";
+import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, reauthorizeMicrosoftAction, removeAccountAction, setConflictPolicyAction, syncNowAction, updateEwsPasswordAction } from "./actions";
 
 export const metadata: Metadata = { title: "Synchronization" };
 
@@ -20,6 +21,8 @@ const NOTICES: Record<string, string> = {
   "created-ews": "Account created: the server accepted the login. Press Sync now to bring its calendar in.",
   "password-updated": "Password updated: the server accepted it, and the account keeps what it has synced.",
   reauthorized: "Google token received: the account is authorized again and keeps its sync state.",
+  "created-microsoft": "Office.com account created: Microsoft accepted the sign-in.",
+  "reauthorized-microsoft": "Signed in with Microsoft again: the account is authorized again and keeps its sync state.",
   removed: "Account removed.",
   "removed-unrevoked": "Account removed, but Google could not be reached to revoke its token. Remove the app's access in your Google account to be sure.",
 };
@@ -27,7 +30,7 @@ const NOTICES: Record<string, string> = {
 /** What an account shows under its card: the form that renews an outdated grant or a changed password. */
 function accountExtras(account: AccountView) {
   if (account.provider === "ATOLLON") return account.state === "PASSWORD_OUTDATED" ? <AtollonForm action={grantAtollonAction} submitLabel="Update" /> : null;
-  if (account.provider === "GOOGLE") return null;
+  if (account.provider === "GOOGLE" || account.provider === "OFFICE365_GRAPH") return null;
   if (account.state === "PASSWORD_REJECTED") return <EwsPasswordForm accountId={account.id} update={updateEwsPasswordAction} />;
   return (
     <details>
@@ -38,7 +41,7 @@ function accountExtras(account: AccountView) {
   );
 }
 
-export default async function SyncSettingsPage({ searchParams }: { searchParams: Promise<{ notice?: string; failure?: string }> }) {
+export default async function SyncSettingsPage({ searchParams }: { searchParams: Promise<{ notice?: string; failure?: string; microsoft?: string }> }) {
   const user = await requireUser();
   const params = await searchParams;
   const [accounts, fingerprint] = await Promise.all([listAccounts(user.id), accountsFingerprint(user.id)]);
@@ -47,6 +50,7 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
   const google = googleConfig();
   const notice = params.notice ? NOTICES[params.notice] : undefined;
   const failure = FLOW_FAILURES.find((value) => value === params.failure);
+  const microsoftFailure = MICROSOFT_FLOW_FAILURES.find((value) => value === params.microsoft);
   const serialize = (account: (typeof accounts)[number]) => ({
     ...account,
     lastSuccessfulSyncAt: account.lastSuccessfulSyncAt?.toISOString() ?? null,
@@ -62,6 +66,7 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
       <div className="flex flex-col gap-6">
         {notice && <FormAlert message={notice} tone={params.notice === "removed-unrevoked" ? "error" : "success"} />}
         {failure && <FormAlert message={flowFailureMessage(failure)} />}
+        {microsoftFailure && <FormAlert message={microsoftFlowFailureMessage(microsoftFailure)} />}
         {paused && <p className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">Syncing is paused. {paused}</p>}
 
         {!atollon ? (
@@ -88,7 +93,7 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
                     account={serialize(account)}
                     remove={removeAccountAction}
                     check={account.provider === "ATOLLON" ? undefined : checkConnectionAction}
-                    reauthorize={account.provider === "GOOGLE" ? reauthorizeGoogleAction : undefined}
+                    reauthorize={account.provider === "GOOGLE" ? reauthorizeGoogleAction : account.provider === "OFFICE365_GRAPH" ? reauthorizeMicrosoftAction : undefined}
                     syncNow={account.provider === "ATOLLON" ? undefined : syncNowAction}
                     setPolicy={account.provider === "ATOLLON" ? undefined : setConflictPolicyAction}
                   >

@@ -85,6 +85,26 @@ describe("EwsCalendar against the fake", () => {
     expect(calendar.requestCount).toBe(6 + 2 + 6);
   });
 
+  it("gives a page the SyncState a listing can resume from once every change it covers has been handed over", async () => {
+    const calendar = await open();
+    const requests = Array.from({ length: 1100 }, (_, index) => ({ localId: `local-${index}`, content: content({ title: `Event ${index}` }), seriesRemoteId: null }));
+    created(await calendar.create(requests));
+    const listed = await pages(calendar, null);
+    // SyncFolderItems returns 512 + 512 + 76 changes; GetItem reads whole batches of 100, so 12 ids of
+    // the first call are still unread after the first page: its SyncState is no cursor yet.
+    expect(listed.map((page) => page.items.length)).toEqual([500, 500, 100]);
+    expect(listed[0]?.pageCursor).toBeUndefined();
+    const resumeAt = listed[1]?.pageCursor;
+    expect(resumeAt).toBeTruthy();
+    expect(listed[2]?.pageCursor).toBeUndefined();
+
+    const rest = (await pages(calendar, resumeAt ?? null)).flatMap((page) => page.items);
+    const handedOver = listed.slice(0, 2).flatMap((page) => page.items);
+    expect(new Set([...handedOver, ...rest].map((item) => item.localTag)).size).toBe(1100);
+    // The second and third calls' changes, not the first's again.
+    expect(rest).toHaveLength(588);
+  });
+
   it("lists only changes after the cursor, deletions with null content, and a quiet mailbox in one request", async () => {
     const calendar = await open();
     const [first, second] = created(await calendar.create([

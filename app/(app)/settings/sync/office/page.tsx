@@ -1,22 +1,81 @@
 import type { Metadata } from "next";
 import { AddAccountLayout } from "@/components/sync/add-account-layout";
 import { EwsAccountForm } from "@/components/sync/ews-account-form";
+import { MicrosoftSignInForm } from "@/components/sync/microsoft-sign-in-form";
 import { requireUser } from "@/lib/auth/session";
+import { microsoftRedirectUri } from "@/lib/providers/graph/oauth";
+import { microsoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
+import { microsoftFlowFailureMessage } from "@/lib/sync-accounts/messages";
+import { MICROSOFT_FLOW_FAILURES, getMicrosoftFlow } from "@/lib/sync-accounts/microsoft";
 import { OFFICE365_EWS_URL } from "@/lib/validations/sync-accounts";
-import { createOfficeAccountAction } from "../actions";
+import { createMicrosoftAccountAction, createOfficeAccountAction, signInWithMicrosoftAction } from "../actions";
 
 export const metadata: Metadata = { title: "Add Office.com" };
 
-export default async function AddOfficePage() {
-  await requireUser();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function AddOfficePage({ searchParams }: { searchParams: Promise<{ flow?: string; failure?: string }> }) {
+  const user = await requireUser();
+  const params = await searchParams;
+  const config = microsoftOAuthConfig();
+  const flow = params.flow && UUID.test(params.flow) ? await getMicrosoftFlow(user.id, params.flow) : null;
+  const failureCode = flow?.failure ?? MICROSOFT_FLOW_FAILURES.find((value) => value === params.failure) ?? null;
+  const failure = failureCode ? microsoftFlowFailureMessage(failureCode, flow ?? undefined) : params.flow && !flow ? microsoftFlowFailureMessage("state") : null;
+
   return (
-    <AddAccountLayout title="Add Office.com" description="Connect an Office 365 calendar through Exchange Web Services: your sign-in address and password.">
-      <p className="mb-5 max-w-2xl rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-        Exchange Online accepts a password here only where your organisation still allows Exchange Web Services with passwords. Since 1 October 2026
-        Microsoft blocks EWS for organisations that have not allowed it, and on 1 April 2027 switches it off for good. If the password is refused, ask your
-        administrator, or connect the account as MS Exchange when your organisation runs its own server.
-      </p>
-      <EwsAccountForm kind="office" defaultServerUrl={OFFICE365_EWS_URL} create={createOfficeAccountAction} />
+    <AddAccountLayout
+      title="Add Office.com"
+      description="Connect an Office 365 calendar: sign in with Microsoft (recommended), or use a password where your organisation still allows Exchange Web Services."
+    >
+      <section aria-labelledby="microsoft-heading">
+        <p className="text-xs font-semibold tracking-wide text-brand-700 uppercase">Recommended</p>
+        <h2 id="microsoft-heading" className="mt-1 text-lg font-semibold text-slate-900">
+          Sign in with Microsoft
+        </h2>
+        <p className="mt-1 mb-5 max-w-2xl text-sm text-slate-600">
+          Syncs through Microsoft Graph. Enter your address, sign in at Microsoft and allow this app to read and edit your calendars. Your password stays with
+          Microsoft; this app keeps only the permission, encrypted.
+        </p>
+        {config ? (
+          <MicrosoftSignInForm
+            login={flow?.login ?? ""}
+            failure={failure}
+            received={flow?.tokenReceived ? { flowId: flow.id, login: flow.receivedLogin ?? flow.login } : null}
+            signIn={signInWithMicrosoftAction}
+            create={createMicrosoftAccountAction}
+          />
+        ) : (
+          <div className="max-w-2xl rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">
+            <h3 className="font-semibold text-slate-900">This server is not configured for Microsoft yet</h3>
+            <p className="mt-2">
+              An administrator needs to register the app in Microsoft Entra ID (App registrations → New registration, platform &quot;Web&quot;, delegated Microsoft
+              Graph permissions offline_access, openid, email and Calendars.ReadWrite, plus a client secret) and set these variables:
+            </p>
+            <ul className="mt-2 list-disc pl-5 font-mono text-xs">
+              <li>MICROSOFT_CLIENT_ID</li>
+              <li>MICROSOFT_CLIENT_SECRET</li>
+              <li>MICROSOFT_TENANT (optional: common by default, or your organisation&apos;s tenant id)</li>
+            </ul>
+            <p className="mt-2">
+              The redirect URI to register is <code className="font-mono break-all">{microsoftRedirectUri()}</code>. Until then, the password form below still works
+              where Exchange Web Services is allowed.
+            </p>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="ews-heading" className="mt-8 border-t border-slate-200 pt-6">
+        <h2 id="ews-heading" className="text-lg font-semibold text-slate-900">
+          Connect with a password (Exchange Web Services)
+        </h2>
+        <p className="mt-1 mb-4 max-w-2xl text-sm text-slate-600">Your sign-in address, the server address and your password.</p>
+        <p className="mb-5 max-w-2xl rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Exchange Online accepts a password here only where your organisation still allows Exchange Web Services with passwords. Since 1 October 2026
+          Microsoft blocks EWS for organisations that have not allowed it, and on 1 April 2027 switches it off for good. If the password is refused, sign in with
+          Microsoft above, ask your administrator, or connect the account as MS Exchange when your organisation runs its own server.
+        </p>
+        <EwsAccountForm kind="office" defaultServerUrl={OFFICE365_EWS_URL} create={createOfficeAccountAction} />
+      </section>
     </AddAccountLayout>
   );
 }

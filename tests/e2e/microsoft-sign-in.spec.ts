@@ -1,0 +1,120 @@
+import { expect, test, type Page } from "@playwright/test";
+import { accountCard as accountCardOf, shot as shotOf, signUp } from "./helpers";
+import { microsoft } from "./ports";
+
+// "Sign in with Microsoft" on the Office.com step, against the fake Microsoft identity platform
+// started beside the app (playwright.config.ts). Sync now for these accounts is not tested here:
+// the Graph provider is wired in separately.
+test.describe.configure({ mode: "serial" });
+
+const email = `microsoft-${Date.now()}@example.com`;
+const password = "microsoft sign-in pw 1";
+const ADELE = "adele.vance@contoso.onmicrosoft.com";
+const ALEX = "alex.wilber@contoso.onmicrosoft.com";
+const LEE = "lee.gu@fabrikam.onmicrosoft.com";
+
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+const shot = (name: string) => shotOf(page, name);
+const card = () => accountCardOf(page, "Office.com", ADELE);
+const signInSection = () => page.getByRole("region", { name: "Sign in with Microsoft" });
+
+async function signInWithMicrosoft(login: string) {
+  await page.goto("/settings/sync/office");
+  await signInSection().getByLabel("Login").fill(login);
+  await signInSection().getByRole("button", { name: "Sign in with Microsoft" }).click();
+  await expect(page.getByRole("heading", { name: "Permissions requested" })).toBeVisible();
+}
+
+async function consent(account: string, decision: "Accept" | "Cancel") {
+  await page.getByLabel(account).check();
+  await page.getByRole("button", { name: decision }).click();
+}
+
+test("Office.com → Sign in with Microsoft → Accept → token received → Create → Active", async () => {
+  await signUp(page, { name: "Microsoft User", email, password });
+  await page.goto("/settings/sync");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(accountCardOf(page, "Atollon", email).getByText("Active")).toBeVisible();
+
+  await page.getByRole("link", { name: "Add Office.com" }).click();
+  await expect(page.getByRole("heading", { name: "Add Office.com" })).toBeVisible();
+  await expect(signInSection().getByText("Recommended", { exact: true })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Connect with a password (Exchange Web Services)" }).getByText("on 1 April 2027 switches it off for good")).toBeVisible();
+  await shot("office-two-ways");
+
+  await signInWithMicrosoft(ADELE);
+  await expect(page.getByRole("radio", { name: ADELE })).toBeChecked();
+  await expect(page.getByText("Have full access to your calendars")).toBeVisible();
+  await shot("microsoft-consent");
+  await consent(ADELE, "Accept");
+  await expect(page).toHaveURL(/\/settings\/sync\/office\?flow=/);
+  await expect(signInSection().getByRole("status")).toContainText(`Microsoft token received for ${ADELE}`);
+  await shot("microsoft-token-received");
+
+  await signInSection().getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=created-microsoft$/);
+  await expect(card().getByText("Active")).toBeVisible();
+  await expect(card().getByText("Microsoft 365 (Graph)")).toBeVisible();
+  // No token, encrypted or not, reaches the page.
+  expect(await page.content()).not.toMatch(/0\.AAAA[\w-]{10}|eyJ0eXAiOiJKV1Qi\.|v1\.[0-9a-f]{12}\./);
+  await shot("microsoft-account-active");
+});
+
+test("the same mailbox cannot also be connected with a password", async () => {
+  await page.goto("/settings/sync/office");
+  const ews = page.getByRole("region", { name: "Connect with a password (Exchange Web Services)" });
+  await ews.getByLabel("Login").fill(ADELE);
+  await ews.getByLabel("Password").fill("any password");
+  await ews.getByRole("button", { name: "Create" }).click();
+  await expect(ews.getByRole("alert")).toContainText(`${ADELE} is already connected with Sign in with Microsoft`);
+  await page.goto("/settings/sync");
+  await expect(page.getByRole("listitem", { name: /^Office\.com account/ })).toHaveCount(1);
+});
+
+test("Cancel at Microsoft → a clear message and nothing created", async () => {
+  await signInWithMicrosoft(ALEX);
+  await consent(ALEX, "Cancel");
+  await expect(signInSection().getByRole("alert")).toContainText("You cancelled at Microsoft, so nothing was created.");
+  await expect(signInSection().getByRole("button", { name: "Create" })).toBeDisabled();
+  await shot("microsoft-cancelled");
+  await page.goto("/settings/sync");
+  await expect(page.getByRole("listitem", { name: new RegExp(ALEX.replace(/\./g, "\\.")) })).toHaveCount(0);
+});
+
+test("a tenant that needs admin consent → the user learns who must act", async () => {
+  await signInWithMicrosoft(LEE);
+  await consent(LEE, "Accept");
+  await expect(signInSection().getByRole("alert")).toContainText("Your organisation lets only an administrator allow this app. Nothing was created.");
+  await shot("microsoft-admin-consent");
+});
+
+test("a token revoked at Microsoft → Authorization needed → signed in again, same account", async () => {
+  expect(await (await page.request.post(`${microsoft}/__control/revoke-grants?email=${ADELE}`)).json()).toEqual({ revoked: 1 });
+  await page.goto("/settings/sync");
+  await card().getByRole("button", { name: "Check connection" }).click();
+  await expect(card().getByText("Authorization needed", { exact: true })).toBeVisible();
+  await expect(card().getByText(/Microsoft no longer accepts this app's access/).first()).toBeVisible();
+  await shot("microsoft-authorization-needed");
+
+  await card().getByRole("button", { name: "Sign in with Microsoft again" }).click();
+  await expect(page.getByRole("heading", { name: "Permissions requested" })).toBeVisible();
+  await expect(page.getByRole("radio", { name: ADELE })).toBeChecked();
+  await consent(ADELE, "Accept");
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=reauthorized-microsoft$/);
+  await expect(page.getByText("Signed in with Microsoft again")).toBeVisible();
+  await expect(page.getByRole("listitem", { name: /^Office\.com account/ })).toHaveCount(1);
+  await expect(card().getByText("Active")).toBeVisible();
+  await card().getByRole("button", { name: "Check connection" }).click();
+  await expect(card().getByRole("status")).toContainText("Connection works: Microsoft accepted the stored authorization.");
+  await shot("microsoft-reauthorized");
+});
