@@ -30,6 +30,7 @@ function app(options: { port: number; baseURL: string; dataDir: string; env: Rec
       MICROSOFT_CLIENT_SECRET: FAKE_MICROSOFT_CLIENT.clientSecret,
       MICROSOFT_TENANT: "common",
       MICROSOFT_AUTHORITY_URL: microsoft,
+      MICROSOFT_GRAPH_URL: `${microsoft}/v1.0`,
       EWS_ALLOW_HTTP: "1",
       EWS_ALLOWED_HOSTS: "127.0.0.1",
       EWS_AUTODISCOVER_URL: `http://127.0.0.1:${fakeExchanges.exchange.ews}/autodiscover/autodiscover.xml`,

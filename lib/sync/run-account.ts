@@ -4,9 +4,12 @@ import type { SyncAccount } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { GoogleCalendar } from "@/lib/providers/google/calendar";
 import { googleConfig } from "@/lib/providers/google/oauth";
+import { GraphCalendar } from "@/lib/providers/graph/calendar";
+import { graphConfig } from "@/lib/providers/graph/config";
 import { syncsPausedReason } from "@/lib/sync-accounts/accounts";
 import { ewsRemote, PASSWORD_REJECTED_MESSAGE } from "@/lib/sync-accounts/ews";
 import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
+import { getMicrosoftAccessToken } from "@/lib/sync-accounts/microsoft";
 import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
 import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
@@ -46,6 +49,12 @@ export function summarize(report: SyncReport, remoteName: string): string {
 
 async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteCalendar> {
   if (account.provider === "OFFICE365" || account.provider === "EXCHANGE") return ewsRemote(account);
+  if (account.provider === "OFFICE365_GRAPH") {
+    const config = graphConfig();
+    // The provider asks again only after Graph refused the token: then a cached one will not do.
+    let asked = 0;
+    return new GraphCalendar({ graphUrl: config.graphUrl, window: config.window, accessToken: () => getMicrosoftAccessToken(ownerId, account.id, { fresh: asked++ > 0 }) });
+  }
   const config = googleConfig();
   if (account.provider !== "GOOGLE" || !config) throw new AppError("invalid_input", "This account cannot be synced by this server.");
   return new GoogleCalendar({

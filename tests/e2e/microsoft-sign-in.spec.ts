@@ -1,10 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
-import { accountCard as accountCardOf, shot as shotOf, signUp } from "./helpers";
+import { accountCard as accountCardOf, addEvent, shot as shotOf, signUp } from "./helpers";
 import { microsoft } from "./ports";
 
-// "Sign in with Microsoft" on the Office.com step, against the fake Microsoft identity platform
-// started beside the app (playwright.config.ts). Sync now for these accounts is not tested here:
-// the Graph provider is wired in separately.
+// "Sign in with Microsoft" on the Office.com step and Sync now over Microsoft Graph, against the fake
+// identity platform and Graph started beside the app (playwright.config.ts).
 test.describe.configure({ mode: "serial" });
 
 const email = `microsoft-${Date.now()}@example.com`;
@@ -70,6 +69,22 @@ test("Office.com → Sign in with Microsoft → Accept → token received → Cr
   await shot("microsoft-account-active");
 });
 
+test("Sync now copies events both ways over Microsoft Graph and says what it did", async () => {
+  await page.request.post(`${microsoft}/__control/events?email=${ADELE}`, {
+    data: { type: "singleInstance", subject: "Budget review (from Outlook)", start: "2026-12-09T09:00:00.000Z", end: "2026-12-09T10:00:00.000Z", timeZone: "UTC" },
+  });
+  await addEvent(page, { title: "Quarterly planning", weekOf: "2026-12-07", date: "2026-12-08", start: "12:00", end: "13:00" });
+
+  await page.goto("/settings/sync");
+  await card().getByRole("button", { name: "Sync now" }).click();
+  await expect(card().getByRole("status")).toContainText("From Office.com: 1 created, 0 updated, 0 deleted; to Office.com: 1 created, 0 updated, 0 deleted");
+  await shot("microsoft-sync-now");
+  const { items } = (await (await page.request.get(`${microsoft}/__control/events?email=${ADELE}`)).json()) as { items: { subject: string }[] };
+  expect(items.map((item) => item.subject).sort()).toEqual(["Budget review (from Outlook)", "Quarterly planning"]);
+  await page.goto("/calendar?view=week&date=2026-12-07");
+  await expect(page.getByRole("button", { name: /Budget review \(from Outlook\)/ })).toBeVisible();
+});
+
 test("the same mailbox cannot also be connected with a password", async () => {
   await page.goto("/settings/sync/office");
   const ews = page.getByRole("region", { name: "Connect with a password (Exchange Web Services)" });
@@ -99,7 +114,8 @@ test("a tenant that needs admin consent → the user learns who must act", async
 });
 
 test("a token revoked at Microsoft → Authorization needed → signed in again, same account", async () => {
-  expect(await (await page.request.post(`${microsoft}/__control/revoke-grants?email=${ADELE}`)).json()).toEqual({ revoked: 1 });
+  // The token from Create, and the one the refresh of Sync now handed out (Microsoft leaves the old one valid too).
+  expect(await (await page.request.post(`${microsoft}/__control/revoke-grants?email=${ADELE}`)).json()).toEqual({ revoked: 2 });
   await page.goto("/settings/sync");
   await card().getByRole("button", { name: "Check connection" }).click();
   await expect(card().getByText("Authorization needed", { exact: true })).toBeVisible();
