@@ -53,7 +53,7 @@ async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteC
     const config = graphConfig();
     // The provider asks again only after Graph refused the token: then a cached one will not do.
     let asked = 0;
-    return new GraphCalendar({ graphUrl: config.graphUrl, window: config.window, accessToken: () => getMicrosoftAccessToken(ownerId, account.id, { fresh: asked++ > 0 }) });
+    return new GraphCalendar({ graphUrl: config.graphUrl, window: config.window, requestsPerTenMinutes: config.requestsPerTenMinutes, accessToken: () => getMicrosoftAccessToken(ownerId, account.id, { fresh: asked++ > 0 }) });
   }
   const config = googleConfig();
   if (account.provider !== "GOOGLE" || !config) throw new AppError("invalid_input", "This account cannot be synced by this server.");

@@ -71,7 +71,15 @@ export interface GraphCalendarOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The clock the window follows. */
   now?: () => Date;
+  /**
+   * Calls allowed per mailbox in ten minutes (each call inside a $batch counts): Outlook's limit is
+   * 10,000. Calls are paced under it — a burst of a tenth, then the steady rate — instead of
+   * running into 429s that would slow the whole mailbox down for every app.
+   */
+  requestsPerTenMinutes?: number;
 }
+
+const TEN_MINUTES = 600_000;
 
 const BATCH_LIMIT = 20;
 /** Marks a version token whose item may read back otherwise than written (see update). */
@@ -121,6 +129,10 @@ export class GraphCalendar implements RemoteCalendar {
   private readonly pageSize: number;
   private readonly windowDays: { pastDays: number; futureDays: number };
   private token: string | null = null;
+  private readonly paceCapacity: number;
+  private readonly paceRefillPerMs: number;
+  private paceTokens: number;
+  private paceCheckedAt = Date.now();
   /** Etags this provider moved on a master itself (cancelling an occurrence): the engine still holds the old one. */
   private readonly ownEtags = new Map<string, { from: string; to: string }>();
 
@@ -130,6 +142,24 @@ export class GraphCalendar implements RemoteCalendar {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.pageSize = Math.min(Math.max(options.pageSize ?? 1000, 1), 1000);
     this.windowDays = options.window ?? { pastDays: 365, futureDays: 730 };
+    const perTenMinutes = Math.max(options.requestsPerTenMinutes ?? 10_000, 1);
+    this.paceCapacity = Math.max(perTenMinutes / 10, BATCH_LIMIT);
+    this.paceRefillPerMs = perTenMinutes / TEN_MINUTES;
+    this.paceTokens = this.paceCapacity;
+  }
+
+  /** Waits until `calls` more calls fit under the mailbox's ten-minute budget, then spends them. */
+  private async pace(calls: number): Promise<void> {
+    const now = Date.now();
+    this.paceTokens = Math.min(this.paceCapacity, this.paceTokens + (now - this.paceCheckedAt) * this.paceRefillPerMs);
+    this.paceCheckedAt = now;
+    if (this.paceTokens < calls) {
+      await this.sleep(Math.ceil((calls - this.paceTokens) / this.paceRefillPerMs));
+      // What the wait earned, counted from when it ended.
+      this.paceTokens = calls;
+      this.paceCheckedAt = Date.now();
+    }
+    this.paceTokens -= calls;
   }
 
   // ── HTTP ──────────────────────────────────────────────────────────────────────────────────────
@@ -138,10 +168,11 @@ export class GraphCalendar implements RemoteCalendar {
     return url.startsWith(this.options.graphUrl) ? url.slice(this.options.graphUrl.length) : url;
   }
 
-  /** One HTTP request; a 401 renews the token once, then is an AuthorizationError. */
-  private async send(call: Call): Promise<Answer> {
+  /** One HTTP request carrying `calls` calls; a 401 renews the token once, then is an AuthorizationError. */
+  private async send(call: Call, calls = 1): Promise<Answer> {
     let renewed = false;
     for (;;) {
+      await this.pace(calls);
       this.token ??= await this.options.accessToken();
       this.requestCount += 1;
       let response: Response;
@@ -217,7 +248,7 @@ export class GraphCalendar implements RemoteCalendar {
         body: {
           requests: calls.map((call, index) => ({ id: String(index + 1), method: call.method, url: this.relative(call.url), headers: { "content-type": "application/json", prefer: `outlook.timezone="UTC", odata.maxpagesize=${this.pageSize}`, ...call.headers }, ...(call.body !== undefined ? { body: call.body } : {}) })),
         },
-      });
+      }, calls.length);
       if (answer.status === 200) {
         const responses = (answer.body as { responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] } | null)?.responses ?? [];
         return calls.map((_call, index) => {

@@ -2,23 +2,19 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listRange } from "@/lib/calendar/events";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
-import { GraphCalendar } from "@/lib/providers/graph/calendar";
-import { graphConfig } from "@/lib/providers/graph/config";
 import { WRITTEN_ID } from "@/lib/providers/graph/mapping";
 import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
 import { createEwsAccount } from "@/lib/sync-accounts/ews";
-import { runSync } from "@/lib/sync/engine";
-import { PrismaSyncStore } from "@/lib/sync/prisma-store";
-import { summarize, syncAccount } from "@/lib/sync/run-account";
+import { syncAccount } from "@/lib/sync/run-account";
 import { FAKE_CLIENT } from "../../fakes/google/accounts";
 import { startFakeGoogle, type FakeGoogle } from "../../fakes/google/server";
 import { startFakeEws, type FakeEws } from "../../fakes/ews/server";
+import { FAKE_MICROSOFT_CLIENT } from "../../fakes/graph/identity";
 import { startFakeGraph, type FakeGraph } from "../../fakes/graph/server";
 import { createTestUser } from "../../helpers/users";
 
-// The same journey as three-providers.test.ts, with Office.com signed in over Microsoft Graph. Graph
-// accounts are not wired into run-account's remoteFor yet (the sign-in side comes with it), so their
-// runs go through the engine with the account's own store, as that wiring will.
+// The same journey as three-providers.test.ts, with Office.com signed in over Microsoft Graph: every
+// run goes through syncAccount, the Graph one with the account's own refresh token.
 
 let google: FakeGoogle;
 let graph: FakeGraph;
@@ -29,7 +25,8 @@ beforeAll(async () => {
   google = await startFakeGoogle({ ...FAKE_CLIENT, redirectUris: [], accounts: [] });
   graph = await startFakeGraph();
   exchange = await startFakeEws();
-  for (const [name, value] of Object.entries({ ...google.env(), ...graph.env(), EWS_ALLOW_HTTP: "1", EWS_ALLOWED_HOSTS: "127.0.0.1" })) vi.stubEnv(name, value);
+  const microsoft = { MICROSOFT_CLIENT_ID: FAKE_MICROSOFT_CLIENT.clientId, MICROSOFT_CLIENT_SECRET: FAKE_MICROSOFT_CLIENT.clientSecret };
+  for (const [name, value] of Object.entries({ ...google.env(), ...graph.env(), ...microsoft, EWS_ALLOW_HTTP: "1", EWS_ALLOWED_HOSTS: "127.0.0.1" })) vi.stubEnv(name, value);
   vi.spyOn(console, "info").mockImplementation(() => undefined);
 });
 
@@ -50,19 +47,13 @@ describe("Google, Office.com over Microsoft Graph and MS Exchange on one user", 
     const mailbox = `${user.id.slice(0, 8)}@contoso.test`;
     const db = await getDb();
     const googleId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "GOOGLE", login: email, secret: encryptSecret(google.oauth.grant(email).refreshToken) } })).id;
-    const graphId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "OFFICE365_GRAPH", login: mailbox } })).id;
+    const graphId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "OFFICE365_GRAPH", login: mailbox, secret: encryptSecret(graph.identity.grant(mailbox)) } })).id;
     const { created: exchangeId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };
-    const config = graphConfig();
-    const syncGraph = async () => {
-      const remote = new GraphCalendar({ graphUrl: config.graphUrl, window: config.window, accessToken: async () => graph.identity.mintAccessToken(mailbox) });
-      const report = await runSync({ store: new PrismaSyncStore(user.id, graphId), remote, deletions: "ask" });
-      return summarize(report, "Office.com");
+    const syncAll = async () => {
+      const summaries: string[] = [];
+      for (const accountId of [googleId, graphId, exchangeId]) summaries.push((await syncAccount(user.id, accountId, { trigger: "manual" })).summary);
+      return summaries;
     };
-    const syncAll = async () => [
-      (await syncAccount(user.id, googleId, { trigger: "manual" })).summary,
-      await syncGraph(),
-      (await syncAccount(user.id, exchangeId, { trigger: "manual" })).summary,
-    ];
     const outlook = graph.graph.mailboxOf(mailbox);
     const titles = {
       atollon: async () => (await listRange(user.id, ...december)).map((item) => item.title).sort(),

@@ -255,9 +255,24 @@ describe("GraphCalendar against the fake Graph", () => {
     expect(store.live()).toHaveLength(2);
   });
 
+  it("paces calls under the mailbox's ten-minute budget: a burst of a tenth, then the steady rate", async () => {
+    // 600 calls in ten minutes: a burst of 60, then one a second.
+    const { remote, waits, fake } = await setup({ requestsPerTenMinutes: 600 });
+    const results = await remote.create(Array.from({ length: 100 }, (_, n) => ({ localId: `l${n}`, content: eventContent({ title: `T${n}` }), seriesRemoteId: null })));
+    expect(results.every((result) => result.ok)).toBe(true);
+    // Five batches of 20: three fit the burst; the fourth and fifth wait for 20 calls' worth each.
+    expect(waits).toHaveLength(2);
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(39_000);
+    expect(fake.graph.mailboxOf("adele@contoso.test").items.size).toBe(100);
+  });
+
   it("reads its configuration from the environment, with Microsoft's defaults", () => {
-    expect(graphConfig({})).toEqual({ graphUrl: "https://graph.microsoft.com/v1.0", window: { pastDays: 365, futureDays: 730 } });
-    expect(graphConfig({ MICROSOFT_GRAPH_URL: "http://127.0.0.1:9/v1.0/", GRAPH_SYNC_PAST_DAYS: "30", GRAPH_SYNC_FUTURE_DAYS: "90" })).toEqual({ graphUrl: "http://127.0.0.1:9/v1.0", window: { pastDays: 30, futureDays: 90 } });
+    expect(graphConfig({})).toEqual({ graphUrl: "https://graph.microsoft.com/v1.0", window: { pastDays: 365, futureDays: 730 }, requestsPerTenMinutes: 10_000 });
+    expect(graphConfig({ MICROSOFT_GRAPH_URL: "http://127.0.0.1:9/v1.0/", GRAPH_SYNC_PAST_DAYS: "30", GRAPH_SYNC_FUTURE_DAYS: "90", GRAPH_REQUESTS_PER_10_MINUTES: "600" })).toEqual({
+      graphUrl: "http://127.0.0.1:9/v1.0",
+      window: { pastDays: 30, futureDays: 90 },
+      requestsPerTenMinutes: 600,
+    });
     expect(() => graphConfig({ GRAPH_SYNC_PAST_DAYS: "0" })).toThrow();
   });
 });
