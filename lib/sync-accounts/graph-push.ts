@@ -102,7 +102,8 @@ async function refreshQuietly(accountId: string, mode: Mode, now: Date): Promise
   try {
     await refresh(accountId, mode, now);
   } catch (error) {
-    console.warn(`[graph-push] account ${accountId}: subscription not ${mode === "due" || mode === "renew" ? "renewed" : "registered"} — ${describeFailure(error)}`);
+    const renewing = error instanceof GraphSubscriptionError ? error.step === "renew" : mode === "renew";
+    console.warn(`[graph-push] account ${accountId}: subscription not ${renewing ? "renewed" : "registered"} — ${describeFailure(error)}`);
   }
 }
 
