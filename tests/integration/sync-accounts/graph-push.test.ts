@@ -7,7 +7,7 @@ import { encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { grantAtollonAccount, removeAccount } from "@/lib/sync-accounts/accounts";
 import { graphLifecycleSettled, graphPushAddress, renewExpiringSubscriptions, SUBSCRIPTION_MINUTES } from "@/lib/sync-accounts/graph-push";
-import { createMicrosoftAccount } from "@/lib/sync-accounts/microsoft";
+import { completeMicrosoftAuthorization, createMicrosoftAccount, startMicrosoftAuthorization } from "@/lib/sync-accounts/microsoft";
 import { FAKE_MICROSOFT_CLIENT } from "../../fakes/graph/identity";
 import { startFakeGraph, type FakeGraph } from "../../fakes/graph/server";
 import { createTestUser } from "../../helpers/users";
@@ -38,7 +38,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
   appUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}`;
-  fake = await startFakeGraph({ allowHttpPush: true });
+  fake = await startFakeGraph({ allowHttpPush: true, identity: { redirectUris: [`${appUrl}/api/microsoft/callback`], accounts: [] } });
   Object.assign(process.env, fake.env(), {
     APP_URL: appUrl,
     GRAPH_PUSH_ALLOW_HTTP: "1",
@@ -274,6 +274,27 @@ describe("Microsoft Graph change notifications", () => {
     expect(removed).toMatchObject({ id: first.id, state: "deleted" });
     expect(created).toMatchObject({ id: second.id, state: "live" });
     expect(second.clientStateHash).toBe(sha256(created?.clientState ?? ""));
+  });
+
+  it("subscribes anew after a re-authorization, and deletes the old subscription at Graph", async () => {
+    const { user, email, accountId } = await createAccount();
+    const before = await rowOf(accountId);
+    fake.identity.accounts.push({ email });
+    // The user at Microsoft's consent page, picking the account and accepting.
+    const page = await (await fetch(await startMicrosoftAuthorization(user.id, email, accountId))).text();
+    const requestId = /name="request" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1] ?? "";
+    const consent = await fetch(new URL(action, fake.url), { method: "POST", body: new URLSearchParams({ request: requestId, account: email, decision: "accept" }), redirect: "manual" });
+    const back = new URL(consent.headers.get("location") ?? "");
+    const outcome = await completeMicrosoftAuthorization(user.id, { state: back.searchParams.get("state"), code: back.searchParams.get("code"), error: null });
+    expect(outcome.reauthorizedAccountId).toBe(accountId);
+    await settled();
+    const after = await rowOf(accountId);
+    expect(after.id).not.toBe(before.id);
+    const [old, renewed] = subscriptionsOf(email);
+    expect(old).toMatchObject({ id: before.id, state: "deleted" });
+    expect(renewed).toMatchObject({ id: after.id, state: "live" });
+    expect(after.clientStateHash).toBe(sha256(renewed?.clientState ?? ""));
   });
 
   it("deletes the subscription at Graph when the account is removed", async () => {
