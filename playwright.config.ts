@@ -26,6 +26,7 @@ function app(options: { port: number; baseURL: string; dataDir: string; env: Rec
       GOOGLE_USERINFO_URL: `${google}/v1/userinfo`,
       GOOGLE_API_URL: `${google}/`,
       GOOGLE_PUSH_ALLOW_HTTP: "1",
+      GRAPH_PUSH_ALLOW_HTTP: "1",
       MICROSOFT_CLIENT_ID: FAKE_MICROSOFT_CLIENT.clientId,
       MICROSOFT_CLIENT_SECRET: FAKE_MICROSOFT_CLIENT.clientSecret,
       MICROSOFT_TENANT: "common",
@@ -88,6 +89,7 @@ export default defineConfig({
       env: {
         FAKE_GRAPH_PORT: microsoftPort,
         FAKE_MICROSOFT_REDIRECT_URI: `${baseURL}/api/microsoft/callback,${backgroundBaseURL}/api/microsoft/callback`,
+        FAKE_GRAPH_ALLOW_HTTP_PUSH: "1",
       },
     },
     ...Object.values(fakeExchanges).map((ports) => ({

@@ -34,6 +34,11 @@ const serverEnvSchema = z.object({
    * registers them for an http or local APP_URL — tests against the fake Google only.
    */
   GOOGLE_PUSH_ALLOW_HTTP: z.enum(["0", "1"]).default("0"),
+  /**
+   * Microsoft Graph change notifications need a public https APP_URL too (Graph posts nowhere else);
+   * `1` also subscribes for an http or local APP_URL — tests against the fake Graph only.
+   */
+  GRAPH_PUSH_ALLOW_HTTP: z.enum(["0", "1"]).default("0"),
   /** Calls per batch request (Google allows up to 1,000; each still counts against the quota). */
   GOOGLE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Writes per minute per account: stay under the project's per-user quota instead of collecting 403s. */

@@ -2,11 +2,12 @@ import { serverEnv } from "@/lib/config/env";
 import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
 import { runSyncJob } from "@/lib/jobs/sync-job";
 import { renewExpiringChannels } from "@/lib/sync-accounts/google-push";
+import { renewExpiringSubscriptions } from "@/lib/sync-accounts/graph-push";
 
 /** Syncs one process runs at once: more would only queue on the database and the remote services. */
 const SLOTS = 4;
 
-/** How often Google watch channels about to expire are renewed (they live 7 days; renewal starts a day ahead). */
+/** How often Google watch channels and Graph subscriptions about to expire are renewed (they live about 7 days; renewal starts a day ahead). */
 const RENEW_CHANNELS_EVERY_MS = 10 * 60_000;
 
 /**
@@ -71,13 +72,16 @@ export class EmbeddedScheduler {
     return due.length;
   }
 
-  /** Beside the ticks, never holding one up: renewing talks to Google. */
+  /** Beside the ticks, never holding one up: renewing talks to Google and Microsoft. */
   private renewChannelsNowAndThen(): void {
     if (this.renewing || Date.now() - this.lastRenewal < RENEW_CHANNELS_EVERY_MS) return;
     this.lastRenewal = Date.now();
-    this.renewing = renewExpiringChannels()
+    // One failing does not hold the other back.
+    this.renewing = Promise.all([
+      renewExpiringChannels().catch((error: unknown) => console.warn(`[scheduler] renewing Google watch channels failed: ${(error as Error).message}`)),
+      renewExpiringSubscriptions().catch((error: unknown) => console.warn(`[scheduler] renewing Graph subscriptions failed: ${(error as Error).message}`)),
+    ])
       .then(() => undefined)
-      .catch((error: unknown) => console.warn(`[scheduler] renewing Google watch channels failed: ${(error as Error).message}`))
       .finally(() => {
         this.renewing = null;
       });

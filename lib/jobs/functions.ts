@@ -4,6 +4,7 @@ import { CALENDAR_CHANGED, inngest, SYNC_REQUESTED, type SyncRequestedData } fro
 import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
 import { runSyncJob, syncableAccounts } from "@/lib/jobs/sync-job";
 import { renewExpiringChannels } from "@/lib/sync-accounts/google-push";
+import { renewExpiringSubscriptions } from "@/lib/sync-accounts/graph-push";
 
 /** Accounts claimed and announced per step: one query and one send per page, whatever the number of accounts. */
 export const FAN_OUT_PAGE = 1000;
@@ -33,8 +34,9 @@ export const scheduleSyncs = inngest.createFunction(
       if (due.length < FAN_OUT_PAGE) break;
     }
     const renewedChannels = await step.run("renew-google-watch-channels", () => renewExpiringChannels());
+    const renewedSubscriptions = await step.run("renew-graph-subscriptions", () => renewExpiringSubscriptions());
     await step.run("record-tick", () => recordTick("inngest", claimed));
-    return { claimed, renewedChannels };
+    return { claimed, renewedChannels, renewedSubscriptions };
   },
 );
 

@@ -6,6 +6,7 @@ import type { ConflictPolicy, SyncAccountState, SyncProvider } from "@/lib/db/ge
 import { AppError } from "@/lib/errors";
 import { googleConfig, revokeToken } from "@/lib/providers/google/oauth";
 import { stopWatchChannel } from "@/lib/sync-accounts/google-push";
+import { deleteSubscription } from "@/lib/sync-accounts/graph-push";
 import { forgetMicrosoftTokens } from "@/lib/sync-accounts/microsoft";
 
 /** What the settings page shows of an account — never its secret. */
@@ -147,6 +148,7 @@ export async function removeAccount(ownerId: string, accountId: string): Promise
   }
   let revoked = true;
   if (account.provider === "GOOGLE") await stopWatchChannel(account.id);
+  if (account.provider === "OFFICE365_GRAPH") await deleteSubscription(account.id);
   const config = googleConfig();
   if (account.provider === "GOOGLE" && account.secret && config) {
     revoked = await revokeToken(config, decryptSecret(account.secret));

@@ -1,13 +1,12 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { isIP } from "node:net";
 import { z } from "zod";
 import { serverEnv } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { isForbiddenAddress } from "@/lib/providers/ews/url-guard";
 import { GoogleOAuthError, googleConfig } from "@/lib/providers/google/oauth";
 import { GooglePushError, stopChannel, watchCalendarEvents, type OpenedChannel } from "@/lib/providers/google/push";
 import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
+import { webhookAddress } from "@/lib/sync-accounts/webhook-address";
 
 /**
  * Google push notifications for Google sync accounts: each account keeps one watch channel on its
@@ -24,19 +23,9 @@ const RENEWAL_PAGE_SIZE = 100;
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest();
 
-function isPublicHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
-  if (isIP(host)) return !isForbiddenAddress(host);
-  return host.includes(".") && !/\.(localhost|local|internal|lan|home\.arpa)$/.test(host);
-}
-
 /** Where Google should post notifications, or null when Google could not reach this server (it insists on public https). */
 export function pushAddress(): string | null {
-  const env = serverEnv();
-  if (!env.APP_URL) return null;
-  const url = new URL(env.APP_URL);
-  if (env.GOOGLE_PUSH_ALLOW_HTTP !== "1" && (url.protocol !== "https:" || !isPublicHost(url.hostname))) return null;
-  return `${env.APP_URL.replace(/\/+$/, "")}/api/webhooks/google`;
+  return webhookAddress("/api/webhooks/google", serverEnv().GOOGLE_PUSH_ALLOW_HTTP === "1");
 }
 
 /** For logs: which step failed and Google's status, never a token. */

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { hashState, newPkce, newState } from "@/lib/providers/google/oauth";
 import { MicrosoftOAuthError, authorizationUrl, exchangeCode, refreshAccessToken } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig, type MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
+import { ensureSubscription } from "@/lib/sync-accounts/graph-push";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
 
 /** A state is good for this long: the user is at Microsoft's sign-in and consent pages meanwhile. */
@@ -140,6 +141,7 @@ export async function completeMicrosoftAuthorization(
     await db.oAuthFlow.delete({ where: { id: flow.id } });
     accessTokens.delete(flow.accountId);
     if (updated.count === 0) return { flowId: null, failure: "state", reauthorizedAccountId: null, accountId: null };
+    await ensureSubscription(flow.accountId, { replace: true });
     return { flowId: null, failure: null, reauthorizedAccountId: flow.accountId, accountId: flow.accountId };
   }
   await db.oAuthFlow.update({ where: { id: flow.id }, data: { receivedSecret: encryptSecret(tokens.refreshToken), receivedLogin: flow.login.toLowerCase() } });
@@ -173,6 +175,7 @@ export async function createMicrosoftAccount(ownerId: string, flowId: string): P
     db.syncAccount.create({ data: { ownerId, provider: "OFFICE365_GRAPH", login: flow.receivedLogin, secret: flow.receivedSecret } }),
     db.oAuthFlow.delete({ where: { id: flow.id } }),
   ]);
+  await ensureSubscription(account.id);
   return account.id;
 }
 

@@ -5,10 +5,11 @@
 // seriesMaster, instances, transactionId on create, @odata.etag and If-Match (412), deleting an
 // occurrence, single-value extended properties with $expand and $filter, Prefer outlook.timezone,
 // JSON $batch (at most 20 requests, dependsOn, per-request statuses), error injection (429 with
-// Retry-After, 503) and a log. Invitations are never sent: what Graph *would* have mailed is recorded.
+// Retry-After, 503) and a log, and change-notification subscriptions (see subscriptions.ts). Invitations are never sent: what Graph *would* have mailed is recorded.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { FilterError, matches, parseFilter } from "./filter";
+import { createSubscriptions } from "./subscriptions";
 import { GraphMailbox, graphDateTime, instantOf, newId, validRecurrence, type GraphAttendee, type Instance, type StoredEvent } from "./mailbox";
 
 export interface Fault {
@@ -62,8 +63,9 @@ interface PendingPage {
   offset: number;
 }
 
-export function createGraphApi(options: { baseUrl: () => string; authenticate: (token: string) => string | null }) {
+export function createGraphApi(options: { baseUrl: () => string; authenticate: (token: string) => string | null; allowHttpPush?: boolean }) {
   const mailboxes = new Map<string, GraphMailbox>();
+  const subscriptions = createSubscriptions({ allowHttp: options.allowHttpPush ?? false });
   const deltaTokens = new Map<string, DeltaRound>();
   const skipTokens = new Map<string, PendingPage>();
   const faults: Fault[] = [];
@@ -77,6 +79,8 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     let mailbox = mailboxes.get(key);
     if (!mailbox) {
       mailbox = new GraphMailbox(key);
+      // Every change, through the API or straight into the mailbox, reaches the subscriptions on it.
+      mailbox.onChange = (changeType, id) => subscriptions.changed(key, changeType, id);
       mailboxes.set(key, mailbox);
     }
     return mailbox;
@@ -425,6 +429,14 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     }
     const path = url.pathname.slice("/v1.0".length);
     const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : (value ?? "")]));
+    if (path === "/subscriptions" || path.startsWith("/subscriptions/")) {
+      const id = path.split("/")[2];
+      const fault = takeFault("/subscriptions");
+      if (fault) send(fault);
+      else if (!id && req.method === "POST") send(await subscriptions.create(email, body));
+      else send(subscriptions.handle(email, req.method ?? "GET", id ? decodeURIComponent(id) : undefined, body));
+      return true;
+    }
     if (path === "/$batch" && req.method === "POST") {
       send(takeFault("/$batch") ?? batch(email, body));
       return true;
@@ -436,6 +448,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
   return {
     handle,
     mailboxOf,
+    subscriptions,
     faults,
     mail,
     log,

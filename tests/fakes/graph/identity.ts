@@ -60,7 +60,7 @@ interface RefreshGrant {
   expired: boolean;
 }
 
-const TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
+export const TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const opaque = (prefix: string) => `${prefix}${randomBytes(32).toString("base64url")}`;
 
@@ -122,6 +122,11 @@ export class FakeMicrosoftIdentity {
     const token = `eyJ0eXAiOiJKV1Qi.${randomBytes(24).toString("base64url")}`;
     this.accessTokens.set(token, { email: email.toLowerCase(), expiresAt: Date.now() + seconds * 1000 });
     return token;
+  }
+
+  /** A refresh token for a mailbox as if its owner had consented (tests that create accounts without the browser flow). */
+  grantRefreshToken(email: string): string {
+    return this.issueRefresh(email.toLowerCase(), "openid email offline_access https://graph.microsoft.com/Calendars.ReadWrite");
   }
 
   /** Ends every access token of a mailbox at once. */

@@ -129,6 +129,8 @@ export class GraphMailbox {
   expiredThrough = -1;
   readonly tombstones: { id: string; seq: number }[] = [];
   readonly transactions = new Map<string, string>();
+  /** Told of every change, as Graph's change notifications are (created, updated or deleted, and the item's id). */
+  onChange: ((changeType: "created" | "updated" | "deleted", id: string) => void) | null = null;
   /** The instance ids each master had at its last change: what vanishes becomes a tombstone. */
   private readonly instanceIds = new Map<string, Set<string>>();
 
@@ -175,8 +177,10 @@ export class GraphMailbox {
 
   /** Records a change of an item (and, for a series, of every occurrence it generates). */
   touch(item: StoredEvent): void {
+    const created = item.seq === 0;
     if (item.type !== "exception") this.prune(item);
     this.bump(item);
+    this.onChange?.(created ? "created" : "updated", item.id);
     const master = item.type === "seriesMaster" ? item : item.seriesMasterId ? this.items.get(item.seriesMasterId) : undefined;
     if (master && master !== item) this.bump(master);
     if (master) this.refreshInstances(master);
@@ -270,6 +274,7 @@ export class GraphMailbox {
     const found = this.find(id);
     if (!found) return false;
     const { item } = found;
+    this.onChange?.("deleted", item.id);
     if (item.seriesMasterId && item.originalStart) {
       const master = this.items.get(item.seriesMasterId);
       this.items.delete(item.id);

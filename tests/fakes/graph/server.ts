@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { createGraphApi, type Fault, type GraphApi } from "./graph-api";
 import { FakeMicrosoftIdentity, type FakeIdentityOptions } from "./identity";
 import type { StoredEvent } from "./mailbox";
+import type { LifecycleEvent } from "./subscriptions";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -25,6 +26,8 @@ export interface FakeGraphOptions {
   /** The identity platform's app registration and accounts (its defaults otherwise). */
   identity?: Partial<FakeIdentityOptions>;
   handlers?: (identity: FakeMicrosoftIdentity) => Handler[];
+  /** Accept http:// notification URLs (the apps under test listen on plain http); Graph insists on https. */
+  allowHttpPush?: boolean;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -37,7 +40,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<FakeGraph> {
   const identity = new FakeMicrosoftIdentity(options.identity);
   let url = "";
-  const graph = createGraphApi({ baseUrl: () => url, authenticate: (token) => identity.accessTokenOwner(token) });
+  const graph = createGraphApi({ baseUrl: () => url, authenticate: (token) => identity.accessTokenOwner(token), allowHttpPush: options.allowHttpPush ?? false });
   const log: string[] = [];
   // The sign-in side (authorize, token) lives with the identity when it offers a handler.
   const identityHandler = (identity as { handle?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> }).handle?.bind(identity);
@@ -116,6 +119,20 @@ async function control(identity: FakeMicrosoftIdentity, graph: GraphApi, req: In
       const fault = (await readJson(req)) as Fault;
       graph.faults.push({ ...fault, count: fault.count ?? 1 });
       reply({ faults: graph.faults.filter((candidate) => candidate.count > 0).length });
+      return true;
+    }
+    case "/__control/subscriptions":
+      // Every subscription of the mailbox (or all), live, expired or deleted.
+      reply({ subscriptions: graph.subscriptions.list(email || undefined) });
+      return true;
+    case "/__control/subscriptions/lifecycle": {
+      const { id, event } = (await readJson(req)) as { id: string; event: LifecycleEvent };
+      reply({ sent: graph.subscriptions.lifecycle(id, event) });
+      return true;
+    }
+    case "/__control/subscriptions/expire": {
+      const { id } = (await readJson(req)) as { id: string };
+      reply({ expired: graph.subscriptions.expire(id) });
       return true;
     }
     case "/__control/log":
