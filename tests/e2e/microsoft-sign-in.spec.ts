@@ -85,6 +85,20 @@ test("Sync now copies events both ways over Microsoft Graph and says what it did
   await expect(page.getByRole("button", { name: /Budget review \(from Outlook\)/ })).toBeVisible();
 });
 
+type Subscription = { id: string; state: string; notificationUrl: string; deliveries: { kind: string; events: string[]; status: number }[] };
+const subscriptions = async () => ((await (await page.request.get(`${microsoft}/__control/subscriptions?email=${ADELE}`)).json()) as { subscriptions: Subscription[] }).subscriptions;
+
+test("the account has a change subscription whose notifications reach the app", async () => {
+  const [subscription, ...others] = (await subscriptions()).filter((entry) => entry.state === "live");
+  expect(others).toHaveLength(0);
+  expect(subscription?.notificationUrl).toMatch(/\/api\/webhooks\/microsoft$/);
+  // A change in Outlook is announced to the webhook, which needs no session to accept it.
+  await page.request.post(`${microsoft}/__control/events?email=${ADELE}`, {
+    data: { type: "singleInstance", subject: "Pushed from Outlook", start: "2026-12-10T09:00:00.000Z", end: "2026-12-10T10:00:00.000Z", timeZone: "UTC" },
+  });
+  await expect.poll(async () => (await subscriptions()).find((entry) => entry.id === subscription?.id)?.deliveries.at(-1)).toMatchObject({ kind: "change", status: 202 });
+});
+
 test("the same mailbox cannot also be connected with a password", async () => {
   await page.goto("/settings/sync/office");
   const ews = page.getByRole("region", { name: "Connect with a password (Exchange Web Services)" });
@@ -133,4 +147,15 @@ test("a token revoked at Microsoft → Authorization needed → signed in again,
   await card().getByRole("button", { name: "Check connection" }).click();
   await expect(card().getByRole("status")).toContainText("Connection works: Microsoft accepted the stored authorization.");
   await shot("microsoft-reauthorized");
+});
+
+test("removing the account deletes its subscription at Microsoft", async () => {
+  await page.goto("/settings/sync");
+  await card().getByRole("button", { name: "Remove…" }).click();
+  await card().getByRole("button", { name: "Remove", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=removed$/);
+  await expect(page.getByRole("listitem", { name: /^Office\.com account/ })).toHaveCount(0);
+  const states = (await subscriptions()).map((entry) => entry.state);
+  expect(states).not.toContain("live");
+  expect(states).toContain("deleted");
 });

@@ -352,11 +352,6 @@ button[value=accept]{background:#0067b8;color:#fff;border-color:#0067b8}</style>
     return true;
   }
 
-  /** A refresh token as a finished sign-in would leave it (tests that need an account without the browser). */
-  grant(email: string): string {
-    return this.issueRefresh(email.toLowerCase(), "offline_access openid email https://graph.microsoft.com/Calendars.ReadWrite");
-  }
-
   private issueRefresh(email: string, scope: string): string {
     const refreshToken = opaque("0.AAAA");
     this.refreshTokens.set(refreshToken, { email, scope, revoked: false, expired: false });

@@ -47,7 +47,7 @@ describe("Google, Office.com over Microsoft Graph and MS Exchange on one user", 
     const mailbox = `${user.id.slice(0, 8)}@contoso.test`;
     const db = await getDb();
     const googleId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "GOOGLE", login: email, secret: encryptSecret(google.oauth.grant(email).refreshToken) } })).id;
-    const graphId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "OFFICE365_GRAPH", login: mailbox, secret: encryptSecret(graph.identity.grant(mailbox)) } })).id;
+    const graphId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "OFFICE365_GRAPH", login: mailbox, secret: encryptSecret(graph.identity.grantRefreshToken(mailbox)) } })).id;
     const { created: exchangeId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };
     const syncAll = async () => {
       const summaries: string[] = [];
