@@ -22,7 +22,7 @@ function duration(run: RunHistoryEntry): string {
   return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
-const counts = (c: RunHistoryEntry["pulled"]) => `${c.created} new, ${c.updated} changed, ${c.deleted} deleted`;
+const counts = (c: RunHistoryEntry["pulled"]) => `${c.created} created, ${c.updated} updated, ${c.deleted} deleted`;
 
 /** The account's latest runs: when, how long, why, what came and went, and what went wrong. */
 export function RunHistory({ provider, runs }: { provider: SyncProvider; runs: RunHistoryEntry[] }) {

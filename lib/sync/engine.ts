@@ -2,7 +2,7 @@ import type { EventContent } from "@/lib/calendar/event-content";
 import { contentHash } from "@/lib/sync/content-hash";
 import { decide, type Action } from "@/lib/sync/decide";
 import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
-import { CursorExpiredError, type RemoteCalendar, type RemoteItem, type WriteResult } from "@/lib/sync/provider";
+import { CursorExpiredError, type ListingContext, type RemoteCalendar, type RemoteItem, type WriteResult } from "@/lib/sync/provider";
 import { LocalConflictError, type PullCreate, type SyncStore } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
@@ -218,7 +218,11 @@ class SyncRun {
     const exceptions: RemoteItem[] = [];
     const goneSeries = new Set<string>();
     let next: string | null = cursor;
-    for await (const page of this.remote.listChanges(cursor)) {
+    for await (const page of this.remote.listChanges(cursor, this.listingContext)) {
+      for (const remoteId of page.unchanged ?? []) {
+        this.listed.add(remoteId);
+        this.listedSinceCheckpoint.push(remoteId);
+      }
       for (const item of page.items) {
         this.listed.add(item.remoteId);
         this.listedSinceCheckpoint.push(item.remoteId);
@@ -243,6 +247,21 @@ class SyncRun {
     else await this.decideUnreported(unlisted);
     return next;
   }
+
+  /**
+   * Lets a listing skip reading items that are as this account last synced them — above all the
+   * items this account wrote itself, which the next listing reports again.
+   */
+  private readonly listingContext: ListingContext = {
+    known: async (remoteIds) => {
+      const pairs = (await this.store.pairsByRemoteIds(remoteIds)).filter((pair) => pair.remoteId !== null && pair.remoteVersion !== null);
+      const exceptions = new Map<string, string[]>();
+      for (const { seriesId, pair } of await this.store.exceptionPairs(pairs.map((pair) => pair.localId))) {
+        exceptions.set(seriesId, [...(exceptions.get(seriesId) ?? []), pair.remoteId as string]);
+      }
+      return new Map(pairs.map((pair) => [pair.remoteId as string, { versionToken: pair.remoteVersion as string, exceptionIds: exceptions.get(pair.localId) ?? [] }]));
+    },
+  };
 
   /** Whether everything decided so far is written: nothing waits in memory for the end of the listing. */
   private nothingHeld(): boolean {

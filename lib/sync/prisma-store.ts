@@ -132,6 +132,16 @@ export class PrismaSyncStore implements SyncStore {
     return (await getEvents(this.ownerId, ids)).map(toLocal);
   }
 
+  async exceptionPairs(seriesIds: string[]): Promise<{ seriesId: string; pair: Pair }[]> {
+    if (seriesIds.length === 0) return [];
+    const db = await getDb();
+    const rows = await db.syncPair.findMany({
+      where: { accountId: this.accountId, remoteId: { not: null }, event: { ownerId: this.ownerId, seriesId: { in: seriesIds } } },
+      include: { event: { select: { seriesId: true } } },
+    });
+    return rows.map(({ event, ...row }) => ({ seriesId: event.seriesId as string, pair: toPair(row) }));
+  }
+
   async findException(seriesId: string, originalStart: string): Promise<LocalEvent | null> {
     const db = await getDb();
     const row = await db.event.findFirst({ where: { ownerId: this.ownerId, seriesId, originalStart } });

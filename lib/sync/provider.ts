@@ -31,6 +31,27 @@ export interface ChangePage {
    * later resumes the listing there instead of reading it all again. Never a mere page token.
    */
   pageCursor?: string;
+  /**
+   * Items the listing reported whose current version the engine already holds (see
+   * ListingContext.known), handed over without being read: nothing to apply, yet reported. Where a
+   * service keeps a series' exceptions inside it (Exchange), those of an unchanged series are in
+   * this list as well.
+   */
+  unchanged?: string[];
+}
+
+/** What the engine holds of one remote item. */
+export interface KnownItem {
+  /** The version token last synced. */
+  versionToken: string;
+  /** For a series: the remote ids of its exceptions the engine holds. */
+  exceptionIds: string[];
+}
+
+/** What the engine tells a listing about the calendar it already knows. */
+export interface ListingContext {
+  /** What the engine holds of each of these remote ids that it has synced. */
+  known(remoteIds: string[]): Promise<Map<string, KnownItem>>;
 }
 
 /** The server no longer accepts the saved cursor (Google 410 Gone, EWS invalid sync state). */
@@ -98,7 +119,7 @@ export interface RemoteCalendar {
    * Pages of changes since `cursor`, or every item when `cursor` is null (a full listing: an item
    * absent from it no longer exists). Throws CursorExpiredError when the cursor is refused.
    */
-  listChanges(cursor: string | null): AsyncIterable<ChangePage>;
+  listChanges(cursor: string | null, context?: ListingContext): AsyncIterable<ChangePage>;
   /** Items carrying these local ids in their private tag (used before creating, after a crash). */
   findByLocalTag(localIds: string[]): Promise<RemoteItem[]>;
   /** Results come back in request order; a failed item never fails its neighbours. */

@@ -44,6 +44,8 @@ export interface SyncStore {
   deletePair(localId: string): Promise<void>;
 
   localEvents(ids: string[]): Promise<LocalEvent[]>;
+  /** The pairs (with a remote id) of the exceptions of these series, with the series each belongs to. */
+  exceptionPairs(seriesIds: string[]): Promise<{ seriesId: string; pair: Pair }[]>;
   /** The exception of a series that replaces the occurrence starting at `originalStart`, if any. */
   findException(seriesId: string, originalStart: string): Promise<LocalEvent | null>;
   /** Events (tombstones included) changed after `afterSeq`, ordered by change sequence. */

@@ -57,8 +57,8 @@ test("a new Google account syncs by itself, and an edit in the calendar reaches 
   await card.getByText(/^History of the last 2 runs$/).click();
   const history = card.getByRole("list", { name: "Sync history of Google" });
   await expect(history.getByRole("listitem").first()).toContainText("After an edit");
-  await expect(history.getByRole("listitem").first()).toContainText("To Google: 1 new, 0 changed, 0 deleted");
+  await expect(history.getByRole("listitem").first()).toContainText("To Google: 1 created, 0 updated, 0 deleted");
   await expect(history.getByRole("listitem").nth(1)).toContainText("Scheduled");
-  await expect(history.getByRole("listitem").nth(1)).toContainText("From Google: 1 new, 0 changed, 0 deleted");
+  await expect(history.getByRole("listitem").nth(1)).toContainText("From Google: 1 created, 0 updated, 0 deleted");
   await shot(page, "background-sync-history");
 });

@@ -4,6 +4,8 @@ import {
   type ChangePage,
   type CreateRequest,
   type DeleteRequest,
+  type KnownItem,
+  type ListingContext,
   type RemoteCalendar,
   type RemoteItem,
   type UpdateRequest,
@@ -41,7 +43,7 @@ export class EwsCalendar implements RemoteCalendar {
     return this.connection.xhr.requestCount;
   }
 
-  async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
+  async *listChanges(cursor: string | null, context?: ListingContext): AsyncIterable<ChangePage> {
     let state = cursor;
     const folder = new FolderId(WellKnownFolderName.Calendar);
     // Changed ids wait across SyncFolderItems pages so that every GetItem carries a full batch
@@ -56,17 +58,30 @@ export class EwsCalendar implements RemoteCalendar {
         this.connection.service.SyncFolderItems(folder, PropertySet.IdOnly, null as unknown as [], MAX_CHANGES_PER_SYNC, SyncFolderItemsScope.NormalItems, state ? escapeXml(state) : (null as unknown as string)),
       );
       const deleted: RemoteItem[] = [];
+      const reported = new Map<string, string>();
       for (const change of changes.GetEnumerator() as ItemChange[]) {
         const id = change.ItemId?.UniqueId;
         if (!id) continue;
         if (change.ChangeType === ChangeType.Delete) {
           pending.delete(id);
           pendingFrom.delete(id);
+          reported.delete(id);
           deleted.push({ remoteId: id, versionToken: "", localTag: null, seriesRemoteId: null, content: null, updatedAt: null });
-        } else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) {
-          pending.add(id);
-          if (!pendingFrom.has(id)) pendingFrom.set(id, round);
+        } else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) reported.set(id, change.ItemId?.ChangeKey ?? "");
+      }
+      // An item still at the ChangeKey the engine holds — most often one this account wrote — needs
+      // no GetItem: Microsoft's advice for skipping one's own changes.
+      const known = context && reported.size > 0 ? await context.known([...reported.keys()].filter((id) => !pending.has(id))) : new Map<string, KnownItem>();
+      const unchanged: string[] = [];
+      for (const [id, changeKey] of reported) {
+        const held = known.get(id);
+        if (changeKey !== "" && held?.versionToken === changeKey) {
+          // A series' exceptions live inside it: an unchanged series vouches for them.
+          unchanged.push(id, ...held.exceptionIds);
+          continue;
         }
+        pending.add(id);
+        if (!pendingFrom.has(id)) pendingFrom.set(id, round);
       }
       state = changes.SyncState || state;
       if (state) states[round] = state;
@@ -77,13 +92,14 @@ export class EwsCalendar implements RemoteCalendar {
         pendingFrom.delete(id);
       }
       const items = [...(await readItems(this.connection, ready)), ...deleted];
+      const page: ChangePage = unchanged.length > 0 ? { items, unchanged } : { items };
       if (last) {
-        yield state ? { items, nextCursor: state } : { items };
+        yield state ? { ...page, nextCursor: state } : page;
         return;
       }
       const oldestPending = Math.min(round + 1, ...pendingFrom.values());
       const pageCursor = states[oldestPending - 1];
-      yield pageCursor ? { items, pageCursor } : { items };
+      yield pageCursor ? { ...page, pageCursor } : page;
     }
   }
 

@@ -7,6 +7,8 @@ import {
   type ChangePage,
   type CreateRequest,
   type DeleteRequest,
+  type KnownItem,
+  type ListingContext,
   type RemoteCalendar,
   type RemoteItem,
   type UpdateRequest,
@@ -67,6 +69,8 @@ export class MemoryRemote implements RemoteCalendar {
   forgetsDeletionsOfUnlisted = false;
   /** Pages carry a cursor a listing can resume from (Exchange's do; Google's page tokens are no cursors). */
   pageCursors = true;
+  /** Items whose version the engine holds are handed over unread (as Exchange's provider does with ChangeKeys). */
+  skipsKnownVersions = true;
   private seq = 0;
   private nextId = 1;
   /** Cursors name the epoch they were issued in: expiring them starts a new one. */
@@ -125,7 +129,7 @@ export class MemoryRemote implements RemoteCalendar {
     };
   }
 
-  async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
+  async *listChanges(cursor: string | null, context?: ListingContext): AsyncIterable<ChangePage> {
     const [seqPart, epochPart] = cursor === null ? [] : cursor.split("@");
     const since = cursor === null ? null : Number(seqPart);
     this.requestCount += 1;
@@ -140,7 +144,11 @@ export class MemoryRemote implements RemoteCalendar {
       const page = items.slice(start, start + this.pageSize);
       // Items come in change order, so the last one's sequence is a cursor for the rest (as a SyncState is).
       const cursor = last ? { nextCursor: this.cursorAt(upTo) } : this.pageCursors ? { pageCursor: this.cursorAt(page[page.length - 1]?.seq ?? since ?? 0) } : {};
-      yield { items: page.map((item) => this.asRemoteItem(item)), ...cursor };
+      const known = this.skipsKnownVersions && context ? await context.known(page.filter((item) => item.content !== null).map((item) => item.remoteId)) : new Map<string, KnownItem>();
+      // Exceptions are items of their own here: each is reported (or not) for itself.
+      const unchanged = page.filter((item) => item.content !== null && known.get(item.remoteId)?.versionToken === item.versionToken);
+      const read = page.filter((item) => !unchanged.includes(item));
+      yield { items: read.map((item) => this.asRemoteItem(item)), ...(unchanged.length > 0 ? { unchanged: unchanged.map((item) => item.remoteId) } : {}), ...cursor };
       if (last) return;
     }
   }
@@ -330,6 +338,13 @@ export class MemoryStore implements SyncStore {
   }
   async localEvents(ids: string[]): Promise<LocalEvent[]> {
     return ids.flatMap((id) => (this.events.has(id) ? [this.events.get(id) as LocalEvent] : []));
+  }
+  async exceptionPairs(seriesIds: string[]): Promise<{ seriesId: string; pair: Pair }[]> {
+    const wanted = new Set(seriesIds);
+    return [...this.pairs.values()].flatMap((pair) => {
+      const seriesId = this.events.get(pair.localId)?.seriesId;
+      return pair.remoteId !== null && seriesId && wanted.has(seriesId) ? [{ seriesId, pair }] : [];
+    });
   }
   async findException(seriesId: string, originalStart: string): Promise<LocalEvent | null> {
     return [...this.events.values()].find((event) => event.seriesId === seriesId && event.content.originalStart === originalStart) ?? null;

@@ -2,7 +2,7 @@
 // act as a person using that calendar, and to look at what it holds. The in-memory remote, and the
 // real providers against their fake servers, each supply one.
 import type { EventContent } from "@/lib/calendar/event-content";
-import type { ChangePage, CreateRequest, DeleteRequest, RemoteCalendar, UpdateRequest, WriteResult } from "@/lib/sync/provider";
+import type { ChangePage, CreateRequest, ListingContext, DeleteRequest, RemoteCalendar, UpdateRequest, WriteResult } from "@/lib/sync/provider";
 import { Crash, MemoryRemote } from "./memory-sides";
 
 export interface RemoteSnapshotItem {
@@ -57,8 +57,8 @@ export class FaultyRemote implements RemoteCalendar {
     this.failing = 0;
   }
 
-  async *listChanges(cursor: string | null): AsyncIterable<ChangePage> {
-    for await (const page of this.inner.listChanges(cursor)) {
+  async *listChanges(cursor: string | null, context?: ListingContext): AsyncIterable<ChangePage> {
+    for await (const page of this.inner.listChanges(cursor, context)) {
       if (this.pagesBeforeCrash !== null) {
         if (this.pagesBeforeCrash === 0) {
           this.pagesBeforeCrash = null;
