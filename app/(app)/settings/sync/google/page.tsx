@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AddAccountLayout } from "@/components/sync/add-account-layout";
 import { DemoNotice } from "@/components/sync/demo-notice";
-import { GoogleTokenForm } from "@/components/sync/google-token-form";
+import { OAuthTokenForm } from "@/components/sync/oauth-token-form";
 import { requireUser } from "@/lib/auth/session";
 import { googleConfig } from "@/lib/providers/google/oauth";
 import { getFlow } from "@/lib/sync-accounts/google";
@@ -27,11 +27,12 @@ export default async function AddGooglePage({ searchParams }: { searchParams: Pr
       notice={config?.demo && <DemoNotice />}
     >
         {config ? (
-          <GoogleTokenForm
+          <OAuthTokenForm
+            kind="google"
             login={flow?.login ?? ""}
             failure={failure}
             received={flow?.tokenReceived ? { flowId: flow.id, login: flow.receivedLogin ?? flow.login } : null}
-            receive={receiveGoogleTokenAction}
+            start={receiveGoogleTokenAction}
             create={createGoogleAccountAction}
           />
         ) : (

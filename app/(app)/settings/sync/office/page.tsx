@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AddAccountLayout } from "@/components/sync/add-account-layout";
 import { EwsAccountForm } from "@/components/sync/ews-account-form";
-import { MicrosoftSignInForm } from "@/components/sync/microsoft-sign-in-form";
+import { OAuthTokenForm } from "@/components/sync/oauth-token-form";
 import { requireUser } from "@/lib/auth/session";
 import { microsoftRedirectUri } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
@@ -37,11 +37,12 @@ export default async function AddOfficePage({ searchParams }: { searchParams: Pr
           Microsoft; this app keeps only the permission, encrypted.
         </p>
         {config ? (
-          <MicrosoftSignInForm
+          <OAuthTokenForm
+            kind="microsoft"
             login={flow?.login ?? ""}
             failure={failure}
             received={flow?.tokenReceived ? { flowId: flow.id, login: flow.receivedLogin ?? flow.login } : null}
-            signIn={signInWithMicrosoftAction}
+            start={signInWithMicrosoftAction}
             create={createMicrosoftAccountAction}
           />
         ) : (
