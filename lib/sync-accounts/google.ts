@@ -6,13 +6,11 @@ import {
   authorizationUrl,
   exchangeCode,
   googleConfig,
-  hashState,
-  newPkce,
-  newState,
   refreshAccessToken,
   revokeToken,
   type GoogleConfig,
 } from "@/lib/providers/google/oauth";
+import { hashState, newPkce, newState } from "@/lib/providers/oauth-client";
 import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
 
 /** A state is good for this long: the user is at Google's consent screen meanwhile. */

@@ -1,7 +1,7 @@
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { hashState, newPkce, newState } from "@/lib/providers/google/oauth";
+import { hashState, newPkce, newState } from "@/lib/providers/oauth-client";
 import { MicrosoftOAuthError, authorizationUrl, exchangeCode, refreshAccessToken } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig, type MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
 import { ensureSubscription } from "@/lib/sync-accounts/graph-push";

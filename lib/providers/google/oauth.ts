@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
 import { appUrl, serverEnv } from "@/lib/config/env";
+import { idTokenClaims, postForm } from "@/lib/providers/oauth-client";
 
 /**
  * Google's OAuth 2.0 authorization-code flow with PKCE, for a web server app. Every endpoint comes
@@ -8,8 +8,6 @@ import { appUrl, serverEnv } from "@/lib/config/env";
 
 /** Least privilege: the events of the user's calendars, and who the user is. */
 export const GOOGLE_SCOPES = ["openid", "email", "https://www.googleapis.com/auth/calendar.events"];
-
-const TIMEOUT_MS = 10_000;
 
 export interface GoogleConfig {
   clientId: string;
@@ -60,19 +58,6 @@ export class GoogleOAuthError extends Error {
   }
 }
 
-export function newPkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(48).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
-
-export function newState(): string {
-  return randomBytes(32).toString("base64url");
-}
-
-export function hashState(state: string): string {
-  return createHash("sha256").update(state).digest("hex");
-}
-
 export function authorizationUrl(config: GoogleConfig, input: { state: string; challenge: string; loginHint: string }): string {
   const url = new URL(config.authUrl);
   url.search = new URLSearchParams({
@@ -92,41 +77,13 @@ export function authorizationUrl(config: GoogleConfig, input: { state: string; c
   return url.toString();
 }
 
-async function post(url: string, body: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams(body).toString(),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: "error",
-    });
-  } catch {
-    throw new GoogleOAuthError("unreachable", "Google could not be reached. Check the server's connection and try again.");
-  }
-  const text = await response.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    json = {};
-  }
-  if (response.status >= 500) throw new GoogleOAuthError("unreachable", "Google answered with a server error. Try again in a moment.", response.status);
-  return { status: response.status, json };
-}
+const post = (url: string, body: Record<string, string>) =>
+  postForm(url, body, { name: "Google", unreachable: (message, status) => new GoogleOAuthError("unreachable", message, status ?? null) });
 
-/** The email in an ID token received straight from the token endpoint (OIDC Core 3.1.3.7: TLS vouches for it). */
+/** The verified email of the consenting Google account, from the ID token. */
 function emailFromIdToken(idToken: unknown): string | null {
-  if (typeof idToken !== "string") return null;
-  const payload = idToken.split(".")[1];
-  if (!payload) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { email?: unknown; email_verified?: unknown };
-    return typeof claims.email === "string" && claims.email_verified !== false ? claims.email.toLowerCase() : null;
-  } catch {
-    return null;
-  }
+  const claims = idTokenClaims(idToken);
+  return typeof claims?.email === "string" && claims.email_verified !== false ? claims.email.toLowerCase() : null;
 }
 
 export interface ExchangedTokens {

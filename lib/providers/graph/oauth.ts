@@ -1,5 +1,6 @@
 import { appUrl } from "@/lib/config/env";
 import type { MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
+import { idTokenClaims, postForm } from "@/lib/providers/oauth-client";
 
 /**
  * The Microsoft identity platform's authorization-code flow with PKCE for a confidential web app
@@ -15,7 +16,6 @@ import type { MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
  */
 export const MICROSOFT_SCOPES = ["offline_access", "openid", "email", "https://graph.microsoft.com/Calendars.ReadWrite"];
 
-const TIMEOUT_MS = 10_000;
 
 export function microsoftRedirectUri(): string {
   return new URL("/api/microsoft/callback", appUrl()).toString();
@@ -58,29 +58,12 @@ interface TokenAnswer {
   json: Record<string, unknown>;
 }
 
-async function post(config: MicrosoftOAuthConfig, body: Record<string, string>): Promise<TokenAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(config.tokenUrl, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams({ ...body, client_id: config.clientId, client_secret: config.clientSecret }).toString(),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: "error",
-    });
-  } catch {
-    throw new MicrosoftOAuthError("unreachable", "Microsoft could not be reached. Check the server's connection and try again.");
-  }
-  const text = await response.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    json = {};
-  }
-  if (response.status >= 500) throw new MicrosoftOAuthError("unreachable", "Microsoft answered with a server error. Try again in a moment.", response.status);
-  return { status: response.status, json };
-}
+const post = (config: MicrosoftOAuthConfig, body: Record<string, string>): Promise<TokenAnswer> =>
+  postForm(
+    config.tokenUrl,
+    { ...body, client_id: config.clientId, client_secret: config.clientSecret },
+    { name: "Microsoft", unreachable: (message, status) => new MicrosoftOAuthError("unreachable", message, status ?? null) },
+  );
 
 /** "invalid_grant (AADSTS70000)": the error and its AADSTS number, never the description (it may echo request data). */
 function errorCode(json: Record<string, unknown>, status: number): string {
@@ -89,24 +72,14 @@ function errorCode(json: Record<string, unknown>, status: number): string {
   return codes.length > 0 ? `${error} (AADSTS${codes.join(", AADSTS")})` : error;
 }
 
-/**
- * The account that consented, from the ID token received straight from the token endpoint over
- * TLS: OpenID Connect Core 3.1.3.7 lets the client take it from there without checking the signature.
- */
+/** The consenting account's sign-in names, from the ID token. */
 function accountFromIdToken(idToken: unknown): { usernames: string[] } | null {
-  if (typeof idToken !== "string") return null;
-  const payload = idToken.split(".")[1];
-  if (!payload) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { preferred_username?: unknown; email?: unknown };
-    // preferred_username is the sign-in name (UPN) people type; email, when present, may be another address of the same mailbox.
-    const usernames = [
-      ...new Set([claims.preferred_username, claims.email].filter((value): value is string => typeof value === "string" && value.includes("@")).map((value) => value.toLowerCase())),
-    ];
-    return usernames.length > 0 ? { usernames } : null;
-  } catch {
-    return null;
-  }
+  const claims = idTokenClaims(idToken);
+  // preferred_username is the sign-in name (UPN) people type; email, when present, may be another address of the same mailbox.
+  const usernames = [
+    ...new Set([claims?.preferred_username, claims?.email].filter((value): value is string => typeof value === "string" && value.includes("@")).map((value) => value.toLowerCase())),
+  ];
+  return usernames.length > 0 ? { usernames } : null;
 }
 
 export interface ExchangedTokens {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashState, newPkce } from "@/lib/providers/google/oauth";
+import { hashState, newPkce } from "@/lib/providers/oauth-client";
 import { MicrosoftOAuthError, authorizationUrl, exchangeCode, refreshAccessToken } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig, type MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
 import { FAKE_MICROSOFT_CLIENT, FakeMicrosoftIdentity } from "../../../fakes/graph/identity";
