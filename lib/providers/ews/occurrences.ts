@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { AppointmentSchema, type Appointment } from "ews-javascript-api";
 import { z } from "zod";
-import { eventContentSchema, type EventContent } from "@/lib/calendar/event-content";
+import { eventContentSchema } from "@/lib/calendar/event-content";
 import { expandSeries } from "@/lib/calendar/recurrence";
 import { extendedValue, ours, pointOf, type EwsView } from "@/lib/providers/ews/appointment";
 import { ruleOf } from "@/lib/providers/ews/recurrence";
+import { readJsonValue } from "@/lib/providers/extended-values";
 
 /**
  * Exceptions of a series. Exchange keeps them inside their master (they are not folder items, and a
@@ -31,19 +31,9 @@ export function parseExceptionId(id: string): { masterId: string; originalStart:
 }
 
 export function readCancelled(master: Appointment): CancelledOccurrences {
-  const raw = extendedValue(master, CANCELLED);
-  if (!raw) return {};
-  try {
-    const parsed = cancelledSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : {};
-  } catch {
-    // Not ours any more (another program rewrote it): the deleted occurrences read as EXDATEs.
-    return {};
-  }
+  // Not ours any more: the deleted occurrences read as EXDATEs.
+  return readJsonValue(cancelledSchema, extendedValue(master, CANCELLED)) ?? {};
 }
-
-/** A cancelled exception has no item of its own, hence no ChangeKey: its version is its content. */
-export const cancelledToken = (content: EventContent) => `cancelled:${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 22)}`;
 
 export interface SeriesState {
   view: EwsView;

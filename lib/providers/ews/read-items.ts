@@ -2,7 +2,8 @@ import { AppointmentSchema, AppointmentType, BasePropertySet, BodyType, ItemId, 
 import type { RemoteItem } from "@/lib/sync/provider";
 import { RemoteUnavailableError } from "@/lib/sync/provider";
 import { contentOf, LOCAL_ID, readAppointment, WRITTEN } from "@/lib/providers/ews/appointment";
-import { CANCELLED, cancelledToken, exceptionId, seriesState } from "@/lib/providers/ews/occurrences";
+import { CANCELLED, exceptionId, seriesState } from "@/lib/providers/ews/occurrences";
+import { cancelledToken } from "@/lib/providers/extended-values";
 import { call, codeName, itemId, type EwsConnection } from "@/lib/providers/ews/service";
 
 /** GetItem in batches, and items as the engine's RemoteItems (a master brings its exceptions). */

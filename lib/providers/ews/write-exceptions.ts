@@ -14,8 +14,9 @@ import {
 import type { EventContent } from "@/lib/calendar/event-content";
 import type { WriteResult } from "@/lib/sync/provider";
 import { contentOf, readAppointment, writeAppointment } from "@/lib/providers/ews/appointment";
-import { CANCELLED, cancelledToken, exceptionId, instanceIndex, seriesState, type SeriesState } from "@/lib/providers/ews/occurrences";
+import { CANCELLED, exceptionId, instanceIndex, seriesState, type SeriesState } from "@/lib/providers/ews/occurrences";
 import { bindAll, chunk, ITEMS_PER_BATCH } from "@/lib/providers/ews/read-items";
+import { cancelledToken } from "@/lib/providers/extended-values";
 import type { OwnChanges } from "@/lib/providers/ews/own-changes";
 import { call, failureOf, itemId, occurrenceItemId, type EwsConnection } from "@/lib/providers/ews/service";
 import { escapeXml } from "@/lib/providers/ews/xml";

@@ -5,7 +5,6 @@ import { NotExpressibleError } from "@/lib/providers/ews/recurrence";
 import {
   CANCELLED_ID,
   cancelledOf,
-  cancelledToken,
   contentOf,
   deletedOccurrences,
   extendedValue,
@@ -17,6 +16,7 @@ import {
   type CancelledOccurrences,
   type GraphEvent,
 } from "@/lib/providers/graph/mapping";
+import { cancelledToken } from "@/lib/providers/extended-values";
 import {
   AuthorizationError,
   CursorExpiredError,

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { eventContentSchema, type EventContent } from "@/lib/calendar/event-content";
 import { expandSeries } from "@/lib/calendar/recurrence";
 import { floatingFromInstant, instantFromFloating } from "@/lib/calendar/time";
 import { ianaOf } from "@/lib/providers/ews/appointment";
 import { patternOf, ruleOf, type EwsPattern } from "@/lib/providers/ews/recurrence";
+import { readJsonValue } from "@/lib/providers/extended-values";
 
 /**
  * Graph events ↔ EventContent. Graph holds the same Exchange item as EWS, so the recurrence patterns
@@ -154,32 +154,15 @@ export function toGraphEvent(content: EventContent, localId: string, options: { 
 export const extendedValue = (event: GraphEvent, id: string) => event.singleValueExtendedProperties?.find((entry) => entry.id.toLowerCase() === id.toLowerCase())?.value ?? null;
 
 function written(event: GraphEvent): EventContent | null {
-  const raw = extendedValue(event, WRITTEN_ID);
-  if (!raw) return null;
-  try {
-    const parsed = eventContentSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readJsonValue(eventContentSchema, extendedValue(event, WRITTEN_ID));
 }
 
 const cancelledSchema = z.record(z.string(), z.object({ id: z.string(), localId: z.string(), content: eventContentSchema }));
 export type CancelledOccurrences = z.infer<typeof cancelledSchema>;
 
 export function cancelledOf(event: GraphEvent): CancelledOccurrences {
-  const raw = extendedValue(event, CANCELLED_ID);
-  if (!raw) return {};
-  try {
-    const parsed = cancelledSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : {};
-  } catch {
-    return {};
-  }
+  return readJsonValue(cancelledSchema, extendedValue(event, CANCELLED_ID)) ?? {};
 }
-
-/** A cancelled occurrence has no item, hence no etag: its version is its content. */
-export const cancelledToken = (content: EventContent) => `cancelled:${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 22)}`;
 
 /**
  * Graph's dateTime as EventContent's form. Reads ask for UTC (Prefer: outlook.timezone="UTC"); a
