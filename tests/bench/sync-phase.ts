@@ -41,13 +41,19 @@ export async function benchUser(): Promise<string> {
   return user.id;
 }
 
-export async function measurePhase(account: BenchAccount, events: number, countRequests: () => Promise<number>): Promise<Phase> {
+/** One run ("Sync now" unless `run` says otherwise), measured: requests, wall time, memory, event writes. */
+export async function measurePhase(
+  account: BenchAccount,
+  events: number,
+  countRequests: () => Promise<number>,
+  run: () => Promise<{ outcome: string; summary: string }> = () => syncAccount(account.userId, account.accountId, { trigger: "bench" }),
+): Promise<Phase> {
   const seq = await currentEventSeq(account.userId);
   const requestsBefore = await countRequests();
   const startRssMb = settledRssMb();
   resetPeakRss();
   const started = performance.now();
-  const { outcome, summary } = await syncAccount(account.userId, account.accountId, { trigger: "bench" });
+  const { outcome, summary } = await run();
   const wallMs = round(performance.now() - started, 0);
   const peak = phasePeakRssMb();
   if (outcome !== "complete") throw new Error(`The ${events}-event run ended ${outcome}: ${summary}`);
