@@ -1,6 +1,4 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/webhooks/google/route";
 import { encryptSecret } from "@/lib/crypto/secrets";
@@ -11,27 +9,19 @@ import { pushAddress, renewExpiringChannels } from "@/lib/sync-accounts/google-p
 import { FAKE_CLIENT } from "../../fakes/google/accounts";
 import { startFakeGoogle, type FakeGoogle } from "../../fakes/google/server";
 import { createTestUser } from "../../helpers/users";
+import { startWebhookBridge } from "../../helpers/webhook-bridge";
 
 // The fake Google posts its notifications to this server, which hands them to the webhook route
 // exactly as Next.js would: Google → channel → route → the account's next sync.
 let google: FakeGoogle;
-let webhook: http.Server;
+let webhook: Awaited<ReturnType<typeof startWebhookBridge>>;
 let appUrl: string;
 const warnings: string[] = [];
 
 beforeAll(async () => {
   await getDb();
-  webhook = http.createServer((req, res) => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const forward = req.url === "/api/webhooks/google" && req.method === "POST" ? POST(new Request(`${appUrl}${req.url}`, { method: "POST", headers })) : Promise.resolve(new Response(null, { status: 404 }));
-    void forward.then(
-      (response) => res.writeHead(response.status).end(),
-      () => res.writeHead(500).end(),
-    );
-  });
-  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
-  appUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}`;
+  webhook = await startWebhookBridge("/api/webhooks/google", POST);
+  appUrl = webhook.url;
   google = await startFakeGoogle({ ...FAKE_CLIENT, redirectUris: [], accounts: [], allowHttpPush: true });
   Object.assign(process.env, google.env(), { APP_URL: appUrl, GOOGLE_PUSH_ALLOW_HTTP: "1" });
   delete process.env.INNGEST_EVENT_KEY;
@@ -43,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   await google.close();
-  await new Promise<void>((resolve) => webhook.close(() => resolve()));
+  await webhook.close();
 });
 
 afterEach(() => {

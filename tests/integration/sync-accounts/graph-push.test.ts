@@ -1,6 +1,4 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/webhooks/microsoft/route";
 import { encryptSecret } from "@/lib/crypto/secrets";
@@ -11,33 +9,19 @@ import { completeMicrosoftAuthorization, createMicrosoftAccount, startMicrosoftA
 import { FAKE_MICROSOFT_CLIENT } from "../../fakes/graph/identity";
 import { startFakeGraph, type FakeGraph } from "../../fakes/graph/server";
 import { createTestUser } from "../../helpers/users";
+import { startWebhookBridge } from "../../helpers/webhook-bridge";
 
 // The fake Graph posts its validation requests and notifications to this server, which hands them
 // to the webhook route exactly as Next.js would: Outlook → subscription → route → the account's sync.
 let fake: FakeGraph;
-let webhook: http.Server;
+let webhook: Awaited<ReturnType<typeof startWebhookBridge>>;
 let appUrl: string;
 const warnings: string[] = [];
 
 beforeAll(async () => {
   await getDb();
-  webhook = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const path = new URL(req.url ?? "/", "http://app").pathname;
-      const forward =
-        path === "/api/webhooks/microsoft" && req.method === "POST"
-          ? POST(new Request(`${appUrl}${req.url ?? ""}`, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: Buffer.concat(chunks) }))
-          : Promise.resolve(new Response(null, { status: 404 }));
-      void forward.then(
-        async (response) => res.writeHead(response.status, Object.fromEntries(response.headers)).end(await response.text()),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
-  appUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}`;
+  webhook = await startWebhookBridge("/api/webhooks/microsoft", POST);
+  appUrl = webhook.url;
   fake = await startFakeGraph({ allowHttpPush: true, identity: { redirectUris: [`${appUrl}/api/microsoft/callback`], accounts: [] } });
   Object.assign(process.env, fake.env(), {
     APP_URL: appUrl,
@@ -55,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   await fake.close();
-  await new Promise<void>((resolve) => webhook.close(() => resolve()));
+  await webhook.close();
 });
 
 afterEach(() => {
