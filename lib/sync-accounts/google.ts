@@ -1,4 +1,4 @@
-import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
+import { decryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import {
@@ -10,11 +10,8 @@ import {
   revokeToken,
   type GoogleConfig,
 } from "@/lib/providers/google/oauth";
-import { hashState, newPkce, newState } from "@/lib/providers/oauth-client";
 import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
-
-/** A state is good for this long: the user is at Google's consent screen meanwhile. */
-const FLOW_TTL_MS = 10 * 60_000;
+import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
 
 export type FlowFailure = "denied" | "state" | "expired" | "mismatch" | "exchange" | "no-refresh-token" | "unreachable";
 
@@ -35,14 +32,8 @@ export async function startGoogleAuthorization(ownerId: string, login: string, a
   } else if (!(await db.syncAccount.findFirst({ where: { ownerId, provider: "ATOLLON" } }))) {
     throw new AppError("invalid_input", "Create the Atollon account first (step 1).");
   }
-  const state = newState();
-  const pkce = newPkce();
-  // Abandoned flows of this user go: only the newest may complete.
-  await db.oAuthFlow.deleteMany({ where: { ownerId, provider: "GOOGLE" } });
-  await db.oAuthFlow.create({
-    data: { ownerId, provider: "GOOGLE", stateHash: hashState(state), codeVerifier: encryptSecret(pkce.verifier), login, accountId, expiresAt: new Date(Date.now() + FLOW_TTL_MS) },
-  });
-  return authorizationUrl(config, { state, challenge: pkce.challenge, loginHint: login });
+  const { state, challenge } = await openFlow(ownerId, "GOOGLE", login, accountId);
+  return authorizationUrl(config, { state, challenge, loginHint: login });
 }
 
 export interface CallbackOutcome {
@@ -61,81 +52,58 @@ export interface CallbackOutcome {
  */
 export async function completeGoogleAuthorization(ownerId: string, params: { state: string | null; code: string | null; error: string | null }): Promise<CallbackOutcome> {
   const config = requireConfig();
-  const db = await getDb();
-  const flow = params.state ? await db.oAuthFlow.findUnique({ where: { stateHash: hashState(params.state) } }) : null;
-  // Another user's state is treated exactly like an unknown one.
-  if (!flow || flow.ownerId !== ownerId || flow.provider !== "GOOGLE") {
-    return { flowId: null, failure: "state", reauthorizedAccountId: null };
-  }
-  const consumed = await db.oAuthFlow.updateMany({ where: { id: flow.id, usedAt: null }, data: { usedAt: new Date() } });
-  const fail = async (failure: FlowFailure): Promise<CallbackOutcome> => {
-    await db.oAuthFlow.update({ where: { id: flow.id }, data: { failure, receivedSecret: null, receivedLogin: null } });
+  const consumed = await consumeFlow(ownerId, "GOOGLE", params.state);
+  if (consumed.outcome === "unknown") return { flowId: null, failure: "state", reauthorizedAccountId: null };
+  const { flow } = consumed;
+  const fail = async (failure: FlowFailure, receivedLogin: string | null = null): Promise<CallbackOutcome> => {
+    if (failure !== consumed.outcome) await recordFailure(flow.id, failure, receivedLogin);
     return { flowId: flow.id, failure, reauthorizedAccountId: null, accountId: flow.accountId };
   };
-  if (consumed.count === 0) return fail("state");
-  if (flow.expiresAt.getTime() < Date.now()) return fail("expired");
+  if (consumed.outcome !== "open") return fail(consumed.outcome);
   if (params.error || !params.code) return fail("denied");
 
   let tokens;
   try {
-    tokens = await exchangeCode(config, params.code, decryptSecret(flow.codeVerifier));
+    tokens = await exchangeCode(config, params.code, flow.verifier);
   } catch (error) {
     if (!(error instanceof GoogleOAuthError)) throw error;
     console.warn(`[google-oauth] code exchange failed for user ${ownerId}: ${error.kind} (status ${error.status ?? "none"})`);
     return fail(error.kind === "unreachable" ? "unreachable" : "exchange");
   }
   if (tokens.email !== flow.login.toLowerCase()) {
-    await db.oAuthFlow.update({ where: { id: flow.id }, data: { failure: "mismatch", receivedSecret: null, receivedLogin: tokens.email } });
     // A token for an account the user did not mean to connect is not kept anywhere.
     if (tokens.refreshToken) await revokeToken(config, tokens.refreshToken);
-    return { flowId: flow.id, failure: "mismatch", reauthorizedAccountId: null, accountId: flow.accountId };
+    return fail("mismatch", tokens.email);
   }
   if (!tokens.refreshToken) return fail("no-refresh-token");
 
   if (flow.accountId) {
-    const updated = await db.syncAccount.updateMany({
-      where: { id: flow.accountId, ownerId, provider: "GOOGLE" },
-      data: { secret: encryptSecret(tokens.refreshToken), state: "ACTIVE", stateMessage: null },
-    });
-    await db.oAuthFlow.delete({ where: { id: flow.id } });
-    if (updated.count === 0) return { flowId: null, failure: "state", reauthorizedAccountId: null };
+    if (!(await reauthorizeAccount(ownerId, "GOOGLE", { id: flow.id, accountId: flow.accountId }, tokens.refreshToken))) return { flowId: null, failure: "state", reauthorizedAccountId: null };
     await ensureWatchChannel(flow.accountId, { replace: true });
     return { flowId: null, failure: null, reauthorizedAccountId: flow.accountId };
   }
-  await db.oAuthFlow.update({ where: { id: flow.id }, data: { receivedSecret: encryptSecret(tokens.refreshToken), receivedLogin: tokens.email } });
+  await recordReceived(flow.id, tokens.refreshToken, tokens.email);
   return { flowId: flow.id, failure: null, reauthorizedAccountId: null };
 }
 
-export interface FlowView {
-  id: string;
-  login: string;
-  /** The Google account that actually consented (shown when it is not the one typed in). */
-  receivedLogin: string | null;
-  tokenReceived: boolean;
+export interface GoogleFlowView extends FlowView {
   failure: FlowFailure | null;
 }
 
-export async function getFlow(ownerId: string, flowId: string): Promise<FlowView | null> {
-  const db = await getDb();
-  const flow = await db.oAuthFlow.findFirst({ where: { id: flowId, ownerId, provider: "GOOGLE" } });
-  if (!flow) return null;
-  return { id: flow.id, login: flow.login, receivedLogin: flow.receivedLogin, tokenReceived: flow.receivedSecret !== null, failure: flow.failure as FlowFailure | null };
+export async function getFlow(ownerId: string, flowId: string): Promise<GoogleFlowView | null> {
+  const view = await flowView(ownerId, "GOOGLE", flowId);
+  return view && { ...view, failure: view.failure as FlowFailure | null };
 }
 
 /** "Create": the received token becomes a Google sync account. */
 export async function createGoogleAccount(ownerId: string, flowId: string): Promise<string> {
   const db = await getDb();
-  const flow = await db.oAuthFlow.findFirst({ where: { id: flowId, ownerId, provider: "GOOGLE" } });
-  if (!flow?.receivedSecret || !flow.receivedLogin) throw new AppError("invalid_input", "Receive a Google token first.");
-  if (await db.syncAccount.findFirst({ where: { ownerId, provider: "GOOGLE", login: flow.receivedLogin } })) {
-    throw new AppError("conflict", `${flow.receivedLogin} is already connected.`);
-  }
-  const [account] = await db.$transaction([
-    db.syncAccount.create({ data: { ownerId, provider: "GOOGLE", login: flow.receivedLogin, secret: flow.receivedSecret } }),
-    db.oAuthFlow.delete({ where: { id: flow.id } }),
-  ]);
-  await ensureWatchChannel(account.id);
-  return account.id;
+  const accountId = await accountFromFlow(ownerId, "GOOGLE", flowId, async (login) => {
+    if (await db.syncAccount.findFirst({ where: { ownerId, provider: "GOOGLE", login } })) throw new AppError("conflict", `${login} is already connected.`);
+  });
+  if (!accountId) throw new AppError("invalid_input", "Receive a Google token first.");
+  await ensureWatchChannel(accountId);
+  return accountId;
 }
 
 export const AUTHORIZATION_NEEDED_MESSAGE = "Authorization needed — Google no longer accepts this app's access. Receive a new Google token.";

@@ -1,14 +1,12 @@
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { hashState, newPkce, newState } from "@/lib/providers/oauth-client";
 import { MicrosoftOAuthError, authorizationUrl, exchangeCode, refreshAccessToken } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig, type MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
 import { ensureSubscription } from "@/lib/sync-accounts/graph-push";
+import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
 
-/** A state is good for this long: the user is at Microsoft's sign-in and consent pages meanwhile. */
-const FLOW_TTL_MS = 10 * 60_000;
 /** A cached access token is renewed this long before Microsoft's expiry, so a sync never starts with one about to die. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 
@@ -63,14 +61,8 @@ export async function startMicrosoftAuthorization(ownerId: string, login: string
     }
     await assertLoginFree(ownerId, login);
   }
-  const state = newState();
-  const pkce = newPkce();
-  // Abandoned flows of this user go: only the newest may complete.
-  await db.oAuthFlow.deleteMany({ where: { ownerId, provider: "OFFICE365_GRAPH" } });
-  await db.oAuthFlow.create({
-    data: { ownerId, provider: "OFFICE365_GRAPH", stateHash: hashState(state), codeVerifier: encryptSecret(pkce.verifier), login, accountId, expiresAt: new Date(Date.now() + FLOW_TTL_MS) },
-  });
-  return authorizationUrl(config, { state, challenge: pkce.challenge, loginHint: login });
+  const { state, challenge } = await openFlow(ownerId, "OFFICE365_GRAPH", login, accountId);
+  return authorizationUrl(config, { state, challenge, loginHint: login });
 }
 
 export interface MicrosoftCallbackOutcome {
@@ -102,17 +94,14 @@ export async function completeMicrosoftAuthorization(
   params: { state: string | null; code: string | null; error: string | null; errorDescription?: string | null },
 ): Promise<MicrosoftCallbackOutcome> {
   const config = requireConfig();
-  const db = await getDb();
-  const flow = params.state ? await db.oAuthFlow.findUnique({ where: { stateHash: hashState(params.state) } }) : null;
-  // Another user's state is treated exactly like an unknown one.
-  if (!flow || flow.ownerId !== ownerId || flow.provider !== "OFFICE365_GRAPH") return { flowId: null, failure: "state", reauthorizedAccountId: null, accountId: null };
-  const consumed = await db.oAuthFlow.updateMany({ where: { id: flow.id, usedAt: null }, data: { usedAt: new Date() } });
+  const consumed = await consumeFlow(ownerId, "OFFICE365_GRAPH", params.state);
+  if (consumed.outcome === "unknown") return { flowId: null, failure: "state", reauthorizedAccountId: null, accountId: null };
+  const { flow } = consumed;
   const fail = async (failure: MicrosoftFlowFailure, receivedLogin: string | null = null): Promise<MicrosoftCallbackOutcome> => {
-    await db.oAuthFlow.update({ where: { id: flow.id }, data: { failure, receivedSecret: null, receivedLogin } });
+    if (failure !== consumed.outcome) await recordFailure(flow.id, failure, receivedLogin);
     return { flowId: flow.id, failure, reauthorizedAccountId: null, accountId: flow.accountId };
   };
-  if (consumed.count === 0) return fail("state");
-  if (flow.expiresAt.getTime() < Date.now()) return fail("expired");
+  if (consumed.outcome !== "open") return fail(consumed.outcome);
   if (params.error) {
     const failure = redirectFailure(params.error, params.errorDescription ?? "");
     if (failure !== "denied") console.warn(`[microsoft-oauth] sign-in of user ${ownerId} refused by Microsoft: ${params.error} (${/AADSTS\d+/.exec(params.errorDescription ?? "")?.[0] ?? "no code"})`);
@@ -122,7 +111,7 @@ export async function completeMicrosoftAuthorization(
 
   let tokens;
   try {
-    tokens = await exchangeCode(config, params.code, decryptSecret(flow.codeVerifier));
+    tokens = await exchangeCode(config, params.code, flow.verifier);
   } catch (error) {
     if (!(error instanceof MicrosoftOAuthError)) throw error;
     console.warn(`[microsoft-oauth] code exchange failed for user ${ownerId}: ${error.kind} (status ${error.status ?? "none"}, ${error.code ?? "no code"})`);
@@ -134,49 +123,31 @@ export async function completeMicrosoftAuthorization(
   if (!tokens.refreshToken) return fail("no-refresh-token");
 
   if (flow.accountId) {
-    const updated = await db.syncAccount.updateMany({
-      where: { id: flow.accountId, ownerId, provider: "OFFICE365_GRAPH" },
-      data: { secret: encryptSecret(tokens.refreshToken), state: "ACTIVE", stateMessage: null },
-    });
-    await db.oAuthFlow.delete({ where: { id: flow.id } });
+    const reauthorized = await reauthorizeAccount(ownerId, "OFFICE365_GRAPH", { id: flow.id, accountId: flow.accountId }, tokens.refreshToken);
     accessTokens.delete(flow.accountId);
-    if (updated.count === 0) return { flowId: null, failure: "state", reauthorizedAccountId: null, accountId: null };
+    if (!reauthorized) return { flowId: null, failure: "state", reauthorizedAccountId: null, accountId: null };
     await ensureSubscription(flow.accountId, { replace: true });
     return { flowId: null, failure: null, reauthorizedAccountId: flow.accountId, accountId: flow.accountId };
   }
-  await db.oAuthFlow.update({ where: { id: flow.id }, data: { receivedSecret: encryptSecret(tokens.refreshToken), receivedLogin: flow.login.toLowerCase() } });
+  await recordReceived(flow.id, tokens.refreshToken, flow.login.toLowerCase());
   return { flowId: flow.id, failure: null, reauthorizedAccountId: null, accountId: null };
 }
 
-export interface MicrosoftFlowView {
-  id: string;
-  login: string;
-  /** The Microsoft account that actually consented (shown when it is not the one typed in). */
-  receivedLogin: string | null;
-  tokenReceived: boolean;
+export interface MicrosoftFlowView extends FlowView {
   failure: MicrosoftFlowFailure | null;
 }
 
 export async function getMicrosoftFlow(ownerId: string, flowId: string): Promise<MicrosoftFlowView | null> {
-  const db = await getDb();
-  const flow = await db.oAuthFlow.findFirst({ where: { id: flowId, ownerId, provider: "OFFICE365_GRAPH" } });
-  if (!flow) return null;
-  const failure = MICROSOFT_FLOW_FAILURES.find((value) => value === flow.failure) ?? null;
-  return { id: flow.id, login: flow.login, receivedLogin: flow.receivedLogin, tokenReceived: flow.receivedSecret !== null, failure };
+  const view = await flowView(ownerId, "OFFICE365_GRAPH", flowId);
+  return view && { ...view, failure: MICROSOFT_FLOW_FAILURES.find((value) => value === view.failure) ?? null };
 }
 
 /** "Create": the received refresh token becomes an Office.com (Graph) sync account. */
 export async function createMicrosoftAccount(ownerId: string, flowId: string): Promise<string> {
-  const db = await getDb();
-  const flow = await db.oAuthFlow.findFirst({ where: { id: flowId, ownerId, provider: "OFFICE365_GRAPH", accountId: null } });
-  if (!flow?.receivedSecret || !flow.receivedLogin) throw new AppError("invalid_input", "Sign in with Microsoft first.");
-  await assertLoginFree(ownerId, flow.receivedLogin);
-  const [account] = await db.$transaction([
-    db.syncAccount.create({ data: { ownerId, provider: "OFFICE365_GRAPH", login: flow.receivedLogin, secret: flow.receivedSecret } }),
-    db.oAuthFlow.delete({ where: { id: flow.id } }),
-  ]);
-  await ensureSubscription(account.id);
-  return account.id;
+  const accountId = await accountFromFlow(ownerId, "OFFICE365_GRAPH", flowId, (login) => assertLoginFree(ownerId, login));
+  if (!accountId) throw new AppError("invalid_input", "Sign in with Microsoft first.");
+  await ensureSubscription(accountId);
+  return accountId;
 }
 
 /**
