@@ -51,9 +51,12 @@ async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteC
   if (account.provider === "OFFICE365" || account.provider === "EXCHANGE") return ewsRemote(account);
   if (account.provider === "OFFICE365_GRAPH") {
     const config = graphConfig();
-    // The provider asks again only after Graph refused the token: then a cached one will not do.
-    let asked = 0;
-    return new GraphCalendar({ graphUrl: config.graphUrl, window: config.window, requestsPerTenMinutes: config.requestsPerTenMinutes, accessToken: () => getMicrosoftAccessToken(ownerId, account.id, { fresh: asked++ > 0 }) });
+    return new GraphCalendar({
+      graphUrl: config.graphUrl,
+      window: config.window,
+      requestsPerTenMinutes: config.requestsPerTenMinutes,
+      accessToken: (renew) => getMicrosoftAccessToken(ownerId, account.id, { fresh: renew }),
+    });
   }
   const config = googleConfig();
   if (account.provider !== "GOOGLE" || !config) throw new AppError("invalid_input", "This account cannot be synced by this server.");

@@ -60,8 +60,8 @@ import {
 export interface GraphCalendarOptions {
   /** e.g. https://graph.microsoft.com/v1.0 */
   graphUrl: string;
-  /** A valid access token; throws AuthorizationError when the grant is gone. */
-  accessToken: () => Promise<string>;
+  /** A valid access token; `renew` asks for a new one after Graph refused the last (401). Throws AuthorizationError when the grant is gone. */
+  accessToken: (renew: boolean) => Promise<string>;
   window?: { pastDays: number; futureDays: number };
   /** Items per listing page (Prefer: odata.maxpagesize). */
   pageSize?: number;
@@ -173,7 +173,7 @@ export class GraphCalendar implements RemoteCalendar {
     let renewed = false;
     for (;;) {
       await this.pace(calls);
-      this.token ??= await this.options.accessToken();
+      this.token ??= await this.options.accessToken(renewed);
       this.requestCount += 1;
       let response: Response;
       try {

@@ -201,7 +201,10 @@ describe("GraphCalendar against the fake Graph", () => {
     let asked = 0;
     const renewing = new GraphCalendar({
       graphUrl: `${fake.url}/v1.0`,
-      accessToken: async () => (asked++ === 0 ? "expired" : fake.identity.mintAccessToken("adele@contoso.test")),
+      accessToken: async (renew) => {
+        asked += 1;
+        return renew ? fake.identity.mintAccessToken("adele@contoso.test") : "expired";
+      },
     });
     await list(renewing, null);
     expect(asked).toBe(2);
