@@ -63,6 +63,11 @@ export interface SyncReport {
 const LOCAL_PAGE = 500;
 const WRITE_BATCH = 50;
 
+interface RemoteDeletion {
+  event: LocalEvent;
+  pair: Pair & { remoteId: string };
+}
+
 interface PendingUpdate {
   event: LocalEvent;
   pair: Pair & { remoteId: string };
@@ -108,7 +113,7 @@ class SyncRun {
   private readonly pulledCreates: PullCreate[] = [];
   /** Held back until the guard has seen all of them. */
   private readonly localDeletions: { event: LocalEvent }[] = [];
-  private readonly remoteDeletions: { event: LocalEvent; pair: Pair & { remoteId: string } }[] = [];
+  private readonly remoteDeletions: RemoteDeletion[] = [];
   /** Every remote id the listing reported: the pairs the saved cursor will cover. */
   private readonly listed = new Set<string>();
   /** While listing, creates wait: an item created mid-listing may or may not be covered by its cursor. */
@@ -223,13 +228,15 @@ class SyncRun {
         this.listed.add(remoteId);
         this.listedSinceCheckpoint.push(remoteId);
       }
+      const heldAsExceptions = await this.exceptionsAmongDeletions(page.items);
+      const isException = (item: RemoteItem) => item.seriesRemoteId !== null || heldAsExceptions.has(item.remoteId);
       for (const item of page.items) {
         this.listed.add(item.remoteId);
         this.listedSinceCheckpoint.push(item.remoteId);
-        if (item.seriesRemoteId === null && item.content === null) goneSeries.add(item.remoteId);
+        if (item.content === null && !isException(item)) goneSeries.add(item.remoteId);
       }
-      exceptions.push(...page.items.filter((item) => item.seriesRemoteId !== null));
-      await this.applyRemotePage(page.items.filter((item) => item.seriesRemoteId === null));
+      exceptions.push(...page.items.filter(isException));
+      await this.applyRemotePage(page.items.filter((item) => !isException(item)));
       this.progress();
       if (page.nextCursor !== undefined) next = page.nextCursor;
       else if (page.pageCursor !== undefined && exceptions.length === 0 && goneSeries.size === 0 && this.nothingHeld()) await this.checkpoint(page.pageCursor, full);
@@ -246,6 +253,20 @@ class SyncRun {
     if (full) await this.reconcileAbsent();
     else await this.decideUnreported(unlisted);
     return next;
+  }
+
+  /**
+   * The remote ids among these deletions that this calendar holds as exceptions. A service may report
+   * a deleted occurrence as a bare id (Graph's delta does), without its series: it must still wait
+   * for the series, or a series restored later in the listing would bring back the occurrence its
+   * deletion took here, with its pair already forgotten.
+   */
+  private async exceptionsAmongDeletions(items: RemoteItem[]): Promise<Set<string>> {
+    const bare = items.filter((item) => item.content === null && item.seriesRemoteId === null).map((item) => item.remoteId);
+    if (bare.length === 0) return new Set();
+    const pairs = await this.store.pairsByRemoteIds(bare);
+    const exceptions = new Set((await this.store.localEvents(pairs.map((pair) => pair.localId))).filter((event) => event.seriesId !== null).map((event) => event.id));
+    return new Set(pairs.filter((pair) => exceptions.has(pair.localId)).map((pair) => pair.remoteId as string));
   }
 
   /**
@@ -652,7 +673,12 @@ class SyncRun {
     this.onProgress?.({ pulled: { ...this.report.pulled }, pushed: { ...this.report.pushed } });
   }
 
-  private async deleteRemote(entries: { event: LocalEvent; pair: Pair & { remoteId: string } }[]): Promise<void> {
+  /**
+   * Deletes remote items; `cascaded` are exceptions whose series is among them: the remote deletes
+   * them with it, so their pairs are merely forgotten — once the series' deletion succeeded, not
+   * before (if it failed, they are still there, and still paired).
+   */
+  private async deleteRemote(entries: RemoteDeletion[], cascaded: RemoteDeletion[]): Promise<void> {
     for (let start = 0; start < entries.length; start += this.writeBatchSize) {
       const batch = entries.slice(start, start + this.writeBatchSize);
       const results: WriteResult[] = await this.remote.delete(batch.map(({ pair }) => ({ remoteId: pair.remoteId, versionToken: pair.remoteVersion ?? "" })));
@@ -661,6 +687,7 @@ class SyncRun {
         if (result?.ok || (result && !result.ok && result.kind === "not-found")) {
           const current = (await this.store.pairsByLocalIds([event.id]))[0];
           if (current?.remoteId === pair.remoteId) await this.store.deletePair(event.id);
+          for (const exception of cascaded) if (exception.event.seriesId === event.id) await this.store.deletePair(exception.event.id);
           this.report.pushed.deleted += 1;
         } else {
           this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, true, event);
@@ -697,7 +724,7 @@ class SyncRun {
     }
     // The store tombstones a series with its exceptions, and the remote side deletes them with their
     // series: the exceptions' pairs are merely forgotten, at no cost in requests.
-    for (const { event } of [...local.cascaded, ...remote.cascaded]) await this.store.deletePair(event.id);
+    for (const { event } of local.cascaded) await this.store.deletePair(event.id);
     for (const { event } of local.own) {
       try {
         await this.store.pullDelete(event.id, event.version);
@@ -707,7 +734,7 @@ class SyncRun {
         this.fail({ localId: event.id, remoteId: null, message: error.message }, true, event);
       }
     }
-    await this.deleteRemote(remote.own);
+    await this.deleteRemote(remote.own, remote.cascaded);
     return false;
   }
 

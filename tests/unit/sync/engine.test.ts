@@ -89,6 +89,43 @@ describe("sync runs", () => {
     }
   });
 
+  it("keeps an occurrence deleted remotely deleted when its series, deleted here, comes back changed — even reported before the series and without naming it (Graph)", async () => {
+    for (const named of [true, false]) {
+      const side = account();
+      side.remote.deletionsNameTheirSeries = named;
+      const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" });
+      const series = side.store.userCreate(weekly);
+      side.store.userCreate(content({ ...weekly, rrule: null, title: "Standup, moved", originalStart: weekly.start }), series);
+      await runSync(side);
+      const remoteSeries = side.remote.live().find((item) => item.seriesRemoteId === null)?.remoteId as string;
+      side.remote.userDelete(side.remote.live().find((item) => item.seriesRemoteId === remoteSeries)?.remoteId as string);
+      side.remote.userEdit(remoteSeries, { title: "Standup (new room)" });
+      side.store.userDelete(series);
+
+      expect(await runSync({ ...side, deletions: "apply" })).toMatchObject({ outcome: "complete", failures: [], pulled: { created: 1 } });
+      expect(titles(side.store.live())).toEqual(["Standup (new room)"]);
+      expect(titles(side.remote.live())).toEqual(["Standup (new room)"]);
+      expect(await runSync(side)).toMatchObject({ pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+    }
+  });
+
+  it("keeps the exceptions of a series paired while its remote deletion has failed: the series, changed remotely meanwhile, comes back without a duplicate", async () => {
+    const side = account();
+    const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" });
+    const remoteSeries = side.remote.userCreate(weekly);
+    side.remote.userCreate(content({ ...weekly, rrule: null, title: "Standup, moved", originalStart: weekly.start }), remoteSeries);
+    await runSync(side);
+    side.store.userDelete(side.store.live().find((event) => event.seriesId === null)?.id as string);
+    const faulty = new FaultyRemote(side.remote);
+    faulty.failNextItems(1);
+    expect(await runSync({ store: side.store, remote: faulty })).toMatchObject({ outcome: "partial", pushed: { deleted: 0 } });
+    side.remote.userEdit(remoteSeries, { title: "Standup (new room)" });
+
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", failures: [], pushed: { created: 0 } });
+    expect(titles(side.remote.live())).toEqual(["Standup (new room)", "Standup, moved"]);
+    expect(titles(side.store.live())).toEqual(["Standup (new room)", "Standup, moved"]);
+  });
+
   it("recovers from an expired cursor with a full listing, without duplicating anything", async () => {
     const side = await seeded(5);
     const [first] = side.remote.live();

@@ -71,6 +71,8 @@ export class MemoryRemote implements RemoteCalendar {
   pageCursors = true;
   /** Items whose version the engine holds are handed over unread (as Exchange's provider does with ChangeKeys). */
   skipsKnownVersions = true;
+  /** A deletion names the series of the item (Google's cancelled occurrence does; Graph's delta reports a bare id). */
+  deletionsNameTheirSeries = true;
   private seq = 0;
   private nextId = 1;
   /** Cursors name the epoch they were issued in: expiring them starts a new one. */
@@ -123,7 +125,7 @@ export class MemoryRemote implements RemoteCalendar {
       remoteId: item.remoteId,
       versionToken: item.versionToken,
       localTag: item.localTag,
-      seriesRemoteId: item.seriesRemoteId,
+      seriesRemoteId: item.content === null && !this.deletionsNameTheirSeries ? null : item.seriesRemoteId,
       content: item.content,
       updatedAt: item.updatedAt,
     };

@@ -99,10 +99,11 @@ export class FaultyRemote implements RemoteCalendar {
   }
 }
 
-export function memoryHarness(pageSize = 3, forgetsDeletionsOfUnlisted = false): RemoteHarness & { memory: MemoryRemote } {
+export function memoryHarness(pageSize = 3, forgetsDeletionsOfUnlisted = false, deletionsNameTheirSeries = true): RemoteHarness & { memory: MemoryRemote } {
   const memory = new MemoryRemote();
   memory.pageSize = pageSize;
   memory.forgetsDeletionsOfUnlisted = forgetsDeletionsOfUnlisted;
+  memory.deletionsNameTheirSeries = deletionsNameTheirSeries;
   return {
     memory,
     remote: memory,
