@@ -47,6 +47,11 @@ const serverEnvSchema = z.object({
   SYNC_INTERVAL_MINUTES: z.coerce.number().min(0.05).max(1440).default(5),
   /** A burst of edits in the calendar becomes one sync this long after the last of them. */
   SYNC_AFTER_EDIT_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /**
+   * How long a run holds its account without a sign of life: the run renews it every third of this,
+   * so only a process that died (or hung) lets another run of the account start.
+   */
+  SYNC_RUN_LEASE_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
   /** How often the embedded scheduler looks for due accounts (one indexed query). */
   SCHEDULER_TICK_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
   /** "off": this process runs no background syncs (Sync now still works); ignored when Inngest runs them. */

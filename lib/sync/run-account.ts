@@ -36,8 +36,41 @@ export function nextScheduledSync(now = new Date()): Date {
   return new Date(now.getTime() + serverEnv().SYNC_INTERVAL_MINUTES * 60_000);
 }
 
-/** A run holds its account this long at most: a crashed process cannot block it for longer. */
-const LEASE_MS = 15 * 60_000;
+/**
+ * Holds the account for one run. The lease is renewed every third of its length for as long as the
+ * run lives — a first export paced under a quota can take longer than any fixed lease — and only
+ * while it is still the one this run took: a process that hung past its lease does not take the
+ * account back from a run that started since.
+ */
+async function holdLease(accountId: string, ownerId: string): Promise<{ stopRenewing: () => Promise<void> } | null> {
+  const db = await getDb();
+  const leaseMs = serverEnv().SYNC_RUN_LEASE_SECONDS * 1000;
+  const now = new Date();
+  let until = new Date(now.getTime() + leaseMs);
+  const taken = await db.syncAccount.updateMany({
+    where: { id: accountId, ownerId, OR: [{ runLeaseUntil: null }, { runLeaseUntil: { lt: now } }] },
+    data: { runLeaseUntil: until, state: "SYNCING" },
+  });
+  if (taken.count === 0) return null;
+  let renewing: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    const next = new Date(Date.now() + leaseMs);
+    renewing = renewing
+      .then(async () => {
+        const renewed = await db.syncAccount.updateMany({ where: { id: accountId, runLeaseUntil: until }, data: { runLeaseUntil: next } });
+        if (renewed.count === 1) until = next;
+        else console.warn(`[sync] account ${accountId}: the run's lease was taken over; another run may have started`);
+      })
+      .catch((error: unknown) => console.warn(`[sync] account ${accountId}: lease not renewed (${(error as Error).message})`));
+  }, leaseMs / 3);
+  timer.unref();
+  return {
+    stopRenewing: async () => {
+      clearInterval(timer);
+      await renewing;
+    },
+  };
+}
 
 export function summarize(report: SyncReport, remoteName: string): string {
   const side = (counts: SyncReport["pulled"]) => `${counts.created} created, ${counts.updated} updated, ${counts.deleted} deleted`;
@@ -125,23 +158,24 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
   if (account.state === "PASSWORD_REJECTED") throw new AppError("invalid_input", account.stateMessage ?? PASSWORD_REJECTED_MESSAGE);
   if (account.state === "PAUSED" && (options.deletions ?? "ask") === "ask") throw new AppError("invalid_input", `${account.stateMessage ?? "Paused."}`);
 
-  const now = new Date();
-  const leased = await db.syncAccount.updateMany({
-    where: { id: accountId, ownerId, OR: [{ runLeaseUntil: null }, { runLeaseUntil: { lt: now } }] },
-    data: { runLeaseUntil: new Date(now.getTime() + LEASE_MS), state: "SYNCING" },
-  });
-  if (leased.count === 0) throw new AppError("conflict", "A sync of this account is already running.");
+  const lease = await holdLease(accountId, ownerId);
+  if (!lease) throw new AppError("conflict", "A sync of this account is already running.");
   const run = await db.syncRun.create({ data: { accountId, trigger: options.trigger } });
   const remoteName = REMOTE_NAMES[account.provider];
   const started = Date.now();
   const progress = progressRecorder(run.id);
   try {
-    const report = await runSync({
-      store: new PrismaSyncStore(ownerId, accountId),
-      remote: await remoteFor(ownerId, account),
-      deletions: options.deletions ?? "ask",
-      onProgress: progress.record,
-    });
+    let report: SyncReport;
+    try {
+      report = await runSync({
+        store: new PrismaSyncStore(ownerId, accountId),
+        remote: await remoteFor(ownerId, account),
+        deletions: options.deletions ?? "ask",
+        onProgress: progress.record,
+      });
+    } finally {
+      await lease.stopRenewing();
+    }
     await progress.settled();
     const summary = report.outcome === "paused" && report.heldDeletions ? pausedMessage(report.heldDeletions, remoteName) : summarize(report, remoteName);
     await db.syncRun.update({

@@ -208,6 +208,26 @@ describe("syncing an account", () => {
     await expect(accountStatus(other.id, accountId)).rejects.toSatisfy((error: unknown) => error instanceof AppError && error.code === "not_found");
   });
 
+  it("holds the account for as long as its run lasts, renewing the lease, so a second run cannot start beside it", async () => {
+    const { user, accountId } = await connected();
+    for (let index = 0; index < 60; index += 1) await createEvent(user.id, timed(`Item ${index}`, 1 + (index % 28)));
+    process.env.SYNC_RUN_LEASE_SECONDS = "1";
+    google.calendar.setDelay(700);
+    try {
+      const running = syncAccount(user.id, accountId, { trigger: "manual" });
+      // Well past the first lease's end: only a renewed lease still holds the account.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await expect(syncAccount(user.id, accountId, { trigger: "scheduled" })).rejects.toThrow("A sync of this account is already running.");
+      expect((await running).outcome).toBe("complete");
+    } finally {
+      delete process.env.SYNC_RUN_LEASE_SECONDS;
+      google.calendar.setDelay(0);
+    }
+    const db = await getDb();
+    expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ state: "ACTIVE", runLeaseUntil: null });
+    expect(await db.syncRun.count({ where: { accountId } })).toBe(1);
+  });
+
   it("stops at Authorization needed when Google refuses the token, and refuses other users", async () => {
     const { user, email, accountId } = await connected();
     const other = await createTestUser();
