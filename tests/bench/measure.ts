@@ -52,3 +52,9 @@ export function settledRssMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return round(process.memoryUsage.rss() / 1024 / 1024, 1);
 }
+
+/** V8 heap in use after a full garbage collection, in MB: what is still held, garbage aside. */
+export function settledHeapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return round(process.memoryUsage().heapUsed / 1024 / 1024, 1);
+}

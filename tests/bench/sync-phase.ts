@@ -6,7 +6,7 @@ import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
 import { syncAccount } from "@/lib/sync/run-account";
 import { eventContent } from "../helpers/event-content";
 import { createTestUser } from "../helpers/users";
-import { phasePeakRssMb, resetPeakRss, round, settledRssMb } from "./measure";
+import { phasePeakRssMb, resetPeakRss, round, settledHeapMb, settledRssMb } from "./measure";
 
 /** One in fifty events is a weekly series, as in a working calendar. */
 export const SERIES_EVERY = 50;
@@ -24,6 +24,9 @@ export interface Phase {
   peakRssMb: number;
   /** Resident memory when the run started (after a garbage collection): the peak's baseline. */
   startRssMb: number;
+  /** JavaScript heap held before and after the run (each after a full garbage collection): a run that holds nothing once done leaves it where it was. */
+  heapStartMb: number;
+  heapEndMb: number;
   /** Writes to the event tables the run made (the owner's change sequence moved by this much). */
   eventWrites: number;
   summary: string;
@@ -50,12 +53,14 @@ export async function measurePhase(
 ): Promise<Phase> {
   const seq = await currentEventSeq(account.userId);
   const requestsBefore = await countRequests();
+  const heapStartMb = settledHeapMb();
   const startRssMb = settledRssMb();
   resetPeakRss();
   const started = performance.now();
   const { outcome, summary } = await run();
   const wallMs = round(performance.now() - started, 0);
   const peak = phasePeakRssMb();
+  const heapEndMb = settledHeapMb();
   if (outcome !== "complete") throw new Error(`The ${events}-event run ended ${outcome}: ${summary}`);
   return {
     events,
@@ -64,13 +69,15 @@ export async function measurePhase(
     eventsPerSec: events === 0 ? 0 : round(events / (wallMs / 1000), 0),
     peakRssMb: peak,
     startRssMb,
+    heapStartMb,
+    heapEndMb,
     eventWrites: Number((await currentEventSeq(account.userId)) - seq),
     summary,
   };
 }
 
 export function phaseLine(suite: string, name: string, phase: Phase, target: string): string {
-  return `${suite} · ${name.padEnd(10)} ${phase.requests} requests (${target}), ${phase.wallMs} ms, ${phase.eventsPerSec} events/s, peak RSS ${phase.peakRssMb} MB (${phase.startRssMb} MB at start), ${phase.eventWrites} event writes — ${phase.summary}`;
+  return `${suite} · ${name.padEnd(10)} ${phase.requests} requests (${target}), ${phase.wallMs} ms, ${phase.eventsPerSec} events/s, peak RSS ${phase.peakRssMb} MB (${phase.startRssMb} MB at start), heap ${phase.heapStartMb} → ${phase.heapEndMb} MB, ${phase.eventWrites} event writes — ${phase.summary}`;
 }
 
 export function contentAt(index: number, title: string) {
