@@ -38,6 +38,18 @@ export interface GoogleCalendarOptions {
 const PAGE_SIZE = 2500;
 const RATE_LIMIT_REASONS = new Set(["rateLimitExceeded", "userRateLimitExceeded"]);
 
+interface BatchCall {
+  method: string;
+  path: string;
+  body?: unknown;
+  ifMatch?: string;
+}
+
+interface BatchAnswer {
+  status: number;
+  body: unknown;
+}
+
 interface HttpAnswer {
   status: number;
   headers: Headers | Record<string, string>;
@@ -186,13 +198,26 @@ export class GoogleCalendar implements RemoteCalendar {
     return this.write(requests.map((r) => ({ method: "DELETE", path: this.eventPath(r.remoteId), ifMatch: r.versionToken })));
   }
 
+  /** Through the batch endpoint too: the items a batch of writes was refused for, in one request. */
+  async read(remoteIds: string[]): Promise<(RemoteItem | "absent" | null)[]> {
+    const answers = await this.send(remoteIds.map((id) => ({ method: "GET", path: `/calendar/v3/calendars/${encodeURIComponent(this.calendarId)}/events/${encodeURIComponent(id)}` })));
+    return answers.map((answer) => {
+      if (answer.status === 200) return fromGoogleEvent(answer.body as calendar_v3.Schema$Event);
+      return answer.status === 404 || answer.status === 410 ? "absent" : null;
+    });
+  }
+
   private eventPath(id: string | null): string {
     return `/calendar/v3/calendars/${encodeURIComponent(this.calendarId)}/events${id ? `/${encodeURIComponent(id)}` : ""}?sendUpdates=none`;
   }
 
+  private async write(calls: BatchCall[]): Promise<WriteResult[]> {
+    return (await this.send(calls)).map((answer) => this.toResult(answer));
+  }
+
   /** Sends calls in batches; calls rate-limited inside a batch are sent again in a later one. */
-  private async write(calls: { method: string; path: string; body?: unknown; ifMatch?: string }[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = new Array(calls.length);
+  private async send(calls: BatchCall[]): Promise<BatchAnswer[]> {
+    const results: BatchAnswer[] = new Array(calls.length);
     let pending = calls.map((call, index) => ({ call, index, tries: 0 }));
     while (pending.length > 0) {
       const batch = pending.slice(0, this.writeBatchSize);
@@ -206,7 +231,7 @@ export class GoogleCalendar implements RemoteCalendar {
           again.push({ ...entry, tries: entry.tries + 1 });
           continue;
         }
-        results[entry.index] = this.toResult(answer);
+        results[entry.index] = answer;
       }
       if (again.length > 0) {
         await this.backoff(Math.max(...again.map((entry) => entry.tries)), null);
@@ -216,7 +241,7 @@ export class GoogleCalendar implements RemoteCalendar {
     return results;
   }
 
-  private toResult(answer: { status: number; body: unknown }): WriteResult {
+  private toResult(answer: BatchAnswer): WriteResult {
     const body = answer.body as { id?: string; etag?: string; error?: { message?: string } } | null;
     if (answer.status === 200 || answer.status === 204) return { ok: true, remoteId: body?.id ?? "", versionToken: body?.etag ?? "" };
     if (answer.status === 412) return { ok: false, kind: "conflict", message: "The event changed in Google meanwhile." };
@@ -232,7 +257,7 @@ export class GoogleCalendar implements RemoteCalendar {
     this.nextWriteAt = Math.max(now, this.nextWriteAt) + calls * this.minMsPerWrite;
   }
 
-  private async sendBatch(calls: { method: string; path: string; body?: unknown; ifMatch?: string }[]): Promise<{ status: number; body: unknown }[]> {
+  private async sendBatch(calls: BatchCall[]): Promise<BatchAnswer[]> {
     const boundary = `batch_${randomBytes(12).toString("hex")}`;
     const body =
       calls
@@ -276,9 +301,9 @@ function safeJson(text: string): unknown {
 }
 
 /** Splits a multipart/mixed batch answer into the inner responses, in request order (by Content-ID). */
-export function parseBatchResponse(text: string, contentType: string, expected: number): { status: number; body: unknown }[] {
+export function parseBatchResponse(text: string, contentType: string, expected: number): BatchAnswer[] {
   const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2] ?? "";
-  const answers: { status: number; body: unknown }[] = Array.from({ length: expected }, () => ({ status: 500, body: null }));
+  const answers: BatchAnswer[] = Array.from({ length: expected }, () => ({ status: 500, body: null }));
   text.split(`--${boundary}`).slice(1, -1).forEach((part, position) => {
     const index = Number(/content-id:\s*<?response-item-(\d+)>?/i.exec(part)?.[1] ?? position + 1) - 1;
     const status = Number(/HTTP\/1\.1 (\d{3})/.exec(part)?.[1] ?? 500);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { createEvent, currentEventSeq, deleteEvent, getEvent, listRange, updateEvent } from "@/lib/calendar/events";
 import { getDb } from "@/lib/db/client";
+import { GoogleCalendar } from "@/lib/providers/google/calendar";
 import type { ConflictPolicy } from "@/lib/db/generated/client";
 import { setConflictPolicy } from "@/lib/sync-accounts/accounts";
 import { syncAccount } from "@/lib/sync/run-account";
@@ -143,5 +144,44 @@ describe("the decision table, run against Google", () => {
     expect((await syncAccount(user.id, accountId, { trigger: "manual" })).summary).toMatch(IDLE);
     expect(await lastRun(accountId)).toMatchObject({ outcome: "COMPLETE", conflicts: 0, requests: 1 });
     expect(await currentEventSeq(user.id)).toBe(seqSettled);
+  });
+});
+
+describe("an edit in Google between the run's listing and its update (412)", () => {
+  const MEANWHILE = "Review (Google, during the run)";
+
+  it.each<[ConflictPolicy, string, { pulledUpdated: number; pushedUpdated: number; requests: number }]>([
+    // listing, the refused update, reading the item again
+    ["LATEST", MEANWHILE, { pulledUpdated: 1, pushedUpdated: 0, requests: 3 }],
+    ["REMOTE", MEANWHILE, { pulledUpdated: 1, pushedUpdated: 0, requests: 3 }],
+    // … and the update sent again with the new etag
+    ["LOCAL", HERE, { pulledUpdated: 0, pushedUpdated: 1, requests: 4 }],
+  ])("is settled in the same run as a conflict, by the policy %s", async (policy, outcome, counts) => {
+    const { user, email, accountId } = await userWithGoogle(google);
+    google.calendar.userInsert(email, { summary: BYSTANDER, start: { dateTime: "2026-12-20T09:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-20T10:00:00.000Z", timeZone: "UTC" } });
+    const event = await createEvent(user.id, review("Review"));
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    await setConflictPolicy(user.id, accountId, policy);
+    const [remote] = liveRemote(email);
+    if (!remote) throw new Error("the first run did not export the event");
+    await updateEvent(user.id, event.id, review(HERE));
+    await tick();
+
+    // A person saves the event in Google just before the run's update reaches it.
+    const update = GoogleCalendar.prototype.update;
+    const spy = vi.spyOn(GoogleCalendar.prototype, "update").mockImplementationOnce(function (this: GoogleCalendar, requests) {
+      google.calendar.userPatch(email, remote.id, { summary: MEANWHILE });
+      return update.call(this, requests);
+    });
+    try {
+      expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "complete", summary: expect.stringContaining("1 conflict settled") });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await lastRun(accountId)).toMatchObject({ outcome: "COMPLETE", conflicts: 1, pulledCreated: 0, pulledDeleted: 0, pushedCreated: 0, pushedDeleted: 0, ...counts, error: null });
+    expect((await listRange(user.id, ...december)).filter((item) => item.title !== BYSTANDER).map((item) => item.title)).toEqual([outcome]);
+    expect(liveRemote(email).map((item) => item.summary)).toEqual([outcome]);
+
+    expect((await syncAccount(user.id, accountId, { trigger: "manual" })).summary).toMatch(IDLE);
   });
 });

@@ -81,7 +81,7 @@ describe("Google provider against the fake Calendar API", () => {
     await expect(pages(h.remote.listChanges(cursor))).rejects.toBeInstanceOf(CursorExpiredError);
   });
 
-  it("writes in batches with sendUpdates=none, If-Match on updates and deletes, 412 as a conflict", async () => {
+  it("writes in batches with sendUpdates=none, If-Match on updates and deletes, 412 as a conflict whose item can be read again", async () => {
     const h = googleHarness(google, { batchSize: 50 });
     const before = h.remote.requestCount;
     const created = await h.remote.create(Array.from({ length: 120 }, (_, i) => ({ localId: `l${i}`, content: content({ title: `E${i}` }), seriesRemoteId: null })));
@@ -97,6 +97,8 @@ describe("Google provider against the fake Calendar API", () => {
       { remoteId: b.remoteId, versionToken: b.versionToken, localId: "l1", content: content({ title: "E1 edited" }), seriesRemoteId: null },
     ]);
     expect(updated.map((r) => (r.ok ? "ok" : r.kind))).toEqual(["ok", "conflict"]);
+    const readBack = await h.remote.read([b.remoteId, "nosuchevent"]);
+    expect(readBack.map((item) => (item === "absent" || item === null ? item : item.content?.title))).toEqual(["changed in Google", "absent"]);
     const deleted = await h.remote.delete([
       { remoteId: b.remoteId, versionToken: b.versionToken },
       { remoteId: "nosuchevent", versionToken: "x" },
