@@ -32,10 +32,16 @@ export interface GoogleCalendarOptions {
   writesPerMinute?: number;
   /** Attempts per HTTP request for rate limits, 5xx and network failures, and the back-off bounds. */
   retry?: { attempts: number; baseMs: number; maxMs: number };
+  /**
+   * How long one wait (Retry-After or back-off) and all of them together may last; one instance
+   * serves one run. A longer wait ends the run instead of holding the account for it.
+   */
+  waitLimits?: { eachMs: number; totalMs: number };
   sleep?: (ms: number) => Promise<void>;
 }
 
 const PAGE_SIZE = 2500;
+const RESUMES = "The sync resumes from where it stopped at the next run.";
 const RATE_LIMIT_REASONS = new Set(["rateLimitExceeded", "userRateLimitExceeded"]);
 
 interface BatchCall {
@@ -82,6 +88,8 @@ export class GoogleCalendar implements RemoteCalendar {
   readonly writeBatchSize: number;
   private readonly minMsPerWrite: number;
   private readonly retry: { attempts: number; baseMs: number; maxMs: number };
+  private readonly waitLimits: { eachMs: number; totalMs: number };
+  private waitedMs = 0;
   private readonly sleep: (ms: number) => Promise<void>;
   private token: string | null = null;
   private nextWriteAt = 0;
@@ -92,6 +100,7 @@ export class GoogleCalendar implements RemoteCalendar {
     this.writeBatchSize = Math.min(Math.max(options.batchSize ?? 50, 1), 1000);
     this.minMsPerWrite = 60_000 / (options.writesPerMinute ?? 600);
     this.retry = options.retry ?? { attempts: 6, baseMs: 500, maxMs: 32_000 };
+    this.waitLimits = options.waitLimits ?? { eachMs: 60_000, totalMs: 120_000 };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -111,7 +120,7 @@ export class GoogleCalendar implements RemoteCalendar {
         answer = await send(this.token);
       } catch (error) {
         lastProblem = `network error (${(error as Error).message})`;
-        await this.backoff(attempt, null);
+        await this.backoff(attempt, null, what, lastProblem);
         continue;
       }
       if (answer.status === 401 && !renewed) {
@@ -123,14 +132,28 @@ export class GoogleCalendar implements RemoteCalendar {
       if (answer.status === 401) throw new AuthorizationError("Google refused the access token after renewing it.", "authorization-needed");
       if (!isRetryable(answer.status, answer.body)) return answer;
       lastProblem = `HTTP ${answer.status}${reasonOf(answer.body) ? ` ${reasonOf(answer.body)}` : ""}`;
-      if (attempt < this.retry.attempts) await this.backoff(attempt, retryAfterMs(answer.headers));
+      if (attempt < this.retry.attempts) await this.backoff(attempt, retryAfterMs(answer.headers), what, lastProblem);
     }
-    throw new RemoteUnavailableError(`Google did not answer ${what} after ${this.retry.attempts} attempts (last: ${lastProblem}). The sync resumes from here next time.`, null);
+    throw new RemoteUnavailableError(`Google did not answer ${what} after ${this.retry.attempts} attempts (last: ${lastProblem}). ${RESUMES}`, null);
   }
 
-  private async backoff(attempt: number, retryAfter: number | null): Promise<void> {
+  /**
+   * Waits before the next attempt, within the limits: a Retry-After of an hour must not hold the
+   * account (and the scheduler's lease) for an hour; the run ends at once, and everything it
+   * applied so far is kept.
+   */
+  private async backoff(attempt: number, retryAfter: number | null, what: string, problem: string): Promise<void> {
     const ceiling = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1));
-    await this.sleep(retryAfter ?? Math.random() * ceiling);
+    const wait = retryAfter ?? Math.random() * ceiling;
+    if (wait > this.waitLimits.eachMs || this.waitedMs + wait > this.waitLimits.totalMs) {
+      const asked = retryAfter === null ? "" : ` and asked to wait ${Math.ceil(wait / 1000)} s`;
+      throw new RemoteUnavailableError(
+        `Google is busy (${problem}) with ${what}${asked}; a sync waits at most ${seconds(this.waitLimits.eachMs)} at a time and ${seconds(this.waitLimits.totalMs)} in all, so it stopped. ${RESUMES}`,
+        null,
+      );
+    }
+    this.waitedMs += wait;
+    await this.sleep(wait);
   }
 
   private async list(params: calendar_v3.Params$Resource$Events$List, what: string): Promise<calendar_v3.Schema$Events> {
@@ -234,7 +257,7 @@ export class GoogleCalendar implements RemoteCalendar {
         results[entry.index] = answer;
       }
       if (again.length > 0) {
-        await this.backoff(Math.max(...again.map((entry) => entry.tries)), null);
+        await this.backoff(Math.max(...again.map((entry) => entry.tries)), null, "a batch of calls", `${again.length} of its calls refused for now`);
         pending = [...again, ...pending];
       }
     }
@@ -291,6 +314,8 @@ export class GoogleCalendar implements RemoteCalendar {
     return parseBatchResponse(multipart.multipart, multipart.contentType ?? "", calls.length);
   }
 }
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 function safeJson(text: string): unknown {
   try {

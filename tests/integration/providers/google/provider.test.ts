@@ -138,4 +138,20 @@ describe("Google provider against the fake Calendar API", () => {
     google.calendar.injectFaults({ status: 503, reason: "backendError" }, { status: 503, reason: "backendError" }, { status: 503, reason: "backendError" });
     await expect(pages(h.remote.listChanges(null))).rejects.toBeInstanceOf(RemoteUnavailableError);
   });
+
+  it("ends at once, saying the sync resumes, when Google asks for a wait beyond one wait's limit or the run's budget", async () => {
+    const waits: number[] = [];
+    const limits = { waitLimits: { eachMs: 5_000, totalMs: 6_000 }, sleep: async (ms: number) => void waits.push(ms) };
+    const tooLong = googleHarness(google, limits);
+    google.calendar.injectFaults({ status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 3600 });
+    await expect(pages(tooLong.remote.listChanges(null))).rejects.toThrow(/asked to wait 3600 s; a sync waits at most 5 s at a time and 6 s in all.*resumes from where it stopped/);
+    expect(waits).toEqual([]);
+    expect(tooLong.remote.requestCount).toBe(1);
+
+    const budget = googleHarness(google, limits);
+    google.calendar.injectFaults({ status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 4 }, { status: 503, reason: "backendError", retryAfterSeconds: 3 });
+    await expect(pages(budget.remote.listChanges(null))).rejects.toThrow(/HTTP 503 backendError.*asked to wait 3 s/);
+    expect(waits).toEqual([4_000]);
+    expect(budget.remote.requestCount).toBe(2);
+  });
 });
