@@ -43,6 +43,10 @@ const serverEnvSchema = z.object({
   GOOGLE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Writes per minute per account: stay under the project's per-user quota instead of collecting 403s. */
   GOOGLE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** The longest wait Google may ask for (Retry-After) or back-off may take; a longer one ends the run. */
+  GOOGLE_RETRY_MAX_WAIT_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  /** All the waiting one run may do for Google; beyond it the run ends and the next one resumes. */
+  GOOGLE_RETRY_BUDGET_SECONDS: z.coerce.number().min(0).max(3600).default(120),
   /** How often each account is synced when nothing asks for it sooner. */
   SYNC_INTERVAL_MINUTES: z.coerce.number().min(0.05).max(1440).default(5),
   /** A burst of edits in the calendar becomes one sync this long after the last of them. */

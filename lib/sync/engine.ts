@@ -106,6 +106,8 @@ class SyncRun {
   private creates: LocalEvent[] = [];
   /** Every event queued for a remote create by this run: one create each. */
   private readonly queued = new Set<string>();
+  /** Events whose refused update this run has read again (see settleStale). */
+  private readonly reread = new Set<string>();
   /** Exceptions whose series is not in the remote calendar yet; retried once the run has created it. */
   private waitingForSeries: LocalEvent[] = [];
   private updates: PendingUpdate[] = [];
@@ -648,7 +650,9 @@ class SyncRun {
         })),
       );
       const updated: Pair[] = [];
-      for (const [index, { event, pair }] of batch.entries()) {
+      const stale: PendingUpdate[] = [];
+      for (const [index, entry] of batch.entries()) {
+        const { event, pair } = entry;
         const result = results[index];
         if (result?.ok) {
           const hash = contentHash(event.content);
@@ -658,6 +662,8 @@ class SyncRun {
           await this.store.deletePair(event.id);
           this.queueCreate(event);
           if (event.seriesId === null) await this.reviveExceptions(event);
+        } else if (result && !result.ok && result.kind === "conflict" && this.remote.read && !this.reread.has(event.id)) {
+          stale.push(entry);
         } else {
           this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
         }
@@ -665,8 +671,30 @@ class SyncRun {
       await this.store.savePairs(updated);
       this.report.pushed.updated += updated.length;
       this.progress();
+      await this.settleStale(stale);
     }
     if (this.creates.length > 0 && !this.listing) await this.flushCreates();
+  }
+
+  /**
+   * Updates refused because the remote item changed after this run read it (someone edited it in
+   * between): the item is read again and decided like any pair changed on both sides — a conflict
+   * settled by the policy now, not a failure left to the next run. Once per item and run: an item
+   * refused again is left to the next run.
+   */
+  private async settleStale(stale: PendingUpdate[]): Promise<void> {
+    if (stale.length === 0 || !this.remote.read) return;
+    const current = await this.remote.read(stale.map(({ pair }) => pair.remoteId));
+    for (const [index, { event, pair }] of stale.entries()) {
+      this.reread.add(event.id);
+      const remote = current[index] ?? null;
+      if (remote === null) {
+        this.fail({ localId: event.id, remoteId: pair.remoteId, message: "The event changed in the remote calendar meanwhile and could not be read again." }, true, event);
+        continue;
+      }
+      const decision = decide({ local: event, remote, pair, policy: this.policy });
+      await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
+    }
   }
 
   private progress(): void {

@@ -126,6 +126,12 @@ export interface RemoteCalendar {
   create(requests: CreateRequest[]): Promise<WriteResult[]>;
   update(requests: UpdateRequest[]): Promise<WriteResult[]>;
   delete(requests: DeleteRequest[]): Promise<WriteResult[]>;
+  /**
+   * These items as they are now, in request order: `"absent"` when one no longer exists, null when
+   * it could not be read now. With it, a write refused as a conflict (someone changed the item after
+   * the listing) is settled by the conflict policy within the run; without it, by the next run.
+   */
+  read?(remoteIds: string[]): Promise<(RemoteItem | "absent" | null)[]>;
   /** HTTP requests made so far (a batch counts once): recorded in the run's history and the benchmark. */
   readonly requestCount: number;
   /** How many writes one request carries at most; the engine hands over writes in groups this size. */

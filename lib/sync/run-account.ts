@@ -97,6 +97,7 @@ async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteC
     apiUrl: config.apiUrl,
     batchSize: config.batchSize,
     writesPerMinute: config.writesPerMinute,
+    waitLimits: config.waitLimits,
     accessToken: () => getGoogleAccessToken(ownerId, account.id),
   });
 }

@@ -32,11 +32,29 @@ export interface GoogleCalendarOptions {
   writesPerMinute?: number;
   /** Attempts per HTTP request for rate limits, 5xx and network failures, and the back-off bounds. */
   retry?: { attempts: number; baseMs: number; maxMs: number };
+  /**
+   * How long one wait (Retry-After or back-off) and all of them together may last; one instance
+   * serves one run. A longer wait ends the run instead of holding the account for it.
+   */
+  waitLimits?: { eachMs: number; totalMs: number };
   sleep?: (ms: number) => Promise<void>;
 }
 
 const PAGE_SIZE = 2500;
+const RESUMES = "The sync resumes from where it stopped at the next run.";
 const RATE_LIMIT_REASONS = new Set(["rateLimitExceeded", "userRateLimitExceeded"]);
+
+interface BatchCall {
+  method: string;
+  path: string;
+  body?: unknown;
+  ifMatch?: string;
+}
+
+interface BatchAnswer {
+  status: number;
+  body: unknown;
+}
 
 interface HttpAnswer {
   status: number;
@@ -70,6 +88,8 @@ export class GoogleCalendar implements RemoteCalendar {
   readonly writeBatchSize: number;
   private readonly minMsPerWrite: number;
   private readonly retry: { attempts: number; baseMs: number; maxMs: number };
+  private readonly waitLimits: { eachMs: number; totalMs: number };
+  private waitedMs = 0;
   private readonly sleep: (ms: number) => Promise<void>;
   private token: string | null = null;
   private nextWriteAt = 0;
@@ -80,6 +100,7 @@ export class GoogleCalendar implements RemoteCalendar {
     this.writeBatchSize = Math.min(Math.max(options.batchSize ?? 50, 1), 1000);
     this.minMsPerWrite = 60_000 / (options.writesPerMinute ?? 600);
     this.retry = options.retry ?? { attempts: 6, baseMs: 500, maxMs: 32_000 };
+    this.waitLimits = options.waitLimits ?? { eachMs: 60_000, totalMs: 120_000 };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -99,7 +120,7 @@ export class GoogleCalendar implements RemoteCalendar {
         answer = await send(this.token);
       } catch (error) {
         lastProblem = `network error (${(error as Error).message})`;
-        await this.backoff(attempt, null);
+        await this.backoff(attempt, null, what, lastProblem);
         continue;
       }
       if (answer.status === 401 && !renewed) {
@@ -111,14 +132,28 @@ export class GoogleCalendar implements RemoteCalendar {
       if (answer.status === 401) throw new AuthorizationError("Google refused the access token after renewing it.", "authorization-needed");
       if (!isRetryable(answer.status, answer.body)) return answer;
       lastProblem = `HTTP ${answer.status}${reasonOf(answer.body) ? ` ${reasonOf(answer.body)}` : ""}`;
-      if (attempt < this.retry.attempts) await this.backoff(attempt, retryAfterMs(answer.headers));
+      if (attempt < this.retry.attempts) await this.backoff(attempt, retryAfterMs(answer.headers), what, lastProblem);
     }
-    throw new RemoteUnavailableError(`Google did not answer ${what} after ${this.retry.attempts} attempts (last: ${lastProblem}). The sync resumes from here next time.`, null);
+    throw new RemoteUnavailableError(`Google did not answer ${what} after ${this.retry.attempts} attempts (last: ${lastProblem}). ${RESUMES}`, null);
   }
 
-  private async backoff(attempt: number, retryAfter: number | null): Promise<void> {
+  /**
+   * Waits before the next attempt, within the limits: a Retry-After of an hour must not hold the
+   * account (and the scheduler's lease) for an hour; the run ends at once, and everything it
+   * applied so far is kept.
+   */
+  private async backoff(attempt: number, retryAfter: number | null, what: string, problem: string): Promise<void> {
     const ceiling = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1));
-    await this.sleep(retryAfter ?? Math.random() * ceiling);
+    const wait = retryAfter ?? Math.random() * ceiling;
+    if (wait > this.waitLimits.eachMs || this.waitedMs + wait > this.waitLimits.totalMs) {
+      const asked = retryAfter === null ? "" : ` and asked to wait ${Math.ceil(wait / 1000)} s`;
+      throw new RemoteUnavailableError(
+        `Google is busy (${problem}) with ${what}${asked}; a sync waits at most ${seconds(this.waitLimits.eachMs)} at a time and ${seconds(this.waitLimits.totalMs)} in all, so it stopped. ${RESUMES}`,
+        null,
+      );
+    }
+    this.waitedMs += wait;
+    await this.sleep(wait);
   }
 
   private async list(params: calendar_v3.Params$Resource$Events$List, what: string): Promise<calendar_v3.Schema$Events> {
@@ -186,13 +221,26 @@ export class GoogleCalendar implements RemoteCalendar {
     return this.write(requests.map((r) => ({ method: "DELETE", path: this.eventPath(r.remoteId), ifMatch: r.versionToken })));
   }
 
+  /** Through the batch endpoint too: the items a batch of writes was refused for, in one request. */
+  async read(remoteIds: string[]): Promise<(RemoteItem | "absent" | null)[]> {
+    const answers = await this.send(remoteIds.map((id) => ({ method: "GET", path: `/calendar/v3/calendars/${encodeURIComponent(this.calendarId)}/events/${encodeURIComponent(id)}` })));
+    return answers.map((answer) => {
+      if (answer.status === 200) return fromGoogleEvent(answer.body as calendar_v3.Schema$Event);
+      return answer.status === 404 || answer.status === 410 ? "absent" : null;
+    });
+  }
+
   private eventPath(id: string | null): string {
     return `/calendar/v3/calendars/${encodeURIComponent(this.calendarId)}/events${id ? `/${encodeURIComponent(id)}` : ""}?sendUpdates=none`;
   }
 
+  private async write(calls: BatchCall[]): Promise<WriteResult[]> {
+    return (await this.send(calls)).map((answer) => this.toResult(answer));
+  }
+
   /** Sends calls in batches; calls rate-limited inside a batch are sent again in a later one. */
-  private async write(calls: { method: string; path: string; body?: unknown; ifMatch?: string }[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = new Array(calls.length);
+  private async send(calls: BatchCall[]): Promise<BatchAnswer[]> {
+    const results: BatchAnswer[] = new Array(calls.length);
     let pending = calls.map((call, index) => ({ call, index, tries: 0 }));
     while (pending.length > 0) {
       const batch = pending.slice(0, this.writeBatchSize);
@@ -206,17 +254,17 @@ export class GoogleCalendar implements RemoteCalendar {
           again.push({ ...entry, tries: entry.tries + 1 });
           continue;
         }
-        results[entry.index] = this.toResult(answer);
+        results[entry.index] = answer;
       }
       if (again.length > 0) {
-        await this.backoff(Math.max(...again.map((entry) => entry.tries)), null);
+        await this.backoff(Math.max(...again.map((entry) => entry.tries)), null, "a batch of calls", `${again.length} of its calls refused for now`);
         pending = [...again, ...pending];
       }
     }
     return results;
   }
 
-  private toResult(answer: { status: number; body: unknown }): WriteResult {
+  private toResult(answer: BatchAnswer): WriteResult {
     const body = answer.body as { id?: string; etag?: string; error?: { message?: string } } | null;
     if (answer.status === 200 || answer.status === 204) return { ok: true, remoteId: body?.id ?? "", versionToken: body?.etag ?? "" };
     if (answer.status === 412) return { ok: false, kind: "conflict", message: "The event changed in Google meanwhile." };
@@ -232,7 +280,7 @@ export class GoogleCalendar implements RemoteCalendar {
     this.nextWriteAt = Math.max(now, this.nextWriteAt) + calls * this.minMsPerWrite;
   }
 
-  private async sendBatch(calls: { method: string; path: string; body?: unknown; ifMatch?: string }[]): Promise<{ status: number; body: unknown }[]> {
+  private async sendBatch(calls: BatchCall[]): Promise<BatchAnswer[]> {
     const boundary = `batch_${randomBytes(12).toString("hex")}`;
     const body =
       calls
@@ -267,6 +315,8 @@ export class GoogleCalendar implements RemoteCalendar {
   }
 }
 
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -276,9 +326,9 @@ function safeJson(text: string): unknown {
 }
 
 /** Splits a multipart/mixed batch answer into the inner responses, in request order (by Content-ID). */
-export function parseBatchResponse(text: string, contentType: string, expected: number): { status: number; body: unknown }[] {
+export function parseBatchResponse(text: string, contentType: string, expected: number): BatchAnswer[] {
   const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2] ?? "";
-  const answers: { status: number; body: unknown }[] = Array.from({ length: expected }, () => ({ status: 500, body: null }));
+  const answers: BatchAnswer[] = Array.from({ length: expected }, () => ({ status: 500, body: null }));
   text.split(`--${boundary}`).slice(1, -1).forEach((part, position) => {
     const index = Number(/content-id:\s*<?response-item-(\d+)>?/i.exec(part)?.[1] ?? position + 1) - 1;
     const status = Number(/HTTP\/1\.1 (\d{3})/.exec(part)?.[1] ?? 500);

@@ -19,6 +19,7 @@ export interface GoogleConfig {
   apiUrl: string;
   batchSize: number;
   writesPerMinute: number;
+  waitLimits: { eachMs: number; totalMs: number };
   demo: boolean;
 }
 
@@ -36,6 +37,7 @@ export function googleConfig(): GoogleConfig | null {
     apiUrl: env.GOOGLE_API_URL,
     batchSize: env.GOOGLE_BATCH_SIZE,
     writesPerMinute: env.GOOGLE_WRITES_PER_MINUTE,
+    waitLimits: { eachMs: env.GOOGLE_RETRY_MAX_WAIT_SECONDS * 1000, totalMs: env.GOOGLE_RETRY_BUDGET_SECONDS * 1000 },
     demo: env.GOOGLE_DEMO === "1",
   };
 }

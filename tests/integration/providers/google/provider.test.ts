@@ -81,7 +81,7 @@ describe("Google provider against the fake Calendar API", () => {
     await expect(pages(h.remote.listChanges(cursor))).rejects.toBeInstanceOf(CursorExpiredError);
   });
 
-  it("writes in batches with sendUpdates=none, If-Match on updates and deletes, 412 as a conflict", async () => {
+  it("writes in batches with sendUpdates=none, If-Match on updates and deletes, 412 as a conflict whose item can be read again", async () => {
     const h = googleHarness(google, { batchSize: 50 });
     const before = h.remote.requestCount;
     const created = await h.remote.create(Array.from({ length: 120 }, (_, i) => ({ localId: `l${i}`, content: content({ title: `E${i}` }), seriesRemoteId: null })));
@@ -97,6 +97,8 @@ describe("Google provider against the fake Calendar API", () => {
       { remoteId: b.remoteId, versionToken: b.versionToken, localId: "l1", content: content({ title: "E1 edited" }), seriesRemoteId: null },
     ]);
     expect(updated.map((r) => (r.ok ? "ok" : r.kind))).toEqual(["ok", "conflict"]);
+    const readBack = await h.remote.read([b.remoteId, "nosuchevent"]);
+    expect(readBack.map((item) => (item === "absent" || item === null ? item : item.content?.title))).toEqual(["changed in Google", "absent"]);
     const deleted = await h.remote.delete([
       { remoteId: b.remoteId, versionToken: b.versionToken },
       { remoteId: "nosuchevent", versionToken: "x" },
@@ -135,5 +137,21 @@ describe("Google provider against the fake Calendar API", () => {
 
     google.calendar.injectFaults({ status: 503, reason: "backendError" }, { status: 503, reason: "backendError" }, { status: 503, reason: "backendError" });
     await expect(pages(h.remote.listChanges(null))).rejects.toBeInstanceOf(RemoteUnavailableError);
+  });
+
+  it("ends at once, saying the sync resumes, when Google asks for a wait beyond one wait's limit or the run's budget", async () => {
+    const waits: number[] = [];
+    const limits = { waitLimits: { eachMs: 5_000, totalMs: 6_000 }, sleep: async (ms: number) => void waits.push(ms) };
+    const tooLong = googleHarness(google, limits);
+    google.calendar.injectFaults({ status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 3600 });
+    await expect(pages(tooLong.remote.listChanges(null))).rejects.toThrow(/asked to wait 3600 s; a sync waits at most 5 s at a time and 6 s in all.*resumes from where it stopped/);
+    expect(waits).toEqual([]);
+    expect(tooLong.remote.requestCount).toBe(1);
+
+    const budget = googleHarness(google, limits);
+    google.calendar.injectFaults({ status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 4 }, { status: 503, reason: "backendError", retryAfterSeconds: 3 });
+    await expect(pages(budget.remote.listChanges(null))).rejects.toThrow(/HTTP 503 backendError.*asked to wait 3 s/);
+    expect(waits).toEqual([4_000]);
+    expect(budget.remote.requestCount).toBe(2);
   });
 });
