@@ -1,0 +1,44 @@
+// events.insert / get / update (PUT) / patch / delete on one calendar, with Google's rules:
+// client-chosen base32hex ids (409 when taken), If-Match against the etag (412), deleted events
+// answering 410, and instance ids of recurring series accepted as event ids.
+import { newId, type Calendar, type EventStore, type GoogleEvent } from "./event-store";
+import { googleError, type CallResult } from "./google-error";
+import { virtualInstance } from "./recurrence";
+
+export function insertEvent(store: EventStore, calendar: Calendar, body: unknown): CallResult {
+  const input = (body ?? {}) as Partial<GoogleEvent>;
+  const chosen = input.id;
+  if (chosen !== undefined && !/^[a-v0-9]{5,1024}$/.test(chosen)) return googleError(400, "invalid", "Invalid resource id value.");
+  if (chosen && calendar.events.has(chosen)) return googleError(409, "duplicate", "The requested identifier already exists.");
+  if (!input.start || !input.end) return googleError(400, "required", "Missing end time.");
+  const saved = store.save(calendar, { ...input, id: chosen ?? newId(), status: input.status ?? "confirmed", created: new Date().toISOString(), iCalUID: `${chosen ?? "x"}@google.com`, sequence: 0 } as GoogleEvent);
+  return { status: 200, body: saved };
+}
+
+/** get, update, patch or delete of one event (or instance) id. */
+export function eventById(store: EventStore, calendar: Calendar, method: string, id: string, ifMatch: string | undefined, body: unknown): CallResult {
+  const stored = calendar.events.get(id);
+  const existing = stored?.event ?? virtualInstance(calendar, id);
+  if (!existing) return googleError(404, "notFound", "Not Found");
+  if (method === "GET") return { status: 200, body: existing };
+  if (ifMatch && stored && ifMatch !== stored.event.etag) return googleError(412, "conditionNotMet", "Precondition Failed");
+  if (method === "DELETE") {
+    if (!stored) {
+      store.save(calendar, { ...existing, status: "cancelled" });
+      return { status: 204 };
+    }
+    if (stored.event.status === "cancelled" && !stored.event.recurringEventId) return googleError(410, "deleted", "Resource has been deleted");
+    store.cancel(calendar, stored);
+    return { status: 204 };
+  }
+  if (method === "PUT" || method === "PATCH") {
+    const input = (body ?? {}) as Partial<GoogleEvent>;
+    const merged = method === "PATCH" ? { ...existing, ...input } : { ...input, id, created: existing.created, iCalUID: existing.iCalUID };
+    const fixed = { ...merged, id, recurringEventId: existing.recurringEventId, originalStartTime: existing.originalStartTime, status: merged.status ?? "confirmed" } as GoogleEvent;
+    if (!fixed.recurringEventId) delete fixed.recurringEventId;
+    if (!fixed.originalStartTime) delete fixed.originalStartTime;
+    if (existing.status === "cancelled" && !existing.recurringEventId && stored) return googleError(410, "deleted", "Resource has been deleted");
+    return { status: 200, body: store.save(calendar, fixed) };
+  }
+  return googleError(405, "methodNotAllowed", "Method not allowed");
+}
