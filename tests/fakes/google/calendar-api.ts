@@ -1,7 +1,7 @@
 // Google Calendar API v3, the part the sync uses, as an HTTP handler: routing, authentication, the
 // request log, delays and injected faults. What each method does lives in its own module:
-// list-events (events.list), write-events (insert, get, update, patch, delete), recurrence (series
-// and their instances), batch (the multipart batch endpoint), channels (events.watch, channels.stop).
+// list-events (events.list), write-events (insert, get, update, patch, delete), list-instances
+// (events.instances), recurrence (series and their instance ids), batch (the multipart batch endpoint), channels (events.watch, channels.stop).
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { boundaryOf, formatBatchResponse, MAX_BATCH_CALLS, parseBatchRequest } from "./batch";
@@ -9,6 +9,7 @@ import { createChannels } from "./channels";
 import { createEventStore, newId, type GoogleEvent } from "./event-store";
 import { googleError, type CallResult, type Fault } from "./google-error";
 import { listEvents } from "./list-events";
+import { listInstances } from "./list-instances";
 import { readBody } from "./oauth";
 import { virtualInstance } from "./recurrence";
 import { eventById, insertEvent } from "./write-events";
@@ -26,6 +27,7 @@ export interface LoggedRequest {
 
 const EVENTS_PATH = /^\/calendar\/v3\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/;
 const WATCH_PATH = /^\/calendar\/v3\/calendars\/([^/]+)\/events\/watch$/;
+const INSTANCES_PATH = /^\/calendar\/v3\/calendars\/([^/]+)\/events\/([^/]+)\/instances$/;
 
 export function createCalendarApi(options: { authenticate: (accessToken: string) => string | null; allowHttpPush?: boolean }) {
   const channels = createChannels({ allowHttp: options.allowHttpPush ?? false });
@@ -48,6 +50,11 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     if (watch && method === "POST") {
       if (!isOwnCalendar(email, watch[1] ?? "")) return googleError(404, "notFound", "Not Found");
       return channels.watch(email, decodeURIComponent(watch[1] ?? ""), body);
+    }
+    const instances = INSTANCES_PATH.exec(path);
+    if (instances && method === "GET") {
+      if (!isOwnCalendar(email, instances[1] ?? "")) return googleError(404, "notFound", "Not Found");
+      return listInstances(store.calendarOf(email), decodeURIComponent(instances[2] ?? ""), query);
     }
     const match = EVENTS_PATH.exec(path);
     if (!match || !isOwnCalendar(email, match[1] ?? "")) return googleError(404, "notFound", "Not Found");

@@ -1,18 +1,29 @@
 // events.insert / get / update (PUT) / patch / delete on one calendar, with Google's rules:
 // client-chosen base32hex ids (409 when taken), If-Match against the etag (412), deleted events
-// answering 410, and instance ids of recurring series accepted as event ids.
+// answering 410, recurrence rules checked, and the instance ids of a series' real occurrences
+// accepted as event ids (any other `<series>_<stamp>` is 404, see recurrence.virtualInstance).
 import { newId, type Calendar, type EventStore, type GoogleEvent } from "./event-store";
 import { googleError, type CallResult } from "./google-error";
-import { virtualInstance } from "./recurrence";
+import { recurrenceProblem, virtualInstance } from "./recurrence";
+
+/** What insert and import both check of a new event's body, or null when it may be stored. */
+function refuseNew(calendar: Calendar, input: Partial<GoogleEvent>): CallResult | null {
+  if (input.id !== undefined && !/^[a-v0-9]{5,1024}$/.test(input.id)) return googleError(400, "invalid", "Invalid resource id value.");
+  if (input.id && calendar.events.has(input.id)) return googleError(409, "duplicate", "The requested identifier already exists.");
+  if (!input.start || !input.end) return googleError(400, "required", "Missing end time.");
+  const problem = recurrenceProblem(input);
+  return problem ? googleError(400, "invalid", problem) : null;
+}
+
+function storeNew(store: EventStore, calendar: Calendar, input: Partial<GoogleEvent>): CallResult {
+  const id = input.id ?? newId();
+  const saved = store.save(calendar, { ...input, id, status: input.status ?? "confirmed", created: new Date().toISOString(), iCalUID: input.iCalUID ?? `${id}@google.com`, sequence: input.sequence ?? 0 } as GoogleEvent);
+  return { status: 200, body: saved };
+}
 
 export function insertEvent(store: EventStore, calendar: Calendar, body: unknown): CallResult {
   const input = (body ?? {}) as Partial<GoogleEvent>;
-  const chosen = input.id;
-  if (chosen !== undefined && !/^[a-v0-9]{5,1024}$/.test(chosen)) return googleError(400, "invalid", "Invalid resource id value.");
-  if (chosen && calendar.events.has(chosen)) return googleError(409, "duplicate", "The requested identifier already exists.");
-  if (!input.start || !input.end) return googleError(400, "required", "Missing end time.");
-  const saved = store.save(calendar, { ...input, id: chosen ?? newId(), status: input.status ?? "confirmed", created: new Date().toISOString(), iCalUID: `${chosen ?? "x"}@google.com`, sequence: 0 } as GoogleEvent);
-  return { status: 200, body: saved };
+  return refuseNew(calendar, input) ?? storeNew(store, calendar, input);
 }
 
 /** get, update, patch or delete of one event (or instance) id. */
@@ -38,6 +49,8 @@ export function eventById(store: EventStore, calendar: Calendar, method: string,
     if (!fixed.recurringEventId) delete fixed.recurringEventId;
     if (!fixed.originalStartTime) delete fixed.originalStartTime;
     if (existing.status === "cancelled" && !existing.recurringEventId && stored) return googleError(410, "deleted", "Resource has been deleted");
+    const problem = fixed.recurringEventId ? null : recurrenceProblem(fixed);
+    if (problem) return googleError(400, "invalid", problem);
     return { status: 200, body: store.save(calendar, fixed) };
   }
   return googleError(405, "methodNotAllowed", "Method not allowed");
