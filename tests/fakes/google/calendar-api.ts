@@ -1,6 +1,6 @@
 // Google Calendar API v3, the part the sync uses, as an HTTP handler: routing, authentication, the
 // request log, delays and injected faults. What each method does lives in its own module:
-// list-events (events.list), write-events (insert, get, update, patch, delete), list-instances
+// list-events (events.list), write-events (insert, import, get, update, patch, delete), list-instances
 // (events.instances), recurrence (series and their instance ids), batch (the multipart batch endpoint), channels (events.watch, channels.stop).
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -12,7 +12,7 @@ import { listEvents } from "./list-events";
 import { listInstances } from "./list-instances";
 import { readBody } from "./oauth";
 import { virtualInstance } from "./recurrence";
-import { eventById, insertEvent } from "./write-events";
+import { eventById, importEvent, insertEvent, type ImportExisting } from "./write-events";
 
 export type { GoogleEvent } from "./event-store";
 export type { Fault } from "./google-error";
@@ -35,6 +35,7 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
   const faults: Fault[] = [];
   const log: LoggedRequest[] = [];
   let delayMs = 0;
+  let importExisting: ImportExisting = "update";
 
   const isOwnCalendar = (email: string, calendarId: string) => calendarId === "primary" || decodeURIComponent(calendarId) === email;
 
@@ -63,6 +64,7 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     if (method !== "GET") logEntry.sendUpdates = query.get("sendUpdates");
     if (!id && method === "GET") return listEvents(calendar, query);
     if (!id && method === "POST") return insertEvent(store, calendar, body);
+    if (id === "import" && method === "POST") return importEvent(store, calendar, body, importExisting);
     if (!id) return googleError(405, "methodNotAllowed", "Method not allowed");
     return eventById(store, calendar, method, id, headers["if-match"], body);
   }
@@ -99,6 +101,10 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     /** Every answer waits this long (slow-server tests). */
     setDelay(ms: number) {
       delayMs = ms;
+    },
+    /** What importing an iCalUID the calendar already holds does: update that event (default) or 409. */
+    setImportExisting(mode: ImportExisting) {
+      importExisting = mode;
     },
     /** Sync tokens issued so far for this calendar get 410 from now on. */
     expireSyncTokens(email: string) {

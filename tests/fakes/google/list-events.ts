@@ -1,13 +1,41 @@
 // events.list: pages over a snapshot of the calendar's change sequence, sync tokens (410 once
-// expired), the parameters that may not go with a sync token, showDeleted and extended-property
-// filters. Rules quoted from the Calendar v3 discovery document (events.list parameters).
-import type { Calendar } from "./event-store";
+// expired), the parameters that may not go with a sync token, showDeleted, iCalUID and
+// extended-property filters (singleEvents=true does not expand series here). Rules quoted from the Calendar v3 discovery document (events.list parameters).
+import type { Calendar, GoogleEvent } from "./event-store";
 import { googleError, type CallResult } from "./google-error";
 
 const LIST_DEFAULT = 250;
 const LIST_MAX = 2500;
 /** "There are several query parameters that cannot be specified together with nextSyncToken". */
 const INCOMPATIBLE_WITH_SYNC_TOKEN = ["iCalUID", "orderBy", "privateExtendedProperty", "q", "sharedExtendedProperty", "timeMin", "timeMax", "updatedMin"];
+
+/** "propertyName=value"; the value may itself hold "=". */
+function constraint(pair: string): [string, string] {
+  const at = pair.indexOf("=");
+  return at < 0 ? [pair, ""] : [pair.slice(0, at), pair.slice(at + 1)];
+}
+
+/**
+ * privateExtendedProperty "Matches only private properties", sharedExtendedProperty "Matches only
+ * shared properties"; each "might be repeated multiple times to return events that match all given
+ * constraints" — so every constraint of either kind must hold.
+ */
+function matchesExtendedProperties(event: GoogleEvent, query: URLSearchParams): boolean {
+  const holds = (scope: "private" | "shared") => ([name, value]: [string, string]) => event.extendedProperties?.[scope]?.[name] === value;
+  return query.getAll("privateExtendedProperty").map(constraint).every(holds("private")) && query.getAll("sharedExtendedProperty").map(constraint).every(holds("shared"));
+}
+
+/**
+ * Whether a cancelled item is listed. showDeleted: "Cancelled instances of recurring events (but
+ * not the underlying recurring event) will still be included if showDeleted and singleEvents are
+ * both False. If showDeleted and singleEvents are both True, only single instances of deleted
+ * events (but not the underlying recurring events) are returned." With a sync token "all events
+ * deleted since the previous list request will always be in the result set".
+ */
+function listsCancelled(event: GoogleEvent, query: URLSearchParams): boolean {
+  if (query.has("syncToken") || query.get("showDeleted") === "true") return true;
+  return query.get("singleEvents") !== "true" && event.recurringEventId !== undefined;
+}
 
 export function listEvents(calendar: Calendar, query: URLSearchParams): CallResult {
   const syncToken = query.get("syncToken");
@@ -22,12 +50,12 @@ export function listEvents(calendar: Calendar, query: URLSearchParams): CallResu
   }
   const page = query.get("pageToken");
   const [snapshot, offset] = page ? Buffer.from(page, "base64url").toString().split(":").map(Number) : [calendar.seq, 0];
-  const showDeleted = syncToken !== null || query.get("showDeleted") === "true";
-  const filters = query.getAll("privateExtendedProperty").map((pair) => pair.split("="));
+  const iCalUID = query.get("iCalUID");
   const matching = [...calendar.events.values()]
     .filter((stored) => stored.seq > since && stored.seq <= (snapshot ?? 0))
-    .filter((stored) => showDeleted || stored.event.status !== "cancelled")
-    .filter((stored) => filters.every(([key, value]) => stored.event.extendedProperties?.private?.[key ?? ""] === value))
+    .filter((stored) => stored.event.status !== "cancelled" || listsCancelled(stored.event, query))
+    .filter((stored) => iCalUID === null || stored.event.iCalUID === iCalUID)
+    .filter((stored) => matchesExtendedProperties(stored.event, query))
     .sort((a, b) => a.seq - b.seq);
   const slice = matching.slice(offset ?? 0, (offset ?? 0) + maxResults);
   const more = (offset ?? 0) + maxResults < matching.length;

@@ -26,6 +26,30 @@ export function insertEvent(store: EventStore, calendar: Calendar, body: unknown
   return refuseNew(calendar, input) ?? storeNew(store, calendar, input);
 }
 
+/** What events.import does with an iCalUID the calendar already holds. */
+export type ImportExisting = "update" | "reject";
+
+/**
+ * events.import: "add a private copy of an existing event"; iCalUID "must be supplied when
+ * importing events via the import method" (Calendar v3 discovery document). The reference does not
+ * say what a second import of the same iCalUID does. By default the fake updates the event that
+ * has it, never adding a second (the behaviour this project relies on, reported by gcalcli #599);
+ * `reject` answers 409 duplicate instead, as gcalcli #712/#784 saw Google do in 2024.
+ */
+export function importEvent(store: EventStore, calendar: Calendar, body: unknown, existingMode: ImportExisting): CallResult {
+  const input = (body ?? {}) as Partial<GoogleEvent>;
+  if (!input.iCalUID) return googleError(400, "required", "Missing iCalUID.");
+  const existing = [...calendar.events.values()].find((stored) => stored.event.iCalUID === input.iCalUID && !stored.event.recurringEventId);
+  if (!existing) return refuseNew(calendar, input) ?? storeNew(store, calendar, input);
+  if (existingMode === "reject") return googleError(409, "duplicate", "The requested identifier already exists.");
+  if (!input.start || !input.end) return googleError(400, "required", "Missing end time.");
+  const problem = recurrenceProblem(input);
+  if (problem) return googleError(400, "invalid", problem);
+  const { id: _ignored, ...fields } = input;
+  const saved = store.save(calendar, { ...fields, id: existing.event.id, created: existing.event.created, iCalUID: input.iCalUID, status: input.status ?? "confirmed", sequence: input.sequence ?? existing.event.sequence ?? 0 } as GoogleEvent);
+  return { status: 200, body: saved };
+}
+
 /** get, update, patch or delete of one event (or instance) id. */
 export function eventById(store: EventStore, calendar: Calendar, method: string, id: string, ifMatch: string | undefined, body: unknown): CallResult {
   const stored = calendar.events.get(id);

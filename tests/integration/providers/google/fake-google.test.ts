@@ -172,3 +172,90 @@ describe("instance ids", () => {
     expect(updated).toMatchObject({ id: `${id}_20261215T090000Z`, recurringEventId: id, summary: "Exception" });
   });
 });
+
+describe("events.import", () => {
+  it("imports an event under its iCalUID with the fields insert honours, and refuses one without iCalUID or times", async () => {
+    const { api } = newUser();
+    const { data } = await api.events.import({
+      calendarId: "primary",
+      requestBody: { iCalUID: "board-1@atollon.example", summary: "Board", start: timed("2026-12-03T09:00:00Z"), end: timed("2026-12-03T10:00:00Z"), recurrence: ["RRULE:FREQ=WEEKLY;COUNT=2"], extendedProperties: { private: { atollonEventId: "e1" } } },
+    });
+    expect(data).toMatchObject({ iCalUID: "board-1@atollon.example", summary: "Board", status: "confirmed", recurrence: ["RRULE:FREQ=WEEKLY;COUNT=2"], extendedProperties: { private: { atollonEventId: "e1" } } });
+    expect((await api.events.get({ calendarId: "primary", eventId: data.id ?? "" })).data.summary).toBe("Board");
+    expect((await api.events.instances({ calendarId: "primary", eventId: data.id ?? "" })).data.items).toHaveLength(2);
+
+    expect(await refusal(api.events.import({ calendarId: "primary", requestBody: { start: timed("2026-12-03T09:00:00Z"), end: timed("2026-12-03T10:00:00Z") } }))).toMatchObject({ status: 400, reason: "required" });
+    expect(await refusal(api.events.import({ calendarId: "primary", requestBody: { iCalUID: "no-times@x" } }))).toMatchObject({ status: 400, reason: "required" });
+    expect(await refusal(api.events.import({ calendarId: "primary", requestBody: { iCalUID: "bad-rule@x", start: timed("2026-12-03T09:00:00Z"), end: timed("2026-12-03T10:00:00Z"), recurrence: ["RRULE:COUNT=2"] } }))).toMatchObject({ status: 400 });
+  });
+
+  it("updates the event that already has the iCalUID instead of adding a second, and reports it as one change", async () => {
+    const { api } = newUser();
+    const body = { iCalUID: "trip@atollon.example", start: { date: "2026-12-24" }, end: { date: "2026-12-27" } };
+    const { data: first } = await api.events.import({ calendarId: "primary", requestBody: { ...body, summary: "Trip" } });
+    const listed = await api.events.list({ calendarId: "primary" });
+    const syncToken = listed.data.nextSyncToken ?? "";
+    const { data: again } = await api.events.import({ calendarId: "primary", requestBody: { ...body, summary: "Trip (longer)", end: { date: "2026-12-28" } } });
+    expect(again.id).toBe(first.id);
+    expect(again.etag).not.toBe(first.etag);
+    const { data: byUid } = await api.events.list({ calendarId: "primary", iCalUID: "trip@atollon.example" });
+    expect(byUid.items?.map((item) => [item.id, item.summary, item.end?.date])).toEqual([[first.id, "Trip (longer)", "2026-12-28"]]);
+    const { data: changes } = await api.events.list({ calendarId: "primary", syncToken });
+    expect(changes.items?.map((item) => item.id)).toEqual([first.id]);
+  });
+
+  it("can be set to refuse a second import of an iCalUID with 409 duplicate", async () => {
+    const { api } = newUser();
+    const body = { iCalUID: "once@atollon.example", start: timed("2026-12-03T09:00:00Z"), end: timed("2026-12-03T10:00:00Z") };
+    await api.events.import({ calendarId: "primary", requestBody: body });
+    fake.calendar.setImportExisting("reject");
+    try {
+      expect(await refusal(api.events.import({ calendarId: "primary", requestBody: body }))).toMatchObject({ status: 409, reason: "duplicate" });
+    } finally {
+      fake.calendar.setImportExisting("update");
+    }
+  });
+});
+
+describe("events.list filters", () => {
+  it("filters by privateExtendedProperty and sharedExtendedProperty, every constraint ANDed and each kind matching only its own scope", async () => {
+    const { api } = newUser();
+    const insert = (summary: string, extendedProperties: calendar_v3.Schema$Event["extendedProperties"]) =>
+      api.events.insert({ calendarId: "primary", requestBody: { summary, start: timed("2026-12-01T09:00:00Z"), end: timed("2026-12-01T10:00:00Z"), extendedProperties } });
+    await insert("both", { private: { tag: "a", kind: "x=y" }, shared: { team: "ops" } });
+    await insert("private only", { private: { tag: "a" } });
+    await insert("shared tag", { shared: { tag: "a", team: "ops" } });
+    const titles = async (params: Partial<calendar_v3.Params$Resource$Events$List>) => ((await api.events.list({ calendarId: "primary", ...params })).data.items ?? []).map((item) => item.summary).sort();
+
+    expect(await titles({ privateExtendedProperty: ["tag=a"] })).toEqual(["both", "private only"]);
+    expect(await titles({ sharedExtendedProperty: ["tag=a"] })).toEqual(["shared tag"]);
+    expect(await titles({ privateExtendedProperty: ["tag=a"], sharedExtendedProperty: ["team=ops"] })).toEqual(["both"]);
+    expect(await titles({ privateExtendedProperty: ["tag=a", "kind=x=y"] })).toEqual(["both"]);
+    expect(await titles({ sharedExtendedProperty: ["team=ops", "tag=b"] })).toEqual([]);
+
+    const token = (await api.events.list({ calendarId: "primary" })).data.nextSyncToken ?? "";
+    expect(await refusal(api.events.list({ calendarId: "primary", syncToken: token, sharedExtendedProperty: ["team=ops"] }))).toMatchObject({ status: 400 });
+  });
+
+  it("without showDeleted lists cancelled instances of a recurring event but no deleted event or series; with singleEvents=true not even those", async () => {
+    const { api } = newUser();
+    const series = (await api.events.insert({ calendarId: "primary", requestBody: { summary: "Series", start: timed("2026-12-01T09:00:00Z"), end: timed("2026-12-01T10:00:00Z"), recurrence: ["RRULE:FREQ=DAILY;COUNT=3"] } })).data;
+    const gone = (await api.events.insert({ calendarId: "primary", requestBody: { summary: "Gone", start: timed("2026-12-01T09:00:00Z"), end: timed("2026-12-01T10:00:00Z") } })).data;
+    const doomed = (await api.events.insert({ calendarId: "primary", requestBody: { summary: "Doomed series", start: timed("2026-12-01T09:00:00Z"), end: timed("2026-12-01T10:00:00Z"), recurrence: ["RRULE:FREQ=DAILY;COUNT=3"] } })).data;
+    await api.events.delete({ calendarId: "primary", eventId: `${series.id}_20261202T090000Z` });
+    await api.events.delete({ calendarId: "primary", eventId: gone.id ?? "" });
+    await api.events.delete({ calendarId: "primary", eventId: doomed.id ?? "" });
+
+    const { data } = await api.events.list({ calendarId: "primary" });
+    const shown = (data.items ?? []).map((item) => [item.id, item.status]);
+    expect(shown).toContainEqual([series.id, "confirmed"]);
+    expect(shown).toContainEqual([`${series.id}_20261202T090000Z`, "cancelled"]);
+    expect(shown.map(([id]) => id)).not.toContain(gone.id);
+    expect(shown.map(([id]) => id)).not.toContain(doomed.id);
+
+    const single = await api.events.list({ calendarId: "primary", singleEvents: true });
+    expect((single.data.items ?? []).filter((item) => item.status === "cancelled")).toEqual([]);
+    const all = await api.events.list({ calendarId: "primary", showDeleted: true });
+    expect((all.data.items ?? []).map((item) => item.id)).toEqual(expect.arrayContaining([gone.id, doomed.id, `${series.id}_20261202T090000Z`]));
+  });
+});
