@@ -1,21 +1,26 @@
 // Google Calendar API v3, the part the sync uses, as an HTTP handler: routing, authentication, the
-// request log, delays and injected faults. What each method does lives in its own module:
+// request log, delays, the per-user quota (quota) and injected faults, on whole requests or on
+// single calls of a batch (batch-faults). What each method does lives in its own module:
 // list-events (events.list), write-events (insert, import, get, update, patch, delete), list-instances
 // (events.instances), recurrence (series and their instance ids), batch (the multipart batch endpoint), channels (events.watch, channels.stop).
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { boundaryOf, formatBatchResponse, MAX_BATCH_CALLS, parseBatchRequest } from "./batch";
+import { createBatchFaults, type BatchFault } from "./batch-faults";
 import { createChannels } from "./channels";
 import { createEventStore, newId, type GoogleEvent } from "./event-store";
 import { googleError, type CallResult, type Fault } from "./google-error";
 import { listEvents } from "./list-events";
 import { listInstances } from "./list-instances";
 import { readBody } from "./oauth";
+import { createQuota, type QuotaOptions } from "./quota";
 import { virtualInstance } from "./recurrence";
 import { eventById, importEvent, insertEvent, type ImportExisting } from "./write-events";
 
 export type { GoogleEvent } from "./event-store";
 export type { Fault } from "./google-error";
+export type { BatchFault, InnerCall } from "./batch-faults";
+export type { QuotaOptions } from "./quota";
 
 export interface LoggedRequest {
   method: string;
@@ -33,6 +38,8 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
   const channels = createChannels({ allowHttp: options.allowHttpPush ?? false });
   const store = createEventStore({ onChange: (owner) => channels.changed(owner) });
   const faults: Fault[] = [];
+  const batchFaults = createBatchFaults();
+  const quota = createQuota();
   const log: LoggedRequest[] = [];
   let delayMs = 0;
   let importExisting: ImportExisting = "update";
@@ -79,10 +86,11 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     const calls = parseBatchRequest(await readBody(req), boundary);
     if (calls.length > MAX_BATCH_CALLS) return refuse(`A batch may hold at most ${MAX_BATCH_CALLS} calls.`);
     logEntry.batch = [];
-    const answers = calls.map((inner) => {
+    const answers = calls.map((inner, index) => {
       logEntry.batch?.push(`${inner.method} ${inner.url.pathname}`);
       const innerLog: LoggedRequest = { method: inner.method, path: inner.url.pathname };
-      const result = call(email, inner.method, inner.url, inner.headers, inner.body, innerLog);
+      const injected = batchFaults.take({ index, method: inner.method, path: inner.url.pathname, query: inner.url.searchParams, body: inner.body });
+      const result = injected ?? quota.take(email) ?? call(email, inner.method, inner.url, inner.headers, inner.body, innerLog);
       if (innerLog.sendUpdates !== undefined) logEntry.sendUpdates = innerLog.sendUpdates;
       return { contentId: inner.contentId, result };
     });
@@ -97,6 +105,14 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     /** The next requests (outer HTTP requests) fail like this, in order. */
     injectFaults(...next: Fault[]) {
       faults.push(...next);
+    },
+    /** Inner calls of coming batches fail like this (by position or predicate), the rest of the batch going through. */
+    injectBatchFaults(...next: BatchFault[]) {
+      batchFaults.add(...next);
+    },
+    /** A per-user limit on calls per sliding minute (each inner call of a batch counts); null lifts it. */
+    setQuota(next: QuotaOptions | null) {
+      quota.set(next);
     },
     /** Every answer waits this long (slow-server tests). */
     setDelay(ms: number) {
@@ -158,7 +174,7 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
         return true;
       }
       const text = await readBody(req);
-      const result = call(email, req.method ?? "GET", url, req.headers as Record<string, string | undefined>, text ? JSON.parse(text) : undefined, entry);
+      const result = quota.take(email) ?? call(email, req.method ?? "GET", url, req.headers as Record<string, string | undefined>, text ? JSON.parse(text) : undefined, entry);
       res.writeHead(result.status, { "content-type": "application/json; charset=UTF-8", ...(result.headers ?? {}) });
       res.end(result.body === undefined ? undefined : JSON.stringify(result.body));
       return true;

@@ -259,3 +259,138 @@ describe("events.list filters", () => {
     expect((all.data.items ?? []).map((item) => item.id)).toEqual(expect.arrayContaining([gone.id, doomed.id, `${series.id}_20261202T090000Z`]));
   });
 });
+
+interface BatchAnswer {
+  status: number;
+  retryAfter: string | null;
+  body: { id?: string; error?: { code: number; errors: { domain: string; reason: string }[] } } | null;
+}
+
+/** Sends calls through the batch endpoint (googleapis has none) and splits the multipart answer. */
+async function batch(user: User, calls: { method: string; path: string; body?: unknown }[]): Promise<{ status: number; answers: BatchAnswer[] }> {
+  const boundary = `test_${randomBytes(6).toString("hex")}`;
+  const parts = calls.map((call, index) =>
+    [`--${boundary}`, "Content-Type: application/http", `Content-ID: <item-${index + 1}>`, "", `${call.method} ${call.path} HTTP/1.1`, ...(call.body === undefined ? [""] : ["Content-Type: application/json", "", JSON.stringify(call.body)]), ""].join("\r\n"),
+  );
+  const response = await fetch(`${fake.url}/batch/calendar/v3`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${user.token}`, "content-type": `multipart/mixed; boundary=${boundary}` },
+    body: `${parts.join("")}--${boundary}--\r\n`,
+  });
+  const text = await response.text();
+  const outer = /boundary=([^;]+)/.exec(response.headers.get("content-type") ?? "")?.[1] ?? "";
+  const answers = text
+    .split(`--${outer}`)
+    .slice(1, -1)
+    .map((part) => {
+      const [, http = ""] = part.split(/\r\n\r\n(?=HTTP\/1\.1)/);
+      const [head = "", ...payload] = http.split("\r\n\r\n");
+      const json = payload.join("\r\n\r\n").trim();
+      return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), retryAfter: /^retry-after:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? null, body: json ? (JSON.parse(json) as BatchAnswer["body"]) : null };
+    });
+  return { status: response.status, answers };
+}
+
+const insertCall = (summary: string) => ({ method: "POST", path: "/calendar/v3/calendars/primary/events?sendUpdates=none", body: { summary, start: timed("2026-12-01T09:00:00Z"), end: timed("2026-12-01T10:00:00Z") } });
+
+describe("per-user quota", () => {
+  let clock = 0;
+  const now = () => clock;
+
+  it("refuses calls over the per-minute quota with 403 userRateLimitExceeded in Google's error shape, per user, on a sliding minute", async () => {
+    const ada = newUser();
+    const alan = newUser();
+    clock = 1_000_000;
+    fake.calendar.setQuota({ perMinute: 3, now });
+    try {
+      for (let i = 0; i < 3; i += 1) await ada.api.events.list({ calendarId: "primary" });
+      const refused = await refusal(ada.api.events.list({ calendarId: "primary" }));
+      expect(refused.body).toEqual({ error: { errors: [{ domain: "usageLimits", reason: "userRateLimitExceeded", message: "User Rate Limit Exceeded" }], code: 403, message: "User Rate Limit Exceeded" } });
+      expect(refused.status).toBe(403);
+      // Another user has a quota of their own.
+      expect((await alan.api.events.list({ calendarId: "primary" })).status).toBe(200);
+      clock += 59_999;
+      expect((await refusal(ada.api.events.list({ calendarId: "primary" }))).status).toBe(403);
+      clock += 2;
+      expect((await ada.api.events.list({ calendarId: "primary" })).status).toBe(200);
+    } finally {
+      fake.calendar.setQuota(null);
+    }
+  });
+
+  it("counts every inner call of a batch and refuses those over quota inside the multipart answer", async () => {
+    const user = newUser();
+    clock = 2_000_000;
+    fake.calendar.setQuota({ perMinute: 5, now });
+    try {
+      const before = fake.calendar.log.length;
+      const { status, answers } = await batch(user, Array.from({ length: 7 }, (_, i) => insertCall(`E${i}`)));
+      expect(status).toBe(200);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 403, 403]);
+      expect(answers[6]?.body?.error?.errors[0]).toMatchObject({ domain: "usageLimits", reason: "userRateLimitExceeded" });
+      expect(fake.calendar.events(user.email)).toHaveLength(5);
+      expect(fake.calendar.log.length - before).toBe(1);
+      expect(fake.calendar.log.at(-1)?.batch).toHaveLength(7);
+      expect((await refusal(user.api.events.list({ calendarId: "primary" }))).status).toBe(403);
+    } finally {
+      fake.calendar.setQuota(null);
+    }
+  });
+
+  it("can answer 429 rateLimitExceeded with Retry-After instead", async () => {
+    const user = newUser();
+    clock = 3_000_000;
+    fake.calendar.setQuota({ perMinute: 0, status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 30, now });
+    try {
+      expect(await refusal(user.api.events.list({ calendarId: "primary" }))).toMatchObject({ status: 429, reason: "rateLimitExceeded", domain: "usageLimits" });
+      const { answers } = await batch(user, [insertCall("x")]);
+      expect(answers[0]).toMatchObject({ status: 429, retryAfter: "30" });
+    } finally {
+      fake.calendar.setQuota(null);
+    }
+  });
+});
+
+describe("faults on single calls of a batch", () => {
+  it("fails the chosen inner calls, by position or by predicate, with Retry-After, and lets the rest through", async () => {
+    const user = newUser();
+    fake.calendar.injectBatchFaults(
+      { target: 1, status: 503, reason: "backendError" },
+      { target: (call) => (call.body as { summary?: string } | undefined)?.summary === "E3", status: 403, reason: "rateLimitExceeded", retryAfterSeconds: 7 },
+    );
+    const { status, answers } = await batch(user, [0, 1, 2, 3].map((i) => insertCall(`E${i}`)));
+    expect(status).toBe(200);
+    expect(answers.map((answer) => [answer.status, answer.retryAfter])).toEqual([
+      [200, null],
+      [503, null],
+      [200, null],
+      [403, "7"],
+    ]);
+    expect(answers[3]?.body?.error?.errors[0]).toMatchObject({ domain: "usageLimits", reason: "rateLimitExceeded" });
+    expect(answers[1]?.body?.error?.errors[0]).toMatchObject({ reason: "backendError" });
+    // Failed calls changed nothing; a fault is used once, so the same calls go through next time.
+    expect(fake.calendar.events(user.email).map((event) => event.summary).sort()).toEqual(["E0", "E2"]);
+    const retry = await batch(user, [insertCall("E1"), insertCall("E3")]);
+    expect(retry.answers.map((answer) => answer.status)).toEqual([200, 200]);
+  });
+
+  it("keeps a predicate fault for as many calls as `times` says", async () => {
+    const user = newUser();
+    fake.calendar.injectBatchFaults({ target: (call) => call.method === "POST", status: 500, reason: "backendError", times: 2 });
+    const { answers } = await batch(user, [insertCall("a"), insertCall("b"), insertCall("c")]);
+    expect(answers.map((answer) => answer.status)).toEqual([500, 500, 200]);
+  });
+});
+
+describe("request log", () => {
+  it("logs import and instances calls like every other request", async () => {
+    const { api } = newUser();
+    const before = fake.calendar.log.length;
+    const { data } = await api.events.import({ calendarId: "primary", requestBody: { iCalUID: "log@x", start: { date: "2026-12-01" }, end: { date: "2026-12-02" }, recurrence: ["RRULE:FREQ=DAILY;COUNT=2"] } });
+    await api.events.instances({ calendarId: "primary", eventId: data.id ?? "" });
+    expect(fake.calendar.log.slice(before).map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      "POST /calendar/v3/calendars/primary/events/import",
+      `GET /calendar/v3/calendars/primary/events/${data.id}/instances`,
+    ]);
+  });
+});
