@@ -33,7 +33,7 @@ export interface Calendar {
   owner: string;
   events: Map<string, Stored>;
   seq: number;
-  /** Sync tokens issued at or before this sequence are refused with 410. */
+  /** Sync tokens issued at or before this sequence are refused with 410 (-1: none; a token of an empty calendar is sync:0). */
   expiredThrough: number;
 }
 
@@ -46,7 +46,7 @@ export function createEventStore(options: { onChange: (owner: string) => void })
   const calendarOf = (email: string): Calendar => {
     let calendar = calendars.get(email);
     if (!calendar) {
-      calendar = { owner: email, events: new Map(), seq: 0, expiredThrough: 0 };
+      calendar = { owner: email, events: new Map(), seq: 0, expiredThrough: -1 };
       calendars.set(email, calendar);
     }
     return calendar;

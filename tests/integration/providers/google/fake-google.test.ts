@@ -394,3 +394,18 @@ describe("request log", () => {
     ]);
   });
 });
+
+describe("sync tokens", () => {
+  it("accepts the token of a calendar that was empty, and refuses every earlier token once they are expired", async () => {
+    const { api, email } = newUser();
+    const first = await api.events.list({ calendarId: "primary", showDeleted: true });
+    expect(first.data.items).toEqual([]);
+    await api.events.insert({ calendarId: "primary", requestBody: { summary: "Later", start: timed("2026-12-01T09:00:00Z"), end: timed("2026-12-01T10:00:00Z") } });
+    const next = await api.events.list({ calendarId: "primary", showDeleted: true, syncToken: first.data.nextSyncToken as string });
+    expect(next.data.items?.map((item) => item.summary)).toEqual(["Later"]);
+
+    fake.calendar.expireSyncTokens(email);
+    expect((await refusal(api.events.list({ calendarId: "primary", syncToken: next.data.nextSyncToken as string }))).status).toBe(410);
+    expect((await refusal(api.events.list({ calendarId: "primary", syncToken: first.data.nextSyncToken as string }))).status).toBe(410);
+  });
+});
