@@ -54,6 +54,8 @@ interface BatchCall {
 interface BatchAnswer {
   status: number;
   body: unknown;
+  /** The inner response's own Retry-After, when Google refused this call for now. */
+  retryAfterMs?: number | null;
 }
 
 interface HttpAnswer {
@@ -248,16 +250,18 @@ export class GoogleCalendar implements RemoteCalendar {
       await this.pace(batch.length);
       const answers = await this.sendBatch(batch.map((entry) => entry.call));
       const again: typeof batch = [];
+      let asked: number | null = null;
       for (const [position, entry] of batch.entries()) {
         const answer = answers[position] ?? { status: 500, body: null };
         if (isRetryable(answer.status, answer.body) && entry.tries + 1 < this.retry.attempts) {
           again.push({ ...entry, tries: entry.tries + 1 });
+          if (answer.retryAfterMs != null) asked = Math.max(asked ?? 0, answer.retryAfterMs);
           continue;
         }
         results[entry.index] = answer;
       }
       if (again.length > 0) {
-        await this.backoff(Math.max(...again.map((entry) => entry.tries)), null, "a batch of calls", `${again.length} of its calls refused for now`);
+        await this.backoff(Math.max(...again.map((entry) => entry.tries)), asked, "a batch of calls", `${again.length} of its calls refused for now`);
         pending = [...again, ...pending];
       }
     }
@@ -334,7 +338,11 @@ export function parseBatchResponse(text: string, contentType: string, expected: 
     const status = Number(/HTTP\/1\.1 (\d{3})/.exec(part)?.[1] ?? 500);
     const sections = part.split("\r\n\r\n");
     const payload = sections.slice(2).join("\r\n\r\n").trim();
-    if (index >= 0 && index < expected) answers[index] = { status, body: payload ? safeJson(payload) : null };
+    const headers = Object.fromEntries((sections[1] ?? "").split("\r\n").slice(1).flatMap((line) => {
+      const colon = line.indexOf(":");
+      return colon > 0 ? [[line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]] : [];
+    }));
+    if (index >= 0 && index < expected) answers[index] = { status, body: payload ? safeJson(payload) : null, retryAfterMs: retryAfterMs(headers) };
   });
   return answers;
 }

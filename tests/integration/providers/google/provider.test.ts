@@ -139,6 +139,18 @@ describe("Google provider against the fake Calendar API", () => {
     await expect(pages(h.remote.listChanges(null))).rejects.toBeInstanceOf(RemoteUnavailableError);
   });
 
+  it("sends the calls Google refused for now inside a batch again, after the longest Retry-After they carried", async () => {
+    const waits: number[] = [];
+    const h = googleHarness(google, { retry: { attempts: 3, baseMs: 10, maxMs: 40 }, sleep: async (ms) => void waits.push(ms) });
+    google.calendar.injectBatchFaults({ target: 1, status: 403, reason: "userRateLimitExceeded", retryAfterSeconds: 3 }, { target: 2, status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 5 });
+    const requestsBefore = h.remote.requestCount;
+    const results = await h.remote.create([0, 1, 2, 3].map((index) => ({ localId: `l${index}`, content: content({ title: `Item ${index}` }), seriesRemoteId: null })));
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(waits).toEqual([5_000]);
+    expect(h.remote.requestCount - requestsBefore).toBe(2);
+    expect((await h.live()).map((item) => item.content.title).sort()).toEqual(["Item 0", "Item 1", "Item 2", "Item 3"]);
+  });
+
   it("ends at once, saying the sync resumes, when Google asks for a wait beyond one wait's limit or the run's budget", async () => {
     const waits: number[] = [];
     const limits = { waitLimits: { eachMs: 5_000, totalMs: 6_000 }, sleep: async (ms: number) => void waits.push(ms) };
