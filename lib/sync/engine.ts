@@ -683,18 +683,23 @@ class SyncRun {
    * refused again is left to the next run.
    */
   private async settleStale(stale: PendingUpdate[]): Promise<void> {
-    if (stale.length === 0 || !this.remote.read) return;
-    const current = await this.remote.read(stale.map(({ pair }) => pair.remoteId));
-    for (const [index, { event, pair }] of stale.entries()) {
-      this.reread.add(event.id);
-      const remote = current[index] ?? null;
-      if (remote === null) {
-        this.fail({ localId: event.id, remoteId: pair.remoteId, message: "The event changed in the remote calendar meanwhile and could not be read again." }, true, event);
-        continue;
-      }
+    for (const { event, pair, remote } of await this.readAgain(stale)) {
       const decision = decide({ local: event, remote, pair, policy: this.policy });
       await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
     }
+  }
+
+  /** The items of writes refused as stale, read again once per run; one that cannot be read is left to the next run. */
+  private async readAgain<T extends RemoteDeletion>(stale: T[]): Promise<(T & { remote: RemoteItem | "absent" })[]> {
+    if (stale.length === 0 || !this.remote.read) return [];
+    const current = await this.remote.read(stale.map(({ pair }) => pair.remoteId));
+    return stale.flatMap((entry, index) => {
+      this.reread.add(entry.event.id);
+      const remote = current[index] ?? null;
+      if (remote !== null) return [{ ...entry, remote }];
+      this.fail({ localId: entry.event.id, remoteId: entry.pair.remoteId, message: "The event changed in the remote calendar meanwhile and could not be read again." }, true, entry.event);
+      return [];
+    });
   }
 
   private progress(): void {
@@ -707,21 +712,50 @@ class SyncRun {
    * before (if it failed, they are still there, and still paired).
    */
   private async deleteRemote(entries: RemoteDeletion[], cascaded: RemoteDeletion[]): Promise<void> {
+    const stale: RemoteDeletion[] = [];
     for (let start = 0; start < entries.length; start += this.writeBatchSize) {
       const batch = entries.slice(start, start + this.writeBatchSize);
       const results: WriteResult[] = await this.remote.delete(batch.map(({ pair }) => ({ remoteId: pair.remoteId, versionToken: pair.remoteVersion ?? "" })));
-      for (const [index, { event, pair }] of batch.entries()) {
+      for (const [index, entry] of batch.entries()) {
+        const { event, pair } = entry;
         const result = results[index];
         if (result?.ok || (result && !result.ok && result.kind === "not-found")) {
           const current = (await this.store.pairsByLocalIds([event.id]))[0];
           if (current?.remoteId === pair.remoteId) await this.store.deletePair(event.id);
-          for (const exception of cascaded) if (exception.event.seriesId === event.id) await this.store.deletePair(exception.event.id);
+          await this.forgetCascaded(event.id, cascaded);
           this.report.pushed.deleted += 1;
+        } else if (result?.kind === "conflict" && this.remote.read && !this.reread.has(event.id)) {
+          stale.push(entry);
         } else {
           this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, true, event);
         }
       }
     }
+    await this.settleStaleDeletions(stale, cascaded);
+  }
+
+  private async forgetCascaded(seriesId: string, cascaded: RemoteDeletion[]): Promise<void> {
+    for (const exception of cascaded) if (exception.event.seriesId === seriesId) await this.store.deletePair(exception.event.id);
+  }
+
+  /**
+   * Deletions refused because the remote item changed after this run read it: as with updates (see
+   * settleStale), the item is read again and the deletion decided against the change — restored
+   * here when the change wins, deleted at its new version when the deletion does.
+   */
+  private async settleStaleDeletions(stale: RemoteDeletion[], cascaded: RemoteDeletion[]): Promise<void> {
+    const again: RemoteDeletion[] = [];
+    for (const { event, pair, remote } of await this.readAgain(stale)) {
+      const decision = decide({ local: event, remote, pair, policy: this.policy });
+      if (decision.action.type === "push-delete" && remote !== "absent") {
+        if (decision.conflict) this.report.conflicts += 1;
+        again.push({ event, pair: { ...pair, remoteVersion: remote.versionToken } });
+        continue;
+      }
+      if (decision.action.type === "forget") await this.forgetCascaded(event.id, cascaded);
+      await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
+    }
+    if (again.length > 0) await this.deleteRemote(again, cascaded);
   }
 
   // ── Deletions and the guard ───────────────────────────────────────────────────────────────────

@@ -147,6 +147,33 @@ describe("the decision table, run against Google", () => {
   });
 });
 
+/** One event in Atollon, synced to Google once (with a bystander there), under this policy. */
+async function reviewSyncedUnder(policy: ConflictPolicy) {
+  const { user, email, accountId } = await userWithGoogle(google);
+  google.calendar.userInsert(email, { summary: BYSTANDER, start: { dateTime: "2026-12-20T09:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-20T10:00:00.000Z", timeZone: "UTC" } });
+  const event = await createEvent(user.id, review("Review"));
+  await syncAccount(user.id, accountId, { trigger: "manual" });
+  await setConflictPolicy(user.id, accountId, policy);
+  const [remote] = liveRemote(email);
+  if (!remote) throw new Error("the first run did not export the event");
+  return { user, email, accountId, event, remote };
+}
+
+/** A run during which a person saves the event in Google just before the run's `write` of it is sent. */
+async function runWithEditBefore(write: "update" | "delete", email: string, remoteId: string, title: string, userId: string, accountId: string) {
+  const send = GoogleCalendar.prototype[write] as GoogleCalendar["update"];
+  // Typed as update for the spy: the call is handed on untouched, whichever of the two it is.
+  const spy = vi.spyOn(GoogleCalendar.prototype, write as "update").mockImplementationOnce(function (this: GoogleCalendar, requests) {
+    google.calendar.userPatch(email, remoteId, { summary: title });
+    return send.call(this, requests);
+  });
+  try {
+    expect(await syncAccount(userId, accountId, { trigger: "manual" })).toMatchObject({ outcome: "complete", summary: expect.stringContaining("1 conflict settled") });
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe("an edit in Google between the run's listing and its update (412)", () => {
   const MEANWHILE = "Review (Google, during the run)";
 
@@ -157,30 +184,41 @@ describe("an edit in Google between the run's listing and its update (412)", () 
     // … and the update sent again with the new etag
     ["LOCAL", HERE, { pulledUpdated: 0, pushedUpdated: 1, requests: 4 }],
   ])("is settled in the same run as a conflict, by the policy %s", async (policy, outcome, counts) => {
-    const { user, email, accountId } = await userWithGoogle(google);
-    google.calendar.userInsert(email, { summary: BYSTANDER, start: { dateTime: "2026-12-20T09:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-20T10:00:00.000Z", timeZone: "UTC" } });
-    const event = await createEvent(user.id, review("Review"));
-    await syncAccount(user.id, accountId, { trigger: "manual" });
-    await setConflictPolicy(user.id, accountId, policy);
-    const [remote] = liveRemote(email);
-    if (!remote) throw new Error("the first run did not export the event");
+    const { user, email, accountId, event, remote } = await reviewSyncedUnder(policy);
     await updateEvent(user.id, event.id, review(HERE));
     await tick();
 
     // A person saves the event in Google just before the run's update reaches it.
-    const update = GoogleCalendar.prototype.update;
-    const spy = vi.spyOn(GoogleCalendar.prototype, "update").mockImplementationOnce(function (this: GoogleCalendar, requests) {
-      google.calendar.userPatch(email, remote.id, { summary: MEANWHILE });
-      return update.call(this, requests);
-    });
-    try {
-      expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "complete", summary: expect.stringContaining("1 conflict settled") });
-    } finally {
-      spy.mockRestore();
-    }
+    await runWithEditBefore("update", email, remote.id, MEANWHILE, user.id, accountId);
     expect(await lastRun(accountId)).toMatchObject({ outcome: "COMPLETE", conflicts: 1, pulledCreated: 0, pulledDeleted: 0, pushedCreated: 0, pushedDeleted: 0, ...counts, error: null });
     expect((await listRange(user.id, ...december)).filter((item) => item.title !== BYSTANDER).map((item) => item.title)).toEqual([outcome]);
     expect(liveRemote(email).map((item) => item.summary)).toEqual([outcome]);
+
+    expect((await syncAccount(user.id, accountId, { trigger: "manual" })).summary).toMatch(IDLE);
+  });
+});
+
+describe("an edit in Google between the run's listing and its deletion of the event (412)", () => {
+  const MEANWHILE = "Review (Google, during the run)";
+
+  it.each<[ConflictPolicy, string | null, { pulledCreated: number; pushedDeleted: number; requests: number }]>([
+    // listing, the refused deletion, reading the item again: the change wins, the event comes back here
+    ["LATEST", MEANWHILE, { pulledCreated: 1, pushedDeleted: 0, requests: 3 }],
+    ["REMOTE", MEANWHILE, { pulledCreated: 1, pushedDeleted: 0, requests: 3 }],
+    // … and the deletion sent again at the new etag
+    ["LOCAL", null, { pulledCreated: 0, pushedDeleted: 1, requests: 4 }],
+  ])("is settled in the same run as a conflict, by the policy %s", async (policy, outcome, counts) => {
+    const { user, email, accountId, event, remote } = await reviewSyncedUnder(policy);
+    await deleteEvent(user.id, event.id);
+
+    // A person saves the event in Google just before the run's deletion reaches it.
+    await runWithEditBefore("delete", email, remote.id, MEANWHILE, user.id, accountId);
+    expect(await lastRun(accountId)).toMatchObject({ outcome: "COMPLETE", conflicts: 1, pulledUpdated: 0, pulledDeleted: 0, pushedCreated: 0, pushedUpdated: 0, ...counts, error: null });
+    const here = (await listRange(user.id, ...december)).filter((item) => item.title !== BYSTANDER);
+    expect(here.map((item) => item.title)).toEqual(outcome ? [outcome] : []);
+    // Restored, not imported again: the same event.
+    if (outcome) expect(await getEvent(user.id, event.id)).toMatchObject({ deletedAt: null, content: { title: outcome } });
+    expect(liveRemote(email).map((item) => item.summary)).toEqual(outcome ? [outcome] : []);
 
     expect((await syncAccount(user.id, accountId, { trigger: "manual" })).summary).toMatch(IDLE);
   });
