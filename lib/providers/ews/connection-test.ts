@@ -83,6 +83,21 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
   if (!/ResponseClass="Success"/.test(answer.body) || !folderId) {
     return { ok: false, reason: "calendar-not-found", message: "The server answered but did not return a calendar folder for this account." };
   }
-  const version = /<(?:\w+:)?ServerVersionInfo\s[^>]*\bVersion="([^"]+)"/.exec(answer.body)?.[1] ?? null;
-  return { ok: true, serverUrl: url.toString(), serverVersion: version, calendarFolderId: folderId, authentication };
+  return { ok: true, serverUrl: url.toString(), serverVersion: serverVersionOf(answer.body), calendarFolderId: folderId, authentication };
+}
+
+/**
+ * The schema version the server speaks. Exchange 2007 names none in ServerVersionInfo (only
+ * MajorVersion 8), and asking it for a later one is refused, so it is read from the numbers then.
+ */
+export function serverVersionOf(body: string): string | null {
+  const info = /<(?:\w+:)?ServerVersionInfo\s[^>]*>/.exec(body)?.[0] ?? "";
+  const attribute = (name: string) => new RegExp(`\\b${name}="([^"]+)"`).exec(info)?.[1];
+  const named = attribute("Version");
+  if (named) return named;
+  const major = Number(attribute("MajorVersion"));
+  const minor = Number(attribute("MinorVersion"));
+  if (major === 8) return "Exchange2007_SP1";
+  if (major === 14) return minor === 0 ? "Exchange2010" : minor === 1 ? "Exchange2010_SP1" : "Exchange2010_SP2";
+  return null;
 }

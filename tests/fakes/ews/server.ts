@@ -5,6 +5,7 @@ import { FakeMailbox } from "@/tests/fakes/ews/mailbox";
 import { messageType, type2, verifyType3 } from "@/tests/fakes/ews/ntlm";
 import { FaultError } from "@/tests/fakes/ews/item-xml";
 import { OPERATIONS, requestParser, runOperation, type Operation } from "@/tests/fakes/ews/operations";
+import { versionRefusal } from "@/tests/fakes/ews/versions";
 
 /**
  * A local stand-in for an Exchange server's EWS endpoint and POX Autodiscover, answering the way
@@ -19,6 +20,7 @@ export interface FakeEwsOptions {
   authSchemes?: ("Basic" | "NTLM" | "Negotiate")[];
   /** Answer every request with an HTML page, like a web server that is not Exchange. */
   htmlOnly?: boolean;
+  /** The server's version; `name` is the newest RequestServerVersion it accepts (Exchange 2007, major 8, does not say it in ServerVersionInfo). */
   version?: { major: number; minor: number; build: number; revision: number; name: string };
   /** Delay before every answer, for timeout tests. */
   delayMs?: number;
@@ -55,7 +57,7 @@ const faultXml = (code: string, text: string) =>
  * the body must be XML (checked by a real parser, as Exchange's schema validation would) and name
  * the version it speaks.
  */
-function parseRequest(body: string): { operation: Operation; node: Node } | null {
+function parseRequest(body: string): { operation: Operation; node: Node; version: string } | null {
   if (XMLValidator.validate(body) !== true) return null;
   const envelope = (requestParser.parse(body) as Node).Envelope as Node | undefined;
   const version = ((envelope?.Header as Node | undefined)?.RequestServerVersion as Node | undefined)?.["@_Version"];
@@ -64,7 +66,7 @@ function parseRequest(body: string): { operation: Operation; node: Node } | null
   const operation = OPERATIONS.find((name) => soapBody && name in soapBody);
   if (!operation || !soapBody) return null;
   const node = soapBody[operation];
-  return { operation, node: node && typeof node === "object" ? (node as Node) : {} };
+  return { operation, node: node && typeof node === "object" ? (node as Node) : {}, version };
 }
 
 export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEws> {
@@ -139,7 +141,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
       response.writeHead(404, { "Content-Type": "text/html" }).end("<html><body>Not found</body></html>");
       return;
     }
-    const header = `<s:Header><h:ServerVersionInfo MajorVersion="${version.major}" MinorVersion="${version.minor}" MajorBuildNumber="${version.build}" MinorBuildNumber="${version.revision}" Version="${version.name}" xmlns:h="${T}" xmlns="${T}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"/></s:Header>`;
+    const header = `<s:Header><h:ServerVersionInfo MajorVersion="${version.major}" MinorVersion="${version.minor}" MajorBuildNumber="${version.build}" MinorBuildNumber="${version.revision}" ${version.major > 8 ? `Version="${version.name}" ` : ""}xmlns:h="${T}" xmlns="${T}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"/></s:Header>`;
     const reply = (status: number, inner: string) =>
       response
         .writeHead(status, { "Content-Type": "text/xml; charset=utf-8", "X-OWA-Version": `${version.major}.${version.minor}.${version.build}.${version.revision}` })
@@ -162,9 +164,14 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
       reply(500, faultXml("ErrorSchemaValidation", "The request failed schema validation."));
       return;
     }
+    const refused = versionRefusal(version.name, parsed.version, body);
+    if (refused) {
+      reply(500, faultXml(refused.code, refused.text));
+      return;
+    }
     counts.set(parsed.operation, (counts.get(parsed.operation) ?? 0) + 1);
     try {
-      reply(200, runOperation(mailbox, parsed.operation, parsed.node, body));
+      reply(200, runOperation(mailbox, parsed.operation, parsed.node, body, parsed.version));
     } catch (error) {
       if (!(error instanceof FaultError)) throw error;
       reply(500, faultXml(error.code, error.message));

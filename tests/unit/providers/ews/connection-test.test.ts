@@ -42,6 +42,16 @@ describe("testEwsConnection", () => {
     expect(result).toMatchObject({ ok: false, reason: "credentials-rejected", message: expect.stringContaining("Exchange Online no longer accepts passwords") });
   });
 
+  it("reads Exchange 2007's version from its numbers, as its ServerVersionInfo names none", async () => {
+    const exchange2007 = await startFakeEws({ version: { major: 8, minor: 1, build: 240, revision: 6, name: "Exchange2007_SP1" } });
+    try {
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: exchange2007.ewsUrl, env })).toMatchObject({ ok: true, serverVersion: "Exchange2007_SP1" });
+      expect(exchange2007.requestLog.at(-1)?.body).toContain('Version="Exchange2007_SP1"');
+    } finally {
+      await exchange2007.close();
+    }
+  });
+
   it("refuses a server that answers with HTML", async () => {
     const html = await startFakeEws({ htmlOnly: true });
     try {

@@ -342,3 +342,57 @@ describe("the fake's CalendarView", () => {
     expect(await findInView("2026-01-01T00:00:00Z", "2029-01-01T00:00:00Z")).toContain("ErrorCalendarViewRangeTooBig");
   });
 });
+
+describe("Exchange versions", () => {
+  const servers = {
+    Exchange2007_SP1: { major: 8, minor: 1, build: 240, revision: 6, name: "Exchange2007_SP1" },
+    Exchange2010_SP2: { major: 14, minor: 2, build: 247, revision: 5, name: "Exchange2010_SP2" },
+  };
+
+  it.each(Object.entries(servers))("creates, lists, updates and deletes a time-zoned event at %s", async (name, version) => {
+    const server = await startFakeEws({ version });
+    try {
+      const calendar = await openEwsCalendar({ serverUrl: server.ewsUrl, login: "CONTOSO\\alice", password: "secret", env, version: name });
+      const event = content({ timeZone: "America/New_York", start: "2026-12-01T14:00:00.000Z", end: "2026-12-01T15:30:00.000Z" });
+      const [made] = created(await calendar.create([{ localId: "tz", content: event, seriesRemoteId: null }]));
+      if (!made) throw new Error("not created");
+      const first = await pages(calendar, null);
+      expect(first.flatMap((page) => page.items).map((item) => item.content)).toEqual([event]);
+      expect(server.mailbox.items.get(made.remoteId)).toMatchObject({ startTimeZone: "Eastern Standard Time", endTimeZone: "Eastern Standard Time" });
+
+      const moved = { ...event, title: "Moved to Tokyo", timeZone: "Asia/Tokyo", start: "2026-12-02T01:00:00.000Z", end: "2026-12-02T02:00:00.000Z" };
+      const [updated] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "tz", content: moved, seriesRemoteId: null }]);
+      expect(updated).toMatchObject({ ok: true, remoteId: made.remoteId });
+      const second = await pages(calendar, first.at(-1)?.nextCursor ?? null);
+      expect(second.flatMap((page) => page.items).map((item) => item.content)).toEqual([moved]);
+
+      const [deleted] = await calendar.delete([{ remoteId: made.remoteId, versionToken: updated?.ok ? updated.versionToken : "" }]);
+      expect(deleted).toMatchObject({ ok: true });
+      const third = await pages(calendar, second.at(-1)?.nextCursor ?? null);
+      expect(third.flatMap((page) => page.items).map((item) => [item.remoteId, item.content])).toEqual([[made.remoteId, null]]);
+      // The server validated every request against the schema of the version it named.
+      expect(server.requestLog.filter((entry) => entry.operation && !entry.body.includes(`Version="${name}"`))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses, like Exchange, elements the requested version's schema lacks and versions newer than the server", async () => {
+    const server = await startFakeEws({ version: servers.Exchange2007_SP1 });
+    const soap = (version: string, item: string) =>
+      fetch(server.ewsUrl, {
+        method: "POST",
+        headers: { "Content-Type": "text/xml; charset=utf-8", Authorization: `Basic ${Buffer.from("CONTOSO\\alice:secret").toString("base64")}` },
+        body: `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Header><t:RequestServerVersion Version="${version}"/></soap:Header><soap:Body><m:CreateItem SendMeetingInvitations="SendToNone"><m:Items><t:CalendarItem><t:Subject>x</t:Subject><t:Start>2026-12-01T09:00:00Z</t:Start><t:End>2026-12-01T10:00:00Z</t:End>${item}</t:CalendarItem></m:Items></m:CreateItem></soap:Body></soap:Envelope>`,
+      }).then(async (response) => ({ status: response.status, body: await response.text() }));
+    try {
+      expect(await soap("Exchange2007_SP1", `<t:EndTimeZone Id="UTC"/>`)).toMatchObject({ status: 500, body: expect.stringContaining("ErrorSchemaValidation") });
+      expect(await soap("Exchange2010", "")).toMatchObject({ status: 500, body: expect.stringContaining("ErrorInvalidServerVersion") });
+      expect(server.mailbox.items.size).toBe(0);
+      expect(await soap("Exchange2007_SP1", `<t:MeetingTimeZone TimeZoneName="Tokyo Standard Time"/>`)).toMatchObject({ status: 200 });
+      expect([...server.mailbox.items.values()].map((item) => item.startTimeZone)).toEqual(["Tokyo Standard Time"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
