@@ -61,16 +61,20 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
     throw error;
   }
   if (answer.status === 401) {
+    // Exchange Online answers a tenant without Basic with a Bearer-only challenge: that is the
+    // password explanation the user needs, not an unknown sign-in method.
+    if (isOffice365(url)) {
+      return {
+        ok: false,
+        reason: "credentials-rejected",
+        message:
+          "Office.com refused the password. Exchange Online no longer accepts passwords for EWS unless your organisation's tenant explicitly allows it: use Sign in with Microsoft above instead.",
+      };
+    }
     if (authentication === "basic" && offeredScheme(answer) === null) {
       return { ok: false, reason: "unsupported-authentication", message: "The server asks for a sign-in method other than Basic or NTLM." };
     }
-    return {
-      ok: false,
-      reason: "credentials-rejected",
-      message: isOffice365(url)
-        ? "Office.com refused the password. Exchange Online no longer accepts passwords for EWS unless your organisation's tenant explicitly allows it."
-        : "The server refused the login or password. Check both, including the domain (DOMAIN\\user or user@domain).",
-    };
+    return { ok: false, reason: "credentials-rejected", message: "The server refused the login or password. Check both, including the domain (DOMAIN\\user or user@domain)." };
   }
   if (answer.status >= 300 && answer.status < 400) {
     return { ok: false, reason: "not-ews", message: `The server redirects elsewhere (${answer.headers.location ?? "no location"}); enter the EWS address itself.` };

@@ -17,7 +17,7 @@ import { versionRefusal } from "@/tests/fakes/ews/versions";
 export interface FakeEwsOptions {
   users?: Record<string, string>;
   /** Which challenges a 401 offers. */
-  authSchemes?: ("Basic" | "NTLM" | "Negotiate")[];
+  authSchemes?: ("Basic" | "NTLM" | "Negotiate" | "Bearer")[];
   /** Answer every request with an HTML page, like a web server that is not Exchange. */
   htmlOnly?: boolean;
   /** The server's version; `name` is the newest RequestServerVersion it accepts (Exchange 2007, major 8, does not say it in ServerVersionInfo). */
@@ -68,6 +68,14 @@ function parseRequest(body: string): { operation: Operation; node: Node; version
   const node = soapBody[operation];
   return { operation, node: node && typeof node === "object" ? (node as Node) : {}, version };
 }
+
+/** A 401's challenge per scheme; Bearer as Exchange Online sends it (MS-XOAUTH), where no password is taken. */
+const challenge = (scheme: NonNullable<FakeEwsOptions["authSchemes"]>[number]) =>
+  scheme === "Basic"
+    ? 'Basic realm="fake.exchange"'
+    : scheme === "Bearer"
+      ? 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.windows.net/common/oauth2/authorize", error="invalid_token"'
+      : scheme;
 
 export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEws> {
   const users = options.users ?? { "CONTOSO\\alice": "secret", "alice@contoso.test": "secret" };
@@ -125,7 +133,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     const signedIn = authorised(request, response);
     if (signedIn === "challenged") return;
     if (!signedIn) {
-      response.writeHead(401, { "WWW-Authenticate": schemes.map((scheme) => (scheme === "Basic" ? 'Basic realm="fake.exchange"' : scheme)) }).end();
+      response.writeHead(401, { "WWW-Authenticate": schemes.map(challenge) }).end();
       return;
     }
     const path = (request.url ?? "").toLowerCase();

@@ -52,6 +52,25 @@ describe("testEwsConnection", () => {
     }
   });
 
+  it("explains the Office.com password refusal even when Exchange Online offers only Bearer, and points to Sign in with Microsoft", async () => {
+    const online = await startFakeEws({ authSchemes: ["Bearer"] });
+    try {
+      const result = await testEwsConnection({
+        login: "alice@contoso.onmicrosoft.com",
+        password: "secret",
+        serverUrl: `http://outlook.office.com:${new URL(online.url).port}/EWS/Exchange.asmx`,
+        env: { EWS_ALLOW_HTTP: "1", EWS_ALLOWED_HOSTS: "outlook.office.com" },
+        resolve: async () => [{ address: "127.0.0.1", family: 4 }],
+      });
+      expect(result).toMatchObject({ ok: false, reason: "credentials-rejected", message: expect.stringMatching(/Exchange Online no longer accepts passwords.*Sign in with Microsoft/) });
+      expect(online.requestLog).toHaveLength(1);
+      // The same Bearer-only answer from an on-premises host is a sign-in method this form cannot use.
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: online.ewsUrl, env })).toMatchObject({ ok: false, reason: "unsupported-authentication" });
+    } finally {
+      await online.close();
+    }
+  });
+
   it("refuses a server that answers with HTML", async () => {
     const html = await startFakeEws({ htmlOnly: true });
     try {
