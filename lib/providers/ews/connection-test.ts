@@ -24,6 +24,7 @@ export interface TestEwsConnectionInput extends GuardOptions {
   password: string;
   serverUrl: string;
   timeoutMs?: number;
+  maxBytes?: number;
 }
 
 const ENVELOPE = (version: string, body: string) =>
@@ -39,13 +40,13 @@ const GET_CALENDAR = ENVELOPE(
 const isOffice365 = (url: URL) => /(^|\.)outlook\.office365\.com$|(^|\.)outlook\.office\.com$/i.test(url.hostname);
 
 /** Authenticates, finds the calendar folder and reads the server version; refuses with a typed reason. */
-export async function testEwsConnection({ login, password, serverUrl, timeoutMs = 20_000, ...guard }: TestEwsConnectionInput): Promise<ConnectionResult> {
+export async function testEwsConnection({ login, password, serverUrl, timeoutMs = 20_000, maxBytes, ...guard }: TestEwsConnectionInput): Promise<ConnectionResult> {
   const checked = await guardServerUrl(serverUrl, guard);
   if (!checked.ok) return checked;
   const { url } = checked;
   let answer: HttpAnswer;
   let authentication: "basic" | "ntlm" = "basic";
-  const request = { ...checked, timeoutMs, headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: GET_CALENDAR };
+  const request = { ...checked, timeoutMs, ...(maxBytes ? { maxBytes } : {}), headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: GET_CALENDAR };
   try {
     answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` } });
     // The server's challenge picks the scheme: NTLM when it does not offer Basic.

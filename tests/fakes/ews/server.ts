@@ -1,4 +1,5 @@
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { XMLValidator } from "fast-xml-parser";
 import { FakeMailbox } from "@/tests/fakes/ews/mailbox";
@@ -26,6 +27,8 @@ export interface FakeEwsOptions {
   delayMs?: number;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Serve https with this key and certificate instead of plain http. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface FakeEws {
@@ -40,6 +43,10 @@ export interface FakeEws {
   throttle(times: number, backOffMs?: number, afterCalls?: number): void;
   /** The next `times` EWS calls get this bare HTTP status. */
   failWith(times: number, status: number): void;
+  /** Answer every request with a 302 to this address (null: stop), as a misconfigured proxy or a moved server does. */
+  redirectTo(location: string | null): void;
+  /** Every SOAP answer grows by this many bytes (an XML comment), for the response-size cap. */
+  padAnswers(bytes: number): void;
   close(): Promise<void>;
 }
 
@@ -86,8 +93,10 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
   const counts = new Map<string, number>();
   /** Answers for the next EWS calls in order; null: answered normally. */
   const faults: ({ kind: "busy"; backOffMs?: number } | { kind: "status"; status: number } | null)[] = [];
+  let redirect: string | null = null;
+  let padding = 0;
 
-  const server = http.createServer((request, response) => {
+  const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
@@ -96,7 +105,8 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
       requestLog.push({ method: request.method ?? "", path: request.url ?? "", body, operation });
       setTimeout(() => answer(request, response, body), options.delayMs ?? 0);
     });
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
 
   const passwordOf = (login: string) => Object.entries(users).find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
   // Challenges still open. A Type 3 may arrive on another connection than its Type 1 (the library's
@@ -126,6 +136,10 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
   };
 
   function answer(request: http.IncomingMessage, response: http.ServerResponse, body: string) {
+    if (redirect) {
+      response.writeHead(302, { Location: redirect, "Content-Type": "text/html" }).end(`<html><body>Object moved to <a href="${redirect}">here</a>.</body></html>`);
+      return;
+    }
     if (options.htmlOnly) {
       response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end("<!doctype html><title>Welcome</title><p>It works");
       return;
@@ -153,7 +167,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     const reply = (status: number, inner: string) =>
       response
         .writeHead(status, { "Content-Type": "text/xml; charset=utf-8", "X-OWA-Version": `${version.major}.${version.minor}.${version.build}.${version.revision}` })
-        .end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP}">${header}<s:Body>${inner}</s:Body></s:Envelope>`);
+        .end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP}">${header}<s:Body>${inner}</s:Body></s:Envelope>${padding ? `<!--${"x".repeat(padding)}-->` : ""}`);
     const fault = faults.shift();
     if (fault?.kind === "status") {
       response.writeHead(fault.status, { "Content-Type": "text/html" }).end("<html><body>Service Unavailable</body></html>");
@@ -188,7 +202,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
   const ewsUrl = `${url}/EWS/Exchange.asmx`;
   return {
     url,
@@ -200,6 +214,12 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     throttle: (times, backOffMs, afterCalls = 0) =>
       faults.push(...Array.from({ length: afterCalls }, () => null), ...Array.from({ length: times }, () => ({ kind: "busy" as const, ...(backOffMs === undefined ? {} : { backOffMs }) }))),
     failWith: (times, status) => faults.push(...Array.from({ length: times }, () => ({ kind: "status" as const, status }))),
+    redirectTo: (location) => {
+      redirect = location;
+    },
+    padAnswers: (bytes) => {
+      padding = bytes;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

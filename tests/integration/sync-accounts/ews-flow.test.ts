@@ -112,6 +112,22 @@ describe("adding Office.com and MS Exchange accounts", () => {
     }
   });
 
+  it("a sync run refuses a server that now redirects to another host, and says so on the account", async () => {
+    const user = await withAtollon();
+    const moved = await startFakeEws({ users });
+    try {
+      const { created: accountId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: moved.ewsUrl, password: "secret" })) as { created: string };
+      moved.redirectTo(exchange.ewsUrl);
+      const before = exchange.requestLog.length;
+      await expect(syncAccount(user.id, accountId, { trigger: "manual" })).rejects.toThrow(`Exchange redirected the request to ${exchange.ewsUrl}`);
+      const db = await getDb();
+      expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ state: "ERROR", stateMessage: expect.stringContaining("redirects are not followed") });
+      expect(exchange.requestLog.length).toBe(before);
+    } finally {
+      await moved.close();
+    }
+  });
+
   it("Check connection moves an account whose password the server now refuses to Password rejected", async () => {
     const user = await withAtollon();
     const { created: accountId } = (await createEwsAccount(user.id, "OFFICE365", { login: "alice@contoso.test", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };

@@ -71,6 +71,33 @@ describe("testEwsConnection", () => {
     }
   });
 
+  it("refuses a server that redirects to another host, without following it", async () => {
+    const elsewhere = await startFakeEws();
+    const moved = await startFakeEws();
+    moved.redirectTo(elsewhere.ewsUrl);
+    try {
+      const result = await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: moved.ewsUrl, env });
+      expect(result).toMatchObject({ ok: false, reason: "not-ews", message: `The server redirects elsewhere (${elsewhere.ewsUrl}); enter the EWS address itself.` });
+      expect(elsewhere.requestLog).toEqual([]);
+    } finally {
+      await Promise.all([moved.close(), elsewhere.close()]);
+    }
+  });
+
+  it("stops reading an answer over the size cap", async () => {
+    fake.padAnswers(200_000);
+    try {
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: fake.ewsUrl, env, maxBytes: 100_000 })).toMatchObject({
+        ok: false,
+        reason: "not-ews",
+        message: expect.stringContaining("larger than the 98 KB allowed"),
+      });
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: fake.ewsUrl, env, maxBytes: 300_000 })).toMatchObject({ ok: true });
+    } finally {
+      fake.padAnswers(0);
+    }
+  });
+
   it("refuses a server that answers with HTML", async () => {
     const html = await startFakeEws({ htmlOnly: true });
     try {

@@ -217,6 +217,32 @@ describe("EwsCalendar against the fake", () => {
     expect((await pages(calendar, null)).flatMap((page) => page.items).map((entry) => entry.content?.title)).toEqual(["Busy"]);
   });
 
+  it("refuses a redirect to another host at once, saying where it led, and never follows it", async () => {
+    const elsewhere = await startFakeEws();
+    try {
+      const calendar = await open();
+      fake.redirectTo(elsewhere.ewsUrl);
+      const error = await pages(calendar, null).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RemoteUnavailableError);
+      expect((error as Error).message).toBe(`Exchange redirected the request to ${elsewhere.ewsUrl} (HTTP 302); redirects are not followed. Enter the EWS address itself in the account's Server field.`);
+      expect(waits).toEqual([]);
+      expect(elsewhere.requestLog).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it("ends a call whose answer is over the size cap without retrying it", async () => {
+    const calendar = await openEwsCalendar({ serverUrl: fake.ewsUrl, login: "CONTOSO\\alice", password: "secret", env, maxBytes: 100_000, sleep: async (ms) => void waits.push(ms) });
+    fake.padAnswers(200_000);
+    const error = await pages(calendar, null).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RemoteUnavailableError);
+    expect((error as Error).message).toContain("larger than the 98 KB allowed");
+    expect(calendar.requestCount).toBe(1);
+    fake.padAnswers(0);
+    expect(await pages(calendar, null)).toHaveLength(1);
+  });
+
   it("reports a refused password as AuthorizationError password-rejected", async () => {
     const calendar = await open({ password: "wrong" });
     const error = await pages(calendar, null).catch((caught: unknown) => caught);
