@@ -47,6 +47,8 @@ export interface FakeEws {
   redirectTo(location: string | null): void;
   /** Every SOAP answer grows by this many bytes (an XML comment), for the response-size cap. */
   padAnswers(bytes: number): void;
+  /** Runs `change` once, just before the next call of `operation` is carried out: someone else's edit between a client's read and its write. */
+  beforeNext(operation: Operation, change: () => void): void;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
   const faults: ({ kind: "busy"; backOffMs?: number } | { kind: "status"; status: number } | null)[] = [];
   let redirect: string | null = null;
   let padding = 0;
+  const hooks = new Map<Operation, () => void>();
 
   const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -192,6 +195,9 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
       return;
     }
     counts.set(parsed.operation, (counts.get(parsed.operation) ?? 0) + 1);
+    const hook = hooks.get(parsed.operation);
+    hooks.delete(parsed.operation);
+    hook?.();
     try {
       reply(200, runOperation(mailbox, parsed.operation, parsed.node, body, parsed.version));
     } catch (error) {
@@ -220,6 +226,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     padAnswers: (bytes) => {
       padding = bytes;
     },
+    beforeNext: (operation, change) => hooks.set(operation, change),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createEvent, listRange } from "@/lib/calendar/events";
+import { createEvent, listRange, updateEvent } from "@/lib/calendar/events";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
@@ -125,6 +125,38 @@ describe("adding Office.com and MS Exchange accounts", () => {
       expect(exchange.requestLog.length).toBe(before);
     } finally {
       await moved.close();
+    }
+  });
+
+  it.each([
+    ["LOCAL", "Edited in Atollon"],
+    ["REMOTE", "Edited in Outlook meanwhile"],
+  ] as const)("an Outlook edit between the bind and the UpdateItem is a conflict the next run settles by the policy (%s)", async (policy, winner) => {
+    const user = await withAtollon();
+    const server = await startFakeEws({ users });
+    try {
+      const { created: accountId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: server.ewsUrl, password: "secret" })) as { created: string };
+      const db = await getDb();
+      await db.syncAccount.update({ where: { id: accountId }, data: { conflictPolicy: policy } });
+      const event = await createEvent(user.id, eventContent({ title: "Planning", start: "2026-12-16T09:00:00.000Z", end: "2026-12-16T10:00:00.000Z" }));
+      await syncAccount(user.id, accountId, { trigger: "manual" });
+      const [item] = [...server.mailbox.items.values()];
+      if (!item) throw new Error("not pushed");
+
+      await updateEvent(user.id, event.id, eventContent({ title: "Edited in Atollon", start: "2026-12-16T09:00:00.000Z", end: "2026-12-16T10:00:00.000Z" }));
+      server.beforeNext("UpdateItem", () => {
+        item.subject = "Edited in Outlook meanwhile";
+        server.mailbox.touch(item);
+      });
+      expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "partial" });
+      expect(item.subject).toBe("Edited in Outlook meanwhile");
+
+      expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "complete" });
+      expect((await listRange(user.id, ...december)).map((entry) => entry.title)).toEqual([winner]);
+      expect([...server.mailbox.items.values()].map((entry) => entry.subject)).toEqual([winner]);
+      expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "complete", summary: expect.stringMatching(/^From Exchange: 0 created, 0 updated, 0 deleted; to Exchange: 0 created, 0 updated, 0 deleted/) });
+    } finally {
+      await server.close();
     }
   });
 

@@ -159,6 +159,22 @@ describe("EwsCalendar against the fake", () => {
     expect(fake.mailbox.items.get(b.remoteId)?.subject).toBe("Planning");
   });
 
+  it("reports a change Exchange received between the bind and the UpdateItem (ErrorIrresolvableConflict) as a conflict, and keeps that change", async () => {
+    const calendar = await open();
+    const [made] = created(await calendar.create([{ localId: "a", content: content(), seriesRemoteId: null }]));
+    if (!made) throw new Error("missing");
+    fake.beforeNext("UpdateItem", () => {
+      const item = fake.mailbox.items.get(made.remoteId);
+      if (!item) throw new Error("missing");
+      item.subject = "Edited in Outlook meanwhile";
+      fake.mailbox.touch(item);
+    });
+    const [result] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "a", content: content({ title: "Edited in Atollon" }), seriesRemoteId: null }]);
+    expect(fake.count("GetItem")).toBe(1);
+    expect(result).toMatchObject({ ok: false, kind: "conflict", message: expect.stringContaining("ErrorIrresolvableConflict") });
+    expect(fake.mailbox.items.get(made.remoteId)?.subject).toBe("Edited in Outlook meanwhile");
+  });
+
   it("deletes in one batch without cancellations and reports a missing item", async () => {
     const calendar = await open();
     const made = created(await calendar.create([{ localId: "a", content: content(), seriesRemoteId: null }]));
