@@ -1,6 +1,6 @@
 import { escapeXml } from "@/lib/providers/ews/xml";
 import { guardServerUrl, type GuardOptions } from "@/lib/providers/ews/url-guard";
-import { offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
+import { ntlmWord, offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
 import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
 
 export type ConnectionRefusal =
@@ -52,7 +52,7 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
     // The server's challenge picks the scheme: NTLM when it does not offer Basic.
     if (answer.status === 401 && offeredScheme(answer) === "ntlm") {
       authentication = "ntlm";
-      answer = await sendWithNtlm(request, login, password);
+      answer = await sendWithNtlm(request, login, password, ntlmWord(answer));
     }
   } catch (error) {
     if (error instanceof TransportError) {

@@ -1,6 +1,6 @@
 import type { IXHRApi, IXHROptions } from "ews-javascript-api";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
-import { offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
+import { ntlmWord, offeredScheme, sendWithNtlm, type NtlmWord } from "@/lib/providers/ews/ntlm";
 import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
 
 /**
@@ -70,6 +70,7 @@ export class GuardedXhr implements IXHRApi {
    */
   failure: Error | null = null;
   private scheme: "basic" | "ntlm";
+  private word: NtlmWord = "NTLM";
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: GuardedXhrOptions) {
@@ -103,12 +104,19 @@ export class GuardedXhr implements IXHRApi {
     this.requestCount += 1;
     let answer: HttpAnswer;
     try {
-      if (this.scheme === "ntlm") answer = await sendWithNtlm(request, login, password);
-      else {
+      if (this.scheme === "ntlm") {
+        answer = await sendWithNtlm(request, login, password, this.word);
+        // The stored scheme does not say which word the server takes NTLM under: its refusal does.
+        if (answer.status === 401 && ntlmWord(answer) !== this.word) {
+          this.word = ntlmWord(answer);
+          answer = await sendWithNtlm(request, login, password, this.word);
+        }
+      } else {
         answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` } });
         if (answer.status === 401 && offeredScheme(answer) === "ntlm") {
           this.scheme = "ntlm";
-          answer = await sendWithNtlm(request, login, password);
+          this.word = ntlmWord(answer);
+          answer = await sendWithNtlm(request, login, password, this.word);
         }
       }
     } catch (error) {

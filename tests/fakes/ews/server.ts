@@ -35,7 +35,8 @@ export interface FakeEws {
   url: string;
   ewsUrl: string;
   autodiscoverUrl: string;
-  requestLog: { method: string; path: string; body: string; operation: string | null }[];
+  /** `scheme` is the Authorization header's first word (the credential itself is not kept). */
+  requestLog: { method: string; path: string; scheme: string | null; body: string; operation: string | null }[];
   mailbox: FakeMailbox;
   /** EWS calls answered so far, per operation. */
   count(operation?: Operation): number;
@@ -105,7 +106,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     request.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const operation = OPERATIONS.find((name) => new RegExp(`<(\\w+:)?${name}[\\s>/]`).test(body)) ?? null;
-      requestLog.push({ method: request.method ?? "", path: request.url ?? "", body, operation });
+      requestLog.push({ method: request.method ?? "", path: request.url ?? "", scheme: request.headers.authorization?.split(" ")[0] ?? null, body, operation });
       setTimeout(() => answer(request, response, body), options.delayMs ?? 0);
     });
   };
@@ -118,9 +119,11 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
 
   /** true when signed in; "challenged" when a Type 2 went out on this connection. */
   const authorised = (request: http.IncomingMessage, response: http.ServerResponse): boolean | "challenged" => {
-    const ntlm = schemes.includes("NTLM") ? messageType(request.headers.authorization) : null;
+    const message = messageType(request.headers.authorization);
+    // IIS reads a token only under a scheme it offers.
+    const ntlm = message && schemes.includes(message.word) ? message : null;
     if (ntlm?.type === 1) {
-      const { header, challenge } = type2("CONTOSO");
+      const { header, challenge } = type2("CONTOSO", ntlm.word);
       challenges.push(challenge);
       if (challenges.length > 32) challenges.shift();
       response.writeHead(401, { "WWW-Authenticate": header }).end();

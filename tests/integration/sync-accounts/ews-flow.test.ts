@@ -79,6 +79,11 @@ describe("adding Office.com and MS Exchange accounts", () => {
     expect(await createEwsAccount(user.id, "EXCHANGE", { login: "alice@contoso.test", serverUrl: exchange.ewsUrl, password: "secret" })).toHaveProperty("created");
   });
 
+  it("says the password is wrong, under Password, when Autodiscover's server refuses it", async () => {
+    const user = await withAtollon();
+    await expect(createEwsAccount(user.id, "EXCHANGE", { login: "alice@contoso.test", serverUrl: "", password: "wrong" })).rejects.toSatisfy(refusal("wrong_credentials", "password"));
+  });
+
   it("syncs both ways; a password changed at the server stops syncs until it is updated, and the account keeps its state", async () => {
     const user = await withAtollon();
     const { created: accountId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autodiscoverEwsUrl } from "@/lib/providers/ews/autodiscover";
 import { testEwsConnection } from "@/lib/providers/ews/connection-test";
+import { openEwsCalendar } from "@/lib/providers/ews/ews-calendar";
 import { startFakeEws, type FakeEws } from "@/tests/fakes/ews/server";
 
 const env = { EWS_ALLOW_HTTP: "1", EWS_ALLOWED_HOSTS: "127.0.0.1" };
@@ -182,6 +183,47 @@ describe("autodiscoverEwsUrl", () => {
       reason: "not-found",
       tried: ["https://autodiscover.contoso.test/autodiscover/autodiscover.xml", "https://contoso.test/autodiscover/autodiscover.xml"],
     });
+  });
+
+  it("signs in with NTLM when the server's challenge offers no Basic", async () => {
+    const ntlm = await startFakeEws({ authSchemes: ["NTLM"] });
+    try {
+      expect(await autodiscoverEwsUrl({ email: "alice@contoso.test", password: "secret", env, candidates: [ntlm.autodiscoverUrl] })).toEqual({ ok: true, ewsUrl: ntlm.ewsUrl, foundAt: ntlm.autodiscoverUrl });
+      expect(ntlm.requestLog.map((entry) => entry.scheme)).toEqual(["Basic", "NTLM", "NTLM"]);
+    } finally {
+      await ntlm.close();
+    }
+  });
+
+  it("reports a refused login or password as such, over Basic and NTLM, not as not found", async () => {
+    const ntlm = await startFakeEws({ authSchemes: ["NTLM"] });
+    try {
+      for (const server of [fake, ntlm]) {
+        expect(await autodiscoverEwsUrl({ email: "alice@contoso.test", password: "wrong", env, candidates: [server.autodiscoverUrl] })).toMatchObject({
+          ok: false,
+          reason: "credentials-rejected",
+          message: expect.stringContaining("refused the login or password"),
+        });
+      }
+    } finally {
+      await ntlm.close();
+    }
+  });
+
+  it("sends NTLM inside Negotiate to a server that offers only Negotiate, for Autodiscover, the connection test and EWS calls", async () => {
+    const negotiate = await startFakeEws({ authSchemes: ["Negotiate"] });
+    try {
+      expect(await autodiscoverEwsUrl({ email: "alice@contoso.test", password: "secret", env, candidates: [negotiate.autodiscoverUrl] })).toMatchObject({ ok: true, ewsUrl: negotiate.ewsUrl });
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: negotiate.ewsUrl, env })).toMatchObject({ ok: true, authentication: "ntlm" });
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "wrong", serverUrl: negotiate.ewsUrl, env })).toMatchObject({ ok: false, reason: "credentials-rejected" });
+      // A sync run knows only "ntlm" from the connection test: the server's refusal of the NTLM word tells it to use Negotiate.
+      const calendar = await openEwsCalendar({ serverUrl: negotiate.ewsUrl, login: "CONTOSO\\alice", password: "secret", env, authentication: "ntlm" });
+      for await (const page of calendar.listChanges(null)) expect(page.items).toEqual([]);
+      expect(negotiate.count("SyncFolderItems")).toBe(1);
+      expect(negotiate.requestLog.filter((entry) => entry.scheme === "Negotiate").length).toBeGreaterThan(0);
+    } finally {
+      await negotiate.close();
+    }
   });
 
   it("needs an email address", async () => {
