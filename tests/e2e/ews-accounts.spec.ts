@@ -40,7 +40,7 @@ test("an Office.com account: wrong password, wrong address, then right", async (
   await expect(page.getByRole("heading", { name: "Add Office.com" })).toBeVisible();
   // The page offers Sign in with Microsoft first; the password form is its own section.
   const ews = page.getByRole("region", { name: "Connect with a password (Exchange Web Services)" });
-  await expect(ews.getByLabel("Server")).toHaveValue("https://outlook.office365.com/EWS/Exchange.asmx");
+  await expect(ews.getByLabel("Server URL", { exact: true })).toHaveValue("https://outlook.office365.com/EWS/Exchange.asmx");
   await expect(page.getByText("switches it off for good")).toBeVisible();
 
   await ews.getByRole("button", { name: "Create" }).click();
@@ -51,21 +51,21 @@ test("an Office.com account: wrong password, wrong address, then right", async (
   await expect(ews.getByText("Enter your Office 365 sign-in address, e.g. name@company.com.")).toBeVisible();
 
   await ews.getByLabel("Login").fill("alice@contoso.test");
-  await ews.getByLabel("Server").fill(officeUrl);
+  await ews.getByLabel("Server URL", { exact: true }).fill(officeUrl);
   await ews.getByLabel("Password").fill("not the password");
   await ews.getByRole("button", { name: "Create" }).click();
   await expect(ews.getByRole("alert")).toContainText("refused the login or password");
   await expect(ews.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
   await shot("office-wrong-password");
 
-  await ews.getByLabel("Server").fill(`http://127.0.0.1:${port}/sign-in`);
+  await ews.getByLabel("Server URL", { exact: true }).fill(`http://127.0.0.1:${port}/sign-in`);
   await ews.getByLabel("Password").fill("secret");
   await ews.getByRole("button", { name: "Create" }).click();
   await expect(ews.getByRole("alert")).toContainText("not an Exchange Web Services endpoint");
-  await expect(ews.getByLabel("Server")).toHaveAttribute("aria-invalid", "true");
+  await expect(ews.getByLabel("Server URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await shot("office-wrong-address");
 
-  await ews.getByLabel("Server").fill(officeUrl);
+  await ews.getByLabel("Server URL", { exact: true }).fill(officeUrl);
   await ews.getByRole("button", { name: "Create" }).click();
   await expect(page).toHaveURL(/\/settings\/sync\?notice=created-ews$/);
   await expect(accountCard("Office.com", "alice@contoso.test").getByText("Active")).toBeVisible();
@@ -79,7 +79,7 @@ test("an MS Exchange account: the server is found from the login's domain and co
   await page.getByLabel("Password").fill("secret");
   await page.getByRole("button", { name: "Create" }).click();
   await expect(page.locator("main form").getByRole("status")).toContainText(`Found your server: ${exchangeUrl}`);
-  await expect(page.getByLabel("Server")).toHaveValue(exchangeUrl);
+  await expect(page.getByLabel("Server", { exact: true })).toHaveValue(exchangeUrl);
   await shot("exchange-discovered");
   await page.getByRole("button", { name: "Create" }).click();
   await expect(page).toHaveURL(/\/settings\/sync\?notice=created-ews$/);
