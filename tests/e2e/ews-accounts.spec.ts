@@ -108,3 +108,47 @@ test("Sync now brings events across both ways for Office.com and MS Exchange", a
   await page.goto("/calendar?view=week&date=2026-12-14");
   await expect(page.getByRole("button", { name: /Budget review \(Outlook\)/ })).toBeVisible();
 });
+
+test("an MS Exchange account over NTLM: wrong password, wrong address, then DOMAIN\\user; an event made in Exchange arrives on Sync now", async () => {
+  const ntlmUrl = ewsUrl(fakeExchanges.ntlm);
+  await page.goto("/settings/sync");
+  await page.getByRole("link", { name: "Add MS Exchange" }).click();
+  const form = page.locator("main form");
+  await page.getByLabel("Login").fill("CONTOSO\\alice");
+  await page.getByLabel("Server", { exact: true }).fill(ntlmUrl);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(form.getByRole("alert")).toContainText("The server refused the login or password. Check both, including the domain (DOMAIN\\user or user@domain).");
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByText("The server did not accept this login and password.")).toBeVisible();
+  await shot("exchange-wrong-password");
+
+  // Nothing listens on the discard port: the address, not the login, is what is wrong.
+  await page.getByLabel("Server", { exact: true }).fill("http://127.0.0.1:9/EWS/Exchange.asmx");
+  await page.getByLabel("Password").fill("secret");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(form.getByRole("alert")).toContainText("The server could not be reached");
+  await expect(page.getByLabel("Server", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByText("Check this address (see above).")).toBeVisible();
+  await shot("exchange-wrong-address");
+
+  await page.getByLabel("Server", { exact: true }).fill(ntlmUrl);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/settings\/sync\?notice=created-ews$/);
+  const card = accountCard("MS Exchange", "CONTOSO\\alice");
+  await expect(card.getByText("Active")).toBeVisible();
+  // This server offers only NTLM: the account could not have been created over Basic.
+  const requests = (await (await page.request.get(`http://127.0.0.1:${fakeExchanges.ntlm.control}/requests`)).json()) as { schemes: string[] };
+  expect(requests.schemes).toContain("NTLM");
+
+  await page.request.post(`http://127.0.0.1:${fakeExchanges.ntlm.control}/items`, {
+    data: { subject: "Supplier call (Exchange)", start: "2026-12-18T13:00:00Z", end: "2026-12-18T13:30:00Z", startTimeZone: "W. Europe Standard Time" },
+  });
+  await card.getByRole("button", { name: "Sync now" }).click();
+  await expect(card.getByRole("status")).toContainText("From Exchange: 1 created, 0 updated, 0 deleted");
+  await shot("exchange-ntlm-synced");
+
+  await page.goto("/calendar?view=week&date=2026-12-14");
+  await expect(page.getByRole("button", { name: /Supplier call \(Exchange\)/ })).toBeVisible();
+  await shot("exchange-event-in-calendar");
+});
