@@ -97,7 +97,7 @@ export default defineConfig({
       url: `http://127.0.0.1:${ports.control}/health`,
       reuseExistingServer: false,
       timeout: 30_000,
-      env: { FAKE_EWS_PORT: String(ports.ews), FAKE_EWS_CONTROL_PORT: String(ports.control) },
+      env: { FAKE_EWS_PORT: String(ports.ews), FAKE_EWS_CONTROL_PORT: String(ports.control), ...(ports.authSchemes ? { FAKE_EWS_AUTH_SCHEMES: ports.authSchemes } : {}) },
     })),
     app({ port, baseURL, dataDir: ".data/e2e", env: { SYNC_SCHEDULER: "off" } }),
     app({

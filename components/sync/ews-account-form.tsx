@@ -20,7 +20,7 @@ interface Props {
 }
 
 /**
- * Login, Server, Password → Create. The server tests the connection before anything is stored and
+ * Login, Server URL (Office.com) or Server (MS Exchange), Password → Create: the seed's words. The server tests the connection before anything is stored and
  * says what went wrong under the field it concerns. An Exchange server left empty is looked up and
  * proposed; the user confirms it by pressing Create again.
  */
@@ -66,7 +66,7 @@ export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
         {...register("login")}
       />
       <TextField
-        label="Server"
+        label={kind === "office" ? "Server URL" : "Server"}
         type="url"
         inputMode="url"
         hint={

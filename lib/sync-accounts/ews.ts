@@ -47,7 +47,13 @@ export async function createEwsAccount(ownerId: string, provider: EwsProvider, i
   }
   if (!input.serverUrl) {
     const override = process.env.EWS_AUTODISCOVER_URL;
+    const keys = { account: `ews:${ownerId}` };
+    await assertNotThrottled(keys);
     const found = await autodiscoverEwsUrl({ email: input.login, password: input.password, ...(override ? { candidates: [override] } : {}) });
+    if (!found.ok && found.reason === "credentials-rejected") {
+      await recordFailure(keys);
+      throw new AppError("wrong_credentials", found.message, { password: "The server did not accept this login and password." });
+    }
     if (!found.ok) throw new AppError("invalid_input", found.message, { serverUrl: found.message });
     return { discovered: found.ewsUrl };
   }

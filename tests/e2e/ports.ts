@@ -12,9 +12,13 @@ export const backgroundDelays = { afterEditSeconds: 2, tickSeconds: 1 };
 export const google = `http://127.0.0.1:${Number(process.env.E2E_GOOGLE_PORT ?? port + 1000)}`;
 /** The fake Microsoft identity platform (tests/fakes/graph/serve.ts): "Sign in with Microsoft". */
 export const microsoft = `http://127.0.0.1:${Number(process.env.E2E_GRAPH_PORT ?? port + 1300)}`;
-/** Two fake Exchange servers (tests/fakes/ews): one stands for Office 365, one for an on-premises server. */
-export const fakeExchanges = {
+/**
+ * Fake Exchange servers (tests/fakes/ews): one stands for Office 365, one for an on-premises server,
+ * and one for an on-premises server that takes only NTLM (`authSchemes`, the 401's challenge).
+ */
+export const fakeExchanges: Record<"office" | "exchange" | "ntlm", { ews: number; control: number; authSchemes?: string }> = {
   office: { ews: port + 1100, control: port + 1101 },
   exchange: { ews: port + 1200, control: port + 1201 },
+  ntlm: { ews: port + 1400, control: port + 1401, authSchemes: "NTLM" },
 };
 export const ewsUrl = (ports: { ews: number }) => `http://127.0.0.1:${ports.ews}/EWS/Exchange.asmx`;

@@ -4,6 +4,7 @@ import {
   Attendee as EwsAttendee,
   BodyType,
   DateTime,
+  ExchangeVersion,
   ExtendedPropertyDefinition,
   Guid,
   LegacyFreeBusyStatus,
@@ -261,7 +262,9 @@ export function writeAppointment(appointment: Appointment, content: EventContent
   appointment.Start = instantOf(content.start, content.allDay);
   appointment.End = instantOf(content.end, content.allDay);
   appointment.StartTimeZone = zoneInfo(view.zone);
-  appointment.EndTimeZone = zoneInfo(view.zone);
+  // Exchange2007_SP1 has one zone for both ends (the library sends StartTimeZone as MeetingTimeZone)
+  // and refuses EndTimeZone; the zones are always equal here, so nothing is lost.
+  if (appointment.Service.RequestedServerVersion >= ExchangeVersion.Exchange2010) appointment.EndTimeZone = zoneInfo(view.zone);
   appointment.LegacyFreeBusyStatus = LegacyFreeBusyStatus[view.freeBusy as keyof typeof LegacyFreeBusyStatus];
   appointment.RequiredAttendees.Clear();
   appointment.OptionalAttendees.Clear();

@@ -1,6 +1,6 @@
 import { escapeXml } from "@/lib/providers/ews/xml";
 import { guardServerUrl, type GuardOptions } from "@/lib/providers/ews/url-guard";
-import { offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
+import { ntlmWord, offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
 import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
 
 export type ConnectionRefusal =
@@ -24,6 +24,7 @@ export interface TestEwsConnectionInput extends GuardOptions {
   password: string;
   serverUrl: string;
   timeoutMs?: number;
+  maxBytes?: number;
 }
 
 const ENVELOPE = (version: string, body: string) =>
@@ -39,19 +40,19 @@ const GET_CALENDAR = ENVELOPE(
 const isOffice365 = (url: URL) => /(^|\.)outlook\.office365\.com$|(^|\.)outlook\.office\.com$/i.test(url.hostname);
 
 /** Authenticates, finds the calendar folder and reads the server version; refuses with a typed reason. */
-export async function testEwsConnection({ login, password, serverUrl, timeoutMs = 20_000, ...guard }: TestEwsConnectionInput): Promise<ConnectionResult> {
+export async function testEwsConnection({ login, password, serverUrl, timeoutMs = 20_000, maxBytes, ...guard }: TestEwsConnectionInput): Promise<ConnectionResult> {
   const checked = await guardServerUrl(serverUrl, guard);
   if (!checked.ok) return checked;
   const { url } = checked;
   let answer: HttpAnswer;
   let authentication: "basic" | "ntlm" = "basic";
-  const request = { ...checked, timeoutMs, headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: GET_CALENDAR };
+  const request = { ...checked, timeoutMs, ...(maxBytes ? { maxBytes } : {}), headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: GET_CALENDAR };
   try {
     answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` } });
     // The server's challenge picks the scheme: NTLM when it does not offer Basic.
     if (answer.status === 401 && offeredScheme(answer) === "ntlm") {
       authentication = "ntlm";
-      answer = await sendWithNtlm(request, login, password);
+      answer = await sendWithNtlm(request, login, password, ntlmWord(answer));
     }
   } catch (error) {
     if (error instanceof TransportError) {
@@ -61,16 +62,20 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
     throw error;
   }
   if (answer.status === 401) {
+    // Exchange Online answers a tenant without Basic with a Bearer-only challenge: that is the
+    // password explanation the user needs, not an unknown sign-in method.
+    if (isOffice365(url)) {
+      return {
+        ok: false,
+        reason: "credentials-rejected",
+        message:
+          "Office.com refused the password. Exchange Online no longer accepts passwords for EWS unless your organisation's tenant explicitly allows it: use Sign in with Microsoft above instead.",
+      };
+    }
     if (authentication === "basic" && offeredScheme(answer) === null) {
       return { ok: false, reason: "unsupported-authentication", message: "The server asks for a sign-in method other than Basic or NTLM." };
     }
-    return {
-      ok: false,
-      reason: "credentials-rejected",
-      message: isOffice365(url)
-        ? "Office.com refused the password. Exchange Online no longer accepts passwords for EWS unless your organisation's tenant explicitly allows it."
-        : "The server refused the login or password. Check both, including the domain (DOMAIN\\user or user@domain).",
-    };
+    return { ok: false, reason: "credentials-rejected", message: "The server refused the login or password. Check both, including the domain (DOMAIN\\user or user@domain)." };
   }
   if (answer.status >= 300 && answer.status < 400) {
     return { ok: false, reason: "not-ews", message: `The server redirects elsewhere (${answer.headers.location ?? "no location"}); enter the EWS address itself.` };
@@ -83,6 +88,21 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
   if (!/ResponseClass="Success"/.test(answer.body) || !folderId) {
     return { ok: false, reason: "calendar-not-found", message: "The server answered but did not return a calendar folder for this account." };
   }
-  const version = /<(?:\w+:)?ServerVersionInfo\s[^>]*\bVersion="([^"]+)"/.exec(answer.body)?.[1] ?? null;
-  return { ok: true, serverUrl: url.toString(), serverVersion: version, calendarFolderId: folderId, authentication };
+  return { ok: true, serverUrl: url.toString(), serverVersion: serverVersionOf(answer.body), calendarFolderId: folderId, authentication };
+}
+
+/**
+ * The schema version the server speaks. Exchange 2007 names none in ServerVersionInfo (only
+ * MajorVersion 8), and asking it for a later one is refused, so it is read from the numbers then.
+ */
+export function serverVersionOf(body: string): string | null {
+  const info = /<(?:\w+:)?ServerVersionInfo\s[^>]*>/.exec(body)?.[0] ?? "";
+  const attribute = (name: string) => new RegExp(`\\b${name}="([^"]+)"`).exec(info)?.[1];
+  const named = attribute("Version");
+  if (named) return named;
+  const major = Number(attribute("MajorVersion"));
+  const minor = Number(attribute("MinorVersion"));
+  if (major === 8) return "Exchange2007_SP1";
+  if (major === 14) return minor === 0 ? "Exchange2010" : minor === 1 ? "Exchange2010_SP1" : "Exchange2010_SP2";
+  return null;
 }

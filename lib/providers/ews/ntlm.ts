@@ -12,28 +12,42 @@ export function splitLogin(login: string): { user: string; domain: string } {
 }
 
 /**
+ * The header word NTLM messages travel under. IIS takes them only under a scheme it offers, and a
+ * server with only the Negotiate provider accepts raw NTLM inside Negotiate (no Kerberos needed).
+ */
+export type NtlmWord = "NTLM" | "Negotiate";
+
+/**
  * NTLM authenticates a connection, not a request: negotiate, challenge and the authenticated request
  * travel on one kept-alive socket. @ewsjs/ntlm-client builds the messages and brings its own MD4,
- * which Node's OpenSSL 3 no longer has.
+ * which Node's OpenSSL 3 no longer has; it names them NTLM, so the word is swapped for Negotiate.
  */
-export async function sendWithNtlm(options: PostOptions, login: string, password: string): Promise<HttpAnswer> {
+export async function sendWithNtlm(options: PostOptions, login: string, password: string, word: NtlmWord = "NTLM"): Promise<HttpAnswer> {
   const agent = options.url.protocol === "https:" ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const under = (message: string) => message.replace(/^NTLM /, `${word} `);
   try {
     const { user, domain } = splitLogin(login);
-    const challenge = await send({ ...options, agent, headers: { ...options.headers, Authorization: createType1Message("", domain) } });
-    const header = [challenge.headers["www-authenticate"] ?? []].flat().find((value) => /^NTLM \S/.test(value));
+    const challenge = await send({ ...options, agent, headers: { ...options.headers, Authorization: under(createType1Message("", domain)) } });
+    const header = challenges(challenge).find((value) => value.startsWith(`${word} `) && /^\S+ \S/.test(value));
     if (challenge.status !== 401 || !header) return challenge;
-    const type3 = createType3Message(decodeType2Message(header), user, password, "", domain);
-    return await send({ ...options, agent, headers: { ...options.headers, Authorization: type3 } });
+    const type3 = createType3Message(decodeType2Message(header.replace(/^\S+ /, "NTLM ")), user, password, "", domain);
+    return await send({ ...options, agent, headers: { ...options.headers, Authorization: under(type3) } });
   } finally {
     agent.destroy();
   }
 }
 
+const challenges = (answer: HttpAnswer) => [answer.headers["www-authenticate"] ?? []].flat().flatMap((value) => value.split(/,\s*(?=[A-Za-z]+(?:\s|$))/)).map((value) => value.trim());
+
 /** Which scheme the server's 401 challenge asks for: Basic when offered, else NTLM, else none. */
 export function offeredScheme(answer: HttpAnswer): "basic" | "ntlm" | null {
-  const schemes = [answer.headers["www-authenticate"] ?? []].flat().flatMap((value) => value.split(/,\s*(?=[A-Za-z]+(?:\s|$))/)).map((value) => value.trim().split(/\s/)[0]?.toLowerCase());
+  const schemes = challenges(answer).map((value) => value.split(/\s/)[0]?.toLowerCase());
   if (schemes.includes("basic")) return "basic";
   if (schemes.includes("ntlm") || schemes.includes("negotiate")) return "ntlm";
   return null;
+}
+
+/** The word to send NTLM under for this challenge: NTLM when offered, else Negotiate. */
+export function ntlmWord(answer: HttpAnswer): NtlmWord {
+  return challenges(answer).some((value) => /^ntlm(\s|$)/i.test(value)) ? "NTLM" : "Negotiate";
 }

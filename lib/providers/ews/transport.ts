@@ -65,7 +65,7 @@ export function send({ url, address, family, method = "POST", headers, body, tim
         response.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            request.destroy(new TransportError("too-large", "The server's answer is larger than allowed."));
+            request.destroy(new TransportError("too-large", `The server's answer is larger than the ${Math.round(maxBytes / 1024)} KB allowed.`));
             return;
           }
           chunks.push(chunk);

@@ -1,6 +1,6 @@
 import type { IXHRApi, IXHROptions } from "ews-javascript-api";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
-import { offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
+import { ntlmWord, offeredScheme, sendWithNtlm, type NtlmWord } from "@/lib/providers/ews/ntlm";
 import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
 
 /**
@@ -22,6 +22,8 @@ export interface GuardedXhrOptions {
   /** Total time spent waiting between retries of one call before it gives up. */
   retryBudgetMs?: number;
   timeoutMs?: number;
+  /** The largest answer read; a larger one ends the call. */
+  maxBytes?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export class GuardedXhr implements IXHRApi {
    */
   failure: Error | null = null;
   private scheme: "basic" | "ntlm";
+  private word: NtlmWord = "NTLM";
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: GuardedXhrOptions) {
@@ -96,20 +99,32 @@ export class GuardedXhr implements IXHRApi {
   }
 
   private async attempt(body: string): Promise<{ answer: XhrAnswer } | { reason: string; status: number | null; backOffMs?: number }> {
-    const { url, address, family, login, password, timeoutMs = 60_000 } = this.options;
-    const request = { url, address, family, timeoutMs, headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body };
+    const { url, address, family, login, password, timeoutMs = 60_000, maxBytes } = this.options;
+    const request = { url, address, family, timeoutMs, ...(maxBytes ? { maxBytes } : {}), headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body };
     this.requestCount += 1;
     let answer: HttpAnswer;
     try {
-      if (this.scheme === "ntlm") answer = await sendWithNtlm(request, login, password);
-      else {
+      if (this.scheme === "ntlm") {
+        answer = await sendWithNtlm(request, login, password, this.word);
+        // The stored scheme does not say which word the server takes NTLM under: its refusal does.
+        if (answer.status === 401 && ntlmWord(answer) !== this.word) {
+          this.word = ntlmWord(answer);
+          answer = await sendWithNtlm(request, login, password, this.word);
+        }
+      } else {
         answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` } });
         if (answer.status === 401 && offeredScheme(answer) === "ntlm") {
           this.scheme = "ntlm";
-          answer = await sendWithNtlm(request, login, password);
+          this.word = ntlmWord(answer);
+          answer = await sendWithNtlm(request, login, password, this.word);
         }
       }
     } catch (error) {
+      // An answer over the cap would be as large on every retry.
+      if (error instanceof TransportError && error.kind === "too-large") {
+        this.failure = new RemoteUnavailableError(error.message, null);
+        return { answer: xhrAnswer(UNREADABLE, "") };
+      }
       if (error instanceof TransportError) return { reason: error.message, status: null };
       throw error;
     }
@@ -125,7 +140,13 @@ export class GuardedXhr implements IXHRApi {
     if (answer.status === 500) return { reason: "HTTP 500 without a SOAP fault", status: 500 };
     if (answer.status >= 300 && answer.status < 500 && answer.status !== 429) {
       // A redirect is never followed (it could lead anywhere) and a client error does not heal by waiting.
-      this.failure = new RemoteUnavailableError(`Exchange refused the request (HTTP ${answer.status}).`, answer.status);
+      const location = answer.headers.location;
+      this.failure = new RemoteUnavailableError(
+        location
+          ? `Exchange redirected the request to ${location} (HTTP ${answer.status}); redirects are not followed. Enter the EWS address itself in the account's Server field.`
+          : `Exchange refused the request (HTTP ${answer.status}).`,
+        answer.status,
+      );
       return { answer: xhrAnswer(answer.status, "", answer.headers) };
     }
     return { reason: `HTTP ${answer.status}`, status: answer.status };

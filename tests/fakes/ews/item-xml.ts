@@ -94,6 +94,8 @@ export function applyFields(item: FakeFields & { recurrence?: FakeRecurrence | n
   if ("OptionalAttendees" in node) item.optional = attendees(node.OptionalAttendees);
   if ("StartTimeZone" in node) item.startTimeZone = at(obj(node.StartTimeZone), "Id") ?? "UTC";
   if ("EndTimeZone" in node) item.endTimeZone = at(obj(node.EndTimeZone), "Id") ?? "UTC";
+  // Exchange2007_SP1's one zone, for both ends; the name is the Windows id.
+  if ("MeetingTimeZone" in node) item.startTimeZone = item.endTimeZone = at(obj(node.MeetingTimeZone), "TimeZoneName") ?? "UTC";
   if ("Recurrence" in node && "recurrence" in item) item.recurrence = recurrenceFrom(obj(node.Recurrence) ?? {});
 }
 
@@ -124,10 +126,23 @@ function standardOffset(windowsZone: string): number {
  * Id names the Windows zone, and clients resolve the rules from it.
  */
 function zoneXml(tag: string, id: string): string {
-  const bias = -standardOffset(id);
-  const duration = `${bias < 0 ? "-" : ""}PT${Math.floor(Math.abs(bias) / 60)}H${Math.abs(bias) % 60 ? `${Math.abs(bias) % 60}M` : ""}`;
-  return `<t:${tag} Id="${esc(id)}" Name="${esc(id)}"><t:Periods><t:Period Bias="${duration}" Name="Standard" Id="Std"/></t:Periods><t:TransitionsGroups><t:TransitionsGroup Id="0"><t:Transition><t:To Kind="Period">Std</t:To></t:Transition></t:TransitionsGroup></t:TransitionsGroups><t:Transitions><t:Transition><t:To Kind="Group">0</t:To></t:Transition></t:Transitions></t:${tag}>`;
+  return `<t:${tag} Id="${esc(id)}" Name="${esc(id)}"><t:Periods><t:Period Bias="${biasOf(id)}" Name="Standard" Id="Std"/></t:Periods><t:TransitionsGroups><t:TransitionsGroup Id="0"><t:Transition><t:To Kind="Period">Std</t:To></t:Transition></t:TransitionsGroup></t:TransitionsGroups><t:Transitions><t:Transition><t:To Kind="Group">0</t:To></t:Transition></t:Transitions></t:${tag}>`;
 }
+
+/** UTC minus local standard time, as an xs:duration. */
+function biasOf(windowsZone: string): string {
+  const bias = -standardOffset(windowsZone);
+  return `${bias < 0 ? "-" : ""}PT${Math.floor(Math.abs(bias) / 60)}H${Math.abs(bias) % 60 ? `${Math.abs(bias) % 60}M` : ""}`;
+}
+
+/**
+ * The item's zone in the answer's schema: Exchange2007_SP1 has only the one MeetingTimeZone
+ * (TimeZoneType, reduced here to its name and base offset); 2010 and later have one per end.
+ */
+const zonesXml = (fields: FakeFields, shape: Shape) =>
+  shape.zoneDefinitions
+    ? `${zoneXml("StartTimeZone", fields.startTimeZone)}${zoneXml("EndTimeZone", fields.endTimeZone)}`
+    : `<t:MeetingTimeZone TimeZoneName="${esc(fields.startTimeZone)}"><t:BaseOffset>${biasOf(fields.startTimeZone)}</t:BaseOffset></t:MeetingTimeZone>`;
 
 function recurrenceXml({ pattern: p, range: r }: FakeRecurrence): string {
   const interval = "interval" in p ? `<t:Interval>${p.interval}</t:Interval>` : "";
@@ -157,6 +172,8 @@ export interface Shape {
   full: boolean;
   /** Extended properties are returned only when asked for, by key. */
   extended: Set<string>;
+  /** Start/EndTimeZone (Exchange2010 and later) rather than MeetingTimeZone. */
+  zoneDefinitions: boolean;
 }
 
 const duration = (fields: FakeFields) => Date.parse(fields.end) - Date.parse(fields.start);
@@ -170,7 +187,7 @@ function fieldsXml(fields: FakeFields, shape: Shape, lastModified: string, typeS
     .map(([, property]) => `<t:ExtendedProperty><t:ExtendedFieldURI ${Object.entries(property.uri).map(([name, value]) => `${name}="${esc(value)}"`).join(" ")}/><t:Value>${esc(property.value)}</t:Value></t:ExtendedProperty>`)
     .join("");
   if (!shape.full) return extended;
-  return `<t:Subject>${esc(fields.subject)}</t:Subject><t:Sensitivity>${fields.sensitivity}</t:Sensitivity><t:Body BodyType="Text">${esc(fields.body)}</t:Body><t:ReminderIsSet>${fields.reminderIsSet}</t:ReminderIsSet><t:ReminderMinutesBeforeStart>${fields.reminderMinutes}</t:ReminderMinutesBeforeStart>${extended}<t:LastModifiedTime>${lastModified}</t:LastModifiedTime><t:Start>${fields.start}</t:Start><t:End>${fields.end}</t:End>${typeSpecific.originalStart ? `<t:OriginalStart>${typeSpecific.originalStart}</t:OriginalStart>` : ""}<t:IsAllDayEvent>${fields.isAllDay}</t:IsAllDayEvent><t:LegacyFreeBusyStatus>${fields.freeBusy}</t:LegacyFreeBusyStatus><t:Location>${esc(fields.location)}</t:Location><t:IsCancelled>false</t:IsCancelled><t:IsRecurring>${typeSpecific.itemType !== "Single"}</t:IsRecurring><t:CalendarItemType>${typeSpecific.itemType}</t:CalendarItemType>${fields.organizer ? `<t:Organizer>${mailboxXml(fields.organizer.name, fields.organizer.email)}</t:Organizer>` : ""}${attendeesXml("RequiredAttendees", fields.required)}${attendeesXml("OptionalAttendees", fields.optional)}${typeSpecific.recurrence ?? ""}${zoneXml("StartTimeZone", fields.startTimeZone)}${zoneXml("EndTimeZone", fields.endTimeZone)}`;
+  return `<t:Subject>${esc(fields.subject)}</t:Subject><t:Sensitivity>${fields.sensitivity}</t:Sensitivity><t:Body BodyType="Text">${esc(fields.body)}</t:Body><t:ReminderIsSet>${fields.reminderIsSet}</t:ReminderIsSet><t:ReminderMinutesBeforeStart>${fields.reminderMinutes}</t:ReminderMinutesBeforeStart>${extended}<t:LastModifiedTime>${lastModified}</t:LastModifiedTime><t:Start>${fields.start}</t:Start><t:End>${fields.end}</t:End>${typeSpecific.originalStart ? `<t:OriginalStart>${typeSpecific.originalStart}</t:OriginalStart>` : ""}<t:IsAllDayEvent>${fields.isAllDay}</t:IsAllDayEvent><t:LegacyFreeBusyStatus>${fields.freeBusy}</t:LegacyFreeBusyStatus><t:Location>${esc(fields.location)}</t:Location><t:IsCancelled>false</t:IsCancelled><t:IsRecurring>${typeSpecific.itemType !== "Single"}</t:IsRecurring><t:CalendarItemType>${typeSpecific.itemType}</t:CalendarItemType>${fields.organizer ? `<t:Organizer>${mailboxXml(fields.organizer.name, fields.organizer.email)}</t:Organizer>` : ""}${attendeesXml("RequiredAttendees", fields.required)}${attendeesXml("OptionalAttendees", fields.optional)}${typeSpecific.recurrence ?? ""}${zonesXml(fields, shape)}`;
 }
 
 /** A single or a master. */

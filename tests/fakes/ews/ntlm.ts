@@ -9,15 +9,16 @@ const SIGNATURE = Buffer.from("NTLMSSP\0", "ascii");
 // UNICODE | REQUEST_TARGET | NTLM | TARGET_TYPE_DOMAIN | EXTENDED_SESSIONSECURITY | TARGET_INFO
 const FLAGS = 0x00000001 | 0x00000004 | 0x00000200 | 0x00010000 | 0x00080000 | 0x00800000;
 
-export function messageType(header: string | undefined): { type: number; message: Buffer } | null {
-  const match = /^NTLM (\S+)$/.exec(header ?? "");
-  if (!match?.[1]) return null;
-  const message = Buffer.from(match[1], "base64");
+/** An NTLM message, under the NTLM scheme or raw inside Negotiate (as Windows clients send it to IIS without Kerberos). */
+export function messageType(header: string | undefined): { word: "NTLM" | "Negotiate"; type: number; message: Buffer } | null {
+  const match = /^(NTLM|Negotiate) (\S+)$/.exec(header ?? "");
+  if (!match?.[1] || !match[2]) return null;
+  const message = Buffer.from(match[2], "base64");
   if (message.length < 12 || !message.subarray(0, 8).equals(SIGNATURE)) return null;
-  return { type: message.readUInt32LE(8), message };
+  return { word: match[1] === "NTLM" ? "NTLM" : "Negotiate", type: message.readUInt32LE(8), message };
 }
 
-export function type2(domain: string): { header: string; challenge: Buffer } {
+export function type2(domain: string, word: "NTLM" | "Negotiate"): { header: string; challenge: Buffer } {
   const challenge = randomBytes(8);
   const target = Buffer.from(domain, "utf16le");
   const avDomain = Buffer.concat([Buffer.from([2, 0]), Buffer.from([target.length & 0xff, target.length >> 8]), target]);
@@ -33,7 +34,7 @@ export function type2(domain: string): { header: string; challenge: Buffer } {
   head.writeUInt16LE(info.length, 40);
   head.writeUInt16LE(info.length, 42);
   head.writeUInt32LE(48 + target.length, 44);
-  return { header: `NTLM ${Buffer.concat([head, target, info]).toString("base64")}`, challenge };
+  return { header: `${word} ${Buffer.concat([head, target, info]).toString("base64")}`, challenge };
 }
 
 function field(message: Buffer, offset: number): Buffer {

@@ -1,5 +1,6 @@
 import { XMLParser } from "fast-xml-parser";
 import { ewsInstant, extendedKey, occurrenceId, parseOccurrenceId, type FakeException, type FakeItem, type FakeMailbox } from "@/tests/fakes/ews/mailbox";
+import { hasZoneDefinitions } from "@/tests/fakes/ews/versions";
 import { applyFields, at, attributes, clearField, esc, FaultError, itemXml, list, obj, occurrenceXml, str, type Node, type Shape } from "@/tests/fakes/ews/item-xml";
 
 export const requestParser = new XMLParser({
@@ -76,14 +77,17 @@ function resolve(mailbox: FakeMailbox, name: string, attrs: Record<string, strin
   return item ? { kind: "item", item } : { kind: "error", ...NOT_FOUND };
 }
 
-function shapeOf(node: Node): Shape {
+function shapeOf(node: Node, version: string): Shape {
   const shape = obj(node.ItemShape);
   const additional = obj(shape?.AdditionalProperties);
   return {
     full: str(shape?.BaseShape) !== "IdOnly" || list(additional?.FieldURI).length > 0,
     extended: new Set(list(additional?.ExtendedFieldURI).map((uri) => extendedKey(attributes(uri)))),
+    zoneDefinitions: hasZoneDefinitions(version),
   };
 }
+
+const ID_ONLY: Shape = { full: false, extended: new Set(), zoneDefinitions: true };
 
 const targetXml = (mailbox: FakeMailbox, target: Exclude<Target, { kind: "error" }>, shape: Shape) =>
   target.kind === "item" ? itemXml(target.item, shape, () => mailbox.occurrences(target.item)) : occurrenceXml(target.master, target.originalStart, shape);
@@ -108,7 +112,7 @@ function exceptionFor(master: FakeItem, originalStart: string): FakeException {
 }
 
 /** Runs one EWS operation on the mailbox; returns the SOAP body's content. Throws FaultError for a request Exchange refuses whole. */
-export function runOperation(mailbox: FakeMailbox, operation: Operation, node: Node, body: string): string {
+export function runOperation(mailbox: FakeMailbox, operation: Operation, node: Node, body: string, version: string): string {
   switch (operation) {
     case "GetFolder":
       return wrap("GetFolder", [message("GetFolder", "NoError", `<m:Folders><t:CalendarFolder><t:FolderId Id="AAMkAGFakeCalendar" ChangeKey="AgAAABYAAAA"/></t:CalendarFolder></m:Folders>`)]);
@@ -118,7 +122,7 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
       if (since === null) return wrap("SyncFolderItems", [message("SyncFolderItems", "ErrorInvalidSyncStateData", "", "Synchronization state data is corrupt or otherwise invalid.")]);
       const max = Number(str(node.MaxChangesReturned));
       if (!(max >= 1 && max <= 512)) return wrap("SyncFolderItems", [message("SyncFolderItems", "ErrorInvalidArgument", "", "MaxChangesReturned must be 1-512.")]);
-      const shape = shapeOf(node);
+      const shape = shapeOf(node, version);
       const { changes, state: next, last } = mailbox.changesSince(since, max);
       const changesXml = changes
         .map((change) => {
@@ -130,7 +134,7 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
       return wrap("SyncFolderItems", [message("SyncFolderItems", "NoError", `<m:SyncState>${next}</m:SyncState><m:IncludesLastItemInRange>${last}</m:IncludesLastItemInRange><m:Changes>${changesXml}</m:Changes>`)]);
     }
     case "GetItem": {
-      const shape = shapeOf(node);
+      const shape = shapeOf(node, version);
       return wrap(
         "GetItem",
         orderedIds(body).map(({ name, attrs }) => {
@@ -151,7 +155,7 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
           applyFields(item, calendarItem);
           mailbox.touch(item);
           if (mode !== "SendToNone") mailbox.sent.push(...[...item.required, ...item.optional].map((attendee) => `invitation to ${attendee.email}`));
-          return message("CreateItem", "NoError", `<m:Items>${itemXml(item, { full: false, extended: new Set() }, () => [])}</m:Items>`);
+          return message("CreateItem", "NoError", `<m:Items>${itemXml(item, ID_ONLY, () => [])}</m:Items>`);
         }),
       );
     }
@@ -176,7 +180,7 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
             for (const cleared of list(updates?.DeleteItemField)) clearField(target.item, cleared);
             mailbox.touch(target.item);
             if (mode !== "SendToNone") mailbox.sent.push(`update of ${target.item.id}`);
-            return message("UpdateItem", "NoError", `<m:Items>${itemXml(target.item, { full: false, extended: new Set() }, () => [])}</m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+            return message("UpdateItem", "NoError", `<m:Items>${itemXml(target.item, ID_ONLY, () => [])}</m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
           }
           const exception = exceptionFor(target.master, target.originalStart);
           for (const set of list(updates?.SetItemField)) {
@@ -212,12 +216,12 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
       );
     }
     case "FindItem":
-      return findItem(mailbox, node);
+      return findItem(mailbox, node, version);
   }
 }
 
-function findItem(mailbox: FakeMailbox, node: Node): string {
-  const shape = shapeOf(node);
+function findItem(mailbox: FakeMailbox, node: Node, version: string): string {
+  const shape = shapeOf(node, version);
   const view = obj(node.CalendarView);
   if (view) {
     const start = Date.parse(at(view, "StartDate") ?? "");

@@ -1,13 +1,22 @@
 // Runs the fake Exchange as its own process, for the Playwright suite and the benchmark: EWS on
 // FAKE_EWS_PORT, and a control server on FAKE_EWS_CONTROL_PORT through which tests add, change and
 // read the mailbox's items and count requests (0 picks free ports; both addresses are printed).
+// FAKE_EWS_AUTH_SCHEMES (comma-separated: Basic, NTLM, Negotiate, Bearer) sets the 401 challenge.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FakeItem } from "./mailbox";
 import { OPERATIONS } from "./operations";
-import { startFakeEws } from "./server";
+import { startFakeEws, type FakeEwsOptions } from "./server";
 
-const ews = await startFakeEws({ port: Number(process.env.FAKE_EWS_PORT ?? 4200) });
+type Scheme = NonNullable<FakeEwsOptions["authSchemes"]>[number];
+const SCHEMES: Scheme[] = ["Basic", "NTLM", "Negotiate", "Bearer"];
+const authSchemes = process.env.FAKE_EWS_AUTH_SCHEMES?.split(",").map((name) => {
+  const scheme = SCHEMES.find((known) => known === name.trim());
+  if (!scheme) throw new Error(`FAKE_EWS_AUTH_SCHEMES: unknown scheme ${name}`);
+  return scheme;
+});
+
+const ews = await startFakeEws({ port: Number(process.env.FAKE_EWS_PORT ?? 4200), ...(authSchemes ? { authSchemes } : {}) });
 
 const control = http.createServer((request, response) => {
   const chunks: Buffer[] = [];
@@ -37,7 +46,11 @@ const control = http.createServer((request, response) => {
         return reply({ patched: changes.length });
       }
       case "/requests":
-        return reply({ http: ews.requestLog.length, operations: Object.fromEntries(OPERATIONS.map((name) => [name, ews.count(name)])) });
+        return reply({
+          http: ews.requestLog.length,
+          operations: Object.fromEntries(OPERATIONS.map((name) => [name, ews.count(name)])),
+          schemes: [...new Set(ews.requestLog.flatMap((entry) => (entry.scheme ? [entry.scheme] : [])))],
+        });
       default:
         response.writeHead(404).end();
     }

@@ -1,10 +1,12 @@
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { XMLValidator } from "fast-xml-parser";
 import { FakeMailbox } from "@/tests/fakes/ews/mailbox";
 import { messageType, type2, verifyType3 } from "@/tests/fakes/ews/ntlm";
 import { FaultError } from "@/tests/fakes/ews/item-xml";
 import { OPERATIONS, requestParser, runOperation, type Operation } from "@/tests/fakes/ews/operations";
+import { versionRefusal } from "@/tests/fakes/ews/versions";
 
 /**
  * A local stand-in for an Exchange server's EWS endpoint and POX Autodiscover, answering the way
@@ -16,21 +18,25 @@ import { OPERATIONS, requestParser, runOperation, type Operation } from "@/tests
 export interface FakeEwsOptions {
   users?: Record<string, string>;
   /** Which challenges a 401 offers. */
-  authSchemes?: ("Basic" | "NTLM" | "Negotiate")[];
+  authSchemes?: ("Basic" | "NTLM" | "Negotiate" | "Bearer")[];
   /** Answer every request with an HTML page, like a web server that is not Exchange. */
   htmlOnly?: boolean;
+  /** The server's version; `name` is the newest RequestServerVersion it accepts (Exchange 2007, major 8, does not say it in ServerVersionInfo). */
   version?: { major: number; minor: number; build: number; revision: number; name: string };
   /** Delay before every answer, for timeout tests. */
   delayMs?: number;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Serve https with this key and certificate instead of plain http. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface FakeEws {
   url: string;
   ewsUrl: string;
   autodiscoverUrl: string;
-  requestLog: { method: string; path: string; body: string; operation: string | null }[];
+  /** `scheme` is the Authorization header's first word (the credential itself is not kept). */
+  requestLog: { method: string; path: string; scheme: string | null; body: string; operation: string | null }[];
   mailbox: FakeMailbox;
   /** EWS calls answered so far, per operation. */
   count(operation?: Operation): number;
@@ -38,6 +44,12 @@ export interface FakeEws {
   throttle(times: number, backOffMs?: number, afterCalls?: number): void;
   /** The next `times` EWS calls get this bare HTTP status. */
   failWith(times: number, status: number): void;
+  /** Answer every request with a 302 to this address (null: stop), as a misconfigured proxy or a moved server does. */
+  redirectTo(location: string | null): void;
+  /** Every SOAP answer grows by this many bytes (an XML comment), for the response-size cap. */
+  padAnswers(bytes: number): void;
+  /** Runs `change` once, just before the next call of `operation` is carried out: someone else's edit between a client's read and its write. */
+  beforeNext(operation: Operation, change: () => void): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +67,7 @@ const faultXml = (code: string, text: string) =>
  * the body must be XML (checked by a real parser, as Exchange's schema validation would) and name
  * the version it speaks.
  */
-function parseRequest(body: string): { operation: Operation; node: Node } | null {
+function parseRequest(body: string): { operation: Operation; node: Node; version: string } | null {
   if (XMLValidator.validate(body) !== true) return null;
   const envelope = (requestParser.parse(body) as Node).Envelope as Node | undefined;
   const version = ((envelope?.Header as Node | undefined)?.RequestServerVersion as Node | undefined)?.["@_Version"];
@@ -64,8 +76,16 @@ function parseRequest(body: string): { operation: Operation; node: Node } | null
   const operation = OPERATIONS.find((name) => soapBody && name in soapBody);
   if (!operation || !soapBody) return null;
   const node = soapBody[operation];
-  return { operation, node: node && typeof node === "object" ? (node as Node) : {} };
+  return { operation, node: node && typeof node === "object" ? (node as Node) : {}, version };
 }
+
+/** A 401's challenge per scheme; Bearer as Exchange Online sends it (MS-XOAUTH), where no password is taken. */
+const challenge = (scheme: NonNullable<FakeEwsOptions["authSchemes"]>[number]) =>
+  scheme === "Basic"
+    ? 'Basic realm="fake.exchange"'
+    : scheme === "Bearer"
+      ? 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.windows.net/common/oauth2/authorize", error="invalid_token"'
+      : scheme;
 
 export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEws> {
   const users = options.users ?? { "CONTOSO\\alice": "secret", "alice@contoso.test": "secret" };
@@ -76,17 +96,21 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
   const counts = new Map<string, number>();
   /** Answers for the next EWS calls in order; null: answered normally. */
   const faults: ({ kind: "busy"; backOffMs?: number } | { kind: "status"; status: number } | null)[] = [];
+  let redirect: string | null = null;
+  let padding = 0;
+  const hooks = new Map<Operation, () => void>();
 
-  const server = http.createServer((request, response) => {
+  const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const operation = OPERATIONS.find((name) => new RegExp(`<(\\w+:)?${name}[\\s>/]`).test(body)) ?? null;
-      requestLog.push({ method: request.method ?? "", path: request.url ?? "", body, operation });
+      requestLog.push({ method: request.method ?? "", path: request.url ?? "", scheme: request.headers.authorization?.split(" ")[0] ?? null, body, operation });
       setTimeout(() => answer(request, response, body), options.delayMs ?? 0);
     });
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
 
   const passwordOf = (login: string) => Object.entries(users).find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
   // Challenges still open. A Type 3 may arrive on another connection than its Type 1 (the library's
@@ -95,9 +119,11 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
 
   /** true when signed in; "challenged" when a Type 2 went out on this connection. */
   const authorised = (request: http.IncomingMessage, response: http.ServerResponse): boolean | "challenged" => {
-    const ntlm = schemes.includes("NTLM") ? messageType(request.headers.authorization) : null;
+    const message = messageType(request.headers.authorization);
+    // IIS reads a token only under a scheme it offers.
+    const ntlm = message && schemes.includes(message.word) ? message : null;
     if (ntlm?.type === 1) {
-      const { header, challenge } = type2("CONTOSO");
+      const { header, challenge } = type2("CONTOSO", ntlm.word);
       challenges.push(challenge);
       if (challenges.length > 32) challenges.shift();
       response.writeHead(401, { "WWW-Authenticate": header }).end();
@@ -116,6 +142,10 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
   };
 
   function answer(request: http.IncomingMessage, response: http.ServerResponse, body: string) {
+    if (redirect) {
+      response.writeHead(302, { Location: redirect, "Content-Type": "text/html" }).end(`<html><body>Object moved to <a href="${redirect}">here</a>.</body></html>`);
+      return;
+    }
     if (options.htmlOnly) {
       response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end("<!doctype html><title>Welcome</title><p>It works");
       return;
@@ -123,7 +153,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     const signedIn = authorised(request, response);
     if (signedIn === "challenged") return;
     if (!signedIn) {
-      response.writeHead(401, { "WWW-Authenticate": schemes.map((scheme) => (scheme === "Basic" ? 'Basic realm="fake.exchange"' : scheme)) }).end();
+      response.writeHead(401, { "WWW-Authenticate": schemes.map(challenge) }).end();
       return;
     }
     const path = (request.url ?? "").toLowerCase();
@@ -139,11 +169,11 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
       response.writeHead(404, { "Content-Type": "text/html" }).end("<html><body>Not found</body></html>");
       return;
     }
-    const header = `<s:Header><h:ServerVersionInfo MajorVersion="${version.major}" MinorVersion="${version.minor}" MajorBuildNumber="${version.build}" MinorBuildNumber="${version.revision}" Version="${version.name}" xmlns:h="${T}" xmlns="${T}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"/></s:Header>`;
+    const header = `<s:Header><h:ServerVersionInfo MajorVersion="${version.major}" MinorVersion="${version.minor}" MajorBuildNumber="${version.build}" MinorBuildNumber="${version.revision}" ${version.major > 8 ? `Version="${version.name}" ` : ""}xmlns:h="${T}" xmlns="${T}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"/></s:Header>`;
     const reply = (status: number, inner: string) =>
       response
         .writeHead(status, { "Content-Type": "text/xml; charset=utf-8", "X-OWA-Version": `${version.major}.${version.minor}.${version.build}.${version.revision}` })
-        .end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP}">${header}<s:Body>${inner}</s:Body></s:Envelope>`);
+        .end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP}">${header}<s:Body>${inner}</s:Body></s:Envelope>${padding ? `<!--${"x".repeat(padding)}-->` : ""}`);
     const fault = faults.shift();
     if (fault?.kind === "status") {
       response.writeHead(fault.status, { "Content-Type": "text/html" }).end("<html><body>Service Unavailable</body></html>");
@@ -162,9 +192,17 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
       reply(500, faultXml("ErrorSchemaValidation", "The request failed schema validation."));
       return;
     }
+    const refused = versionRefusal(version.name, parsed.version, body);
+    if (refused) {
+      reply(500, faultXml(refused.code, refused.text));
+      return;
+    }
     counts.set(parsed.operation, (counts.get(parsed.operation) ?? 0) + 1);
+    const hook = hooks.get(parsed.operation);
+    hooks.delete(parsed.operation);
+    hook?.();
     try {
-      reply(200, runOperation(mailbox, parsed.operation, parsed.node, body));
+      reply(200, runOperation(mailbox, parsed.operation, parsed.node, body, parsed.version));
     } catch (error) {
       if (!(error instanceof FaultError)) throw error;
       reply(500, faultXml(error.code, error.message));
@@ -173,7 +211,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
   const ewsUrl = `${url}/EWS/Exchange.asmx`;
   return {
     url,
@@ -185,6 +223,13 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     throttle: (times, backOffMs, afterCalls = 0) =>
       faults.push(...Array.from({ length: afterCalls }, () => null), ...Array.from({ length: times }, () => ({ kind: "busy" as const, ...(backOffMs === undefined ? {} : { backOffMs }) }))),
     failWith: (times, status) => faults.push(...Array.from({ length: times }, () => ({ kind: "status" as const, status }))),
+    redirectTo: (location) => {
+      redirect = location;
+    },
+    padAnswers: (bytes) => {
+      padding = bytes;
+    },
+    beforeNext: (operation, change) => hooks.set(operation, change),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createEvent, listRange } from "@/lib/calendar/events";
+import { createEvent, listRange, updateEvent } from "@/lib/calendar/events";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
@@ -79,6 +79,11 @@ describe("adding Office.com and MS Exchange accounts", () => {
     expect(await createEwsAccount(user.id, "EXCHANGE", { login: "alice@contoso.test", serverUrl: exchange.ewsUrl, password: "secret" })).toHaveProperty("created");
   });
 
+  it("says the password is wrong, under Password, when Autodiscover's server refuses it", async () => {
+    const user = await withAtollon();
+    await expect(createEwsAccount(user.id, "EXCHANGE", { login: "alice@contoso.test", serverUrl: "", password: "wrong" })).rejects.toSatisfy(refusal("wrong_credentials", "password"));
+  });
+
   it("syncs both ways; a password changed at the server stops syncs until it is updated, and the account keeps its state", async () => {
     const user = await withAtollon();
     const { created: accountId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };
@@ -109,6 +114,54 @@ describe("adding Office.com and MS Exchange accounts", () => {
       expect((await syncAccount(user.id, accountId, { trigger: "manual" })).summary).toMatch(/^From Exchange: 0 created, 0 updated, 0 deleted; to Exchange: 0 created, 0 updated, 0 deleted/);
     } finally {
       users["CONTOSO\\alice"] = "secret";
+    }
+  });
+
+  it("a sync run refuses a server that now redirects to another host, and says so on the account", async () => {
+    const user = await withAtollon();
+    const moved = await startFakeEws({ users });
+    try {
+      const { created: accountId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: moved.ewsUrl, password: "secret" })) as { created: string };
+      moved.redirectTo(exchange.ewsUrl);
+      const before = exchange.requestLog.length;
+      await expect(syncAccount(user.id, accountId, { trigger: "manual" })).rejects.toThrow(`Exchange redirected the request to ${exchange.ewsUrl}`);
+      const db = await getDb();
+      expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ state: "ERROR", stateMessage: expect.stringContaining("redirects are not followed") });
+      expect(exchange.requestLog.length).toBe(before);
+    } finally {
+      await moved.close();
+    }
+  });
+
+  it.each([
+    ["LOCAL", "Edited in Atollon"],
+    ["REMOTE", "Edited in Outlook meanwhile"],
+  ] as const)("an Outlook edit between the bind and the UpdateItem is a conflict the next run settles by the policy (%s)", async (policy, winner) => {
+    const user = await withAtollon();
+    const server = await startFakeEws({ users });
+    try {
+      const { created: accountId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: server.ewsUrl, password: "secret" })) as { created: string };
+      const db = await getDb();
+      await db.syncAccount.update({ where: { id: accountId }, data: { conflictPolicy: policy } });
+      const event = await createEvent(user.id, eventContent({ title: "Planning", start: "2026-12-16T09:00:00.000Z", end: "2026-12-16T10:00:00.000Z" }));
+      await syncAccount(user.id, accountId, { trigger: "manual" });
+      const [item] = [...server.mailbox.items.values()];
+      if (!item) throw new Error("not pushed");
+
+      await updateEvent(user.id, event.id, eventContent({ title: "Edited in Atollon", start: "2026-12-16T09:00:00.000Z", end: "2026-12-16T10:00:00.000Z" }));
+      server.beforeNext("UpdateItem", () => {
+        item.subject = "Edited in Outlook meanwhile";
+        server.mailbox.touch(item);
+      });
+      expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "partial" });
+      expect(item.subject).toBe("Edited in Outlook meanwhile");
+
+      expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "complete" });
+      expect((await listRange(user.id, ...december)).map((entry) => entry.title)).toEqual([winner]);
+      expect([...server.mailbox.items.values()].map((entry) => entry.subject)).toEqual([winner]);
+      expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "complete", summary: expect.stringMatching(/^From Exchange: 0 created, 0 updated, 0 deleted; to Exchange: 0 created, 0 updated, 0 deleted/) });
+    } finally {
+      await server.close();
     }
   });
 

@@ -159,6 +159,22 @@ describe("EwsCalendar against the fake", () => {
     expect(fake.mailbox.items.get(b.remoteId)?.subject).toBe("Planning");
   });
 
+  it("reports a change Exchange received between the bind and the UpdateItem (ErrorIrresolvableConflict) as a conflict, and keeps that change", async () => {
+    const calendar = await open();
+    const [made] = created(await calendar.create([{ localId: "a", content: content(), seriesRemoteId: null }]));
+    if (!made) throw new Error("missing");
+    fake.beforeNext("UpdateItem", () => {
+      const item = fake.mailbox.items.get(made.remoteId);
+      if (!item) throw new Error("missing");
+      item.subject = "Edited in Outlook meanwhile";
+      fake.mailbox.touch(item);
+    });
+    const [result] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "a", content: content({ title: "Edited in Atollon" }), seriesRemoteId: null }]);
+    expect(fake.count("GetItem")).toBe(1);
+    expect(result).toMatchObject({ ok: false, kind: "conflict", message: expect.stringContaining("ErrorIrresolvableConflict") });
+    expect(fake.mailbox.items.get(made.remoteId)?.subject).toBe("Edited in Outlook meanwhile");
+  });
+
   it("deletes in one batch without cancellations and reports a missing item", async () => {
     const calendar = await open();
     const made = created(await calendar.create([{ localId: "a", content: content(), seriesRemoteId: null }]));
@@ -215,6 +231,32 @@ describe("EwsCalendar against the fake", () => {
     await expect(pages(calendar, null)).rejects.toBeInstanceOf(RemoteUnavailableError);
     fake.mailbox.readErrors.delete(item.id);
     expect((await pages(calendar, null)).flatMap((page) => page.items).map((entry) => entry.content?.title)).toEqual(["Busy"]);
+  });
+
+  it("refuses a redirect to another host at once, saying where it led, and never follows it", async () => {
+    const elsewhere = await startFakeEws();
+    try {
+      const calendar = await open();
+      fake.redirectTo(elsewhere.ewsUrl);
+      const error = await pages(calendar, null).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RemoteUnavailableError);
+      expect((error as Error).message).toBe(`Exchange redirected the request to ${elsewhere.ewsUrl} (HTTP 302); redirects are not followed. Enter the EWS address itself in the account's Server field.`);
+      expect(waits).toEqual([]);
+      expect(elsewhere.requestLog).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it("ends a call whose answer is over the size cap without retrying it", async () => {
+    const calendar = await openEwsCalendar({ serverUrl: fake.ewsUrl, login: "CONTOSO\\alice", password: "secret", env, maxBytes: 100_000, sleep: async (ms) => void waits.push(ms) });
+    fake.padAnswers(200_000);
+    const error = await pages(calendar, null).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RemoteUnavailableError);
+    expect((error as Error).message).toContain("larger than the 98 KB allowed");
+    expect(calendar.requestCount).toBe(1);
+    fake.padAnswers(0);
+    expect(await pages(calendar, null)).toHaveLength(1);
   });
 
   it("reports a refused password as AuthorizationError password-rejected", async () => {
@@ -340,5 +382,59 @@ describe("the fake's CalendarView", () => {
     expect(inView).not.toContain("Outside");
     expect(inView).toContain('TotalItemsInView="1"');
     expect(await findInView("2026-01-01T00:00:00Z", "2029-01-01T00:00:00Z")).toContain("ErrorCalendarViewRangeTooBig");
+  });
+});
+
+describe("Exchange versions", () => {
+  const servers = {
+    Exchange2007_SP1: { major: 8, minor: 1, build: 240, revision: 6, name: "Exchange2007_SP1" },
+    Exchange2010_SP2: { major: 14, minor: 2, build: 247, revision: 5, name: "Exchange2010_SP2" },
+  };
+
+  it.each(Object.entries(servers))("creates, lists, updates and deletes a time-zoned event at %s", async (name, version) => {
+    const server = await startFakeEws({ version });
+    try {
+      const calendar = await openEwsCalendar({ serverUrl: server.ewsUrl, login: "CONTOSO\\alice", password: "secret", env, version: name });
+      const event = content({ timeZone: "America/New_York", start: "2026-12-01T14:00:00.000Z", end: "2026-12-01T15:30:00.000Z" });
+      const [made] = created(await calendar.create([{ localId: "tz", content: event, seriesRemoteId: null }]));
+      if (!made) throw new Error("not created");
+      const first = await pages(calendar, null);
+      expect(first.flatMap((page) => page.items).map((item) => item.content)).toEqual([event]);
+      expect(server.mailbox.items.get(made.remoteId)).toMatchObject({ startTimeZone: "Eastern Standard Time", endTimeZone: "Eastern Standard Time" });
+
+      const moved = { ...event, title: "Moved to Tokyo", timeZone: "Asia/Tokyo", start: "2026-12-02T01:00:00.000Z", end: "2026-12-02T02:00:00.000Z" };
+      const [updated] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "tz", content: moved, seriesRemoteId: null }]);
+      expect(updated).toMatchObject({ ok: true, remoteId: made.remoteId });
+      const second = await pages(calendar, first.at(-1)?.nextCursor ?? null);
+      expect(second.flatMap((page) => page.items).map((item) => item.content)).toEqual([moved]);
+
+      const [deleted] = await calendar.delete([{ remoteId: made.remoteId, versionToken: updated?.ok ? updated.versionToken : "" }]);
+      expect(deleted).toMatchObject({ ok: true });
+      const third = await pages(calendar, second.at(-1)?.nextCursor ?? null);
+      expect(third.flatMap((page) => page.items).map((item) => [item.remoteId, item.content])).toEqual([[made.remoteId, null]]);
+      // The server validated every request against the schema of the version it named.
+      expect(server.requestLog.filter((entry) => entry.operation && !entry.body.includes(`Version="${name}"`))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses, like Exchange, elements the requested version's schema lacks and versions newer than the server", async () => {
+    const server = await startFakeEws({ version: servers.Exchange2007_SP1 });
+    const soap = (version: string, item: string) =>
+      fetch(server.ewsUrl, {
+        method: "POST",
+        headers: { "Content-Type": "text/xml; charset=utf-8", Authorization: `Basic ${Buffer.from("CONTOSO\\alice:secret").toString("base64")}` },
+        body: `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Header><t:RequestServerVersion Version="${version}"/></soap:Header><soap:Body><m:CreateItem SendMeetingInvitations="SendToNone"><m:Items><t:CalendarItem><t:Subject>x</t:Subject><t:Start>2026-12-01T09:00:00Z</t:Start><t:End>2026-12-01T10:00:00Z</t:End>${item}</t:CalendarItem></m:Items></m:CreateItem></soap:Body></soap:Envelope>`,
+      }).then(async (response) => ({ status: response.status, body: await response.text() }));
+    try {
+      expect(await soap("Exchange2007_SP1", `<t:EndTimeZone Id="UTC"/>`)).toMatchObject({ status: 500, body: expect.stringContaining("ErrorSchemaValidation") });
+      expect(await soap("Exchange2010", "")).toMatchObject({ status: 500, body: expect.stringContaining("ErrorInvalidServerVersion") });
+      expect(server.mailbox.items.size).toBe(0);
+      expect(await soap("Exchange2007_SP1", `<t:MeetingTimeZone TimeZoneName="Tokyo Standard Time"/>`)).toMatchObject({ status: 200 });
+      expect([...server.mailbox.items.values()].map((item) => item.startTimeZone)).toEqual(["Tokyo Standard Time"]);
+    } finally {
+      await server.close();
+    }
   });
 });
