@@ -88,7 +88,7 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
     <li className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-label={`${name} account ${account.login}`}>
       <div className="flex flex-wrap items-start gap-4">
         <ProviderIcon provider={account.provider} />
-        <div className="min-w-0 flex-1">
+        <div className="min-w-0 flex-1 basis-72">
           <div className="flex flex-wrap items-center gap-2">
             <h3 className="font-semibold text-slate-900">{name}</h3>
             {connection && <span className="text-sm text-slate-500">{connection}</span>}

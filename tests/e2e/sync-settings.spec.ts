@@ -168,6 +168,45 @@ test("Sync now copies events both ways and says what it did", async () => {
   await expect(page.getByRole("button", { name: /Dentist \(from Google\)/ })).toBeVisible();
 });
 
+test("a calendar wiped in Google pauses the account instead of deleting everything here; Restore, or Apply the deletions", async () => {
+  const seeded = Array.from({ length: 12 }, (_, index) => ({
+    summary: `Planning ${index + 1}`,
+    start: { dateTime: `2026-12-${String(10 + (index % 4)).padStart(2, "0")}T${String(8 + Math.floor(index / 4)).padStart(2, "0")}:00:00.000Z`, timeZone: "UTC" },
+    end: { dateTime: `2026-12-${String(10 + (index % 4)).padStart(2, "0")}T${String(8 + Math.floor(index / 4)).padStart(2, "0")}:30:00.000Z`, timeZone: "UTC" },
+  }));
+  await page.request.post(`${google}/__control/events?email=${ADA}`, { data: seeded });
+  await page.goto("/settings/sync");
+  const card = accountCard("Google Calendar", ADA);
+  await card.getByRole("button", { name: "Sync now" }).click();
+  await expect(card.getByRole("status")).toContainText("From Google: 12 created");
+  const liveInGoogle = async () => ((await (await page.request.get(`${google}/__control/events?email=${ADA}`)).json()) as { items: { status: string }[] }).items.filter((item) => item.status !== "cancelled").length;
+  expect(await liveInGoogle()).toBe(14);
+
+  const wipeAndSync = async () => {
+    expect(await (await page.request.post(`${google}/__control/wipe?email=${ADA}`)).json()).toMatchObject({ deleted: 14 });
+    await page.goto("/settings/sync");
+    await accountCard("Google Calendar", ADA).getByRole("button", { name: "Sync now" }).click();
+    await expect(accountCard("Google Calendar", ADA).getByText(/14 events would be deleted/).first()).toBeVisible();
+    await page.goto("/calendar?view=week&date=2026-12-07");
+    await expect(page.getByRole("button", { name: /Planning 1\b/ })).toBeVisible();
+    await page.goto("/settings/sync");
+  };
+
+  await wipeAndSync();
+  await shot("google-paused-mass-deletion");
+  await accountCard("Google Calendar", ADA).getByRole("button", { name: "Restore the events" }).click();
+  await expect(accountCard("Google Calendar", ADA).getByText("Active")).toBeVisible();
+  expect(await liveInGoogle()).toBe(14);
+
+  await wipeAndSync();
+  await accountCard("Google Calendar", ADA).getByRole("button", { name: "Apply the deletions" }).click();
+  await expect(accountCard("Google Calendar", ADA).getByText("Active")).toBeVisible();
+  await page.goto("/calendar?view=week&date=2026-12-07");
+  await expect(page.getByRole("button", { name: /Planning 1\b/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Team lunch/ })).toHaveCount(0);
+  expect(await liveInGoogle()).toBe(0);
+});
+
 test("the account's conflict policy can be chosen and is kept", async () => {
   await page.goto("/settings/sync");
   const card = accountCard("Google Calendar", ADA);

@@ -91,6 +91,13 @@ async function control(oauth: FakeGoogleOAuth, calendar: CalendarApi, req: Incom
       reply({ patched: changes.map(({ id, change }) => calendar.userPatch(email, id, change).id) });
       return true;
     }
+    case "/__control/wipe": {
+      // A person (or a misbehaving tool) deleting every event of the calendar at once.
+      const live = calendar.events(email).filter((event) => event.status !== "cancelled" && !event.recurringEventId);
+      for (const event of live) calendar.userDelete(email, event.id);
+      reply({ deleted: live.length });
+      return true;
+    }
     case "/__control/grant":
       reply(oauth.grant(email));
       return true;
