@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { googleConfig, revokeToken } from "@/lib/providers/google/oauth";
 import { stopWatchChannel } from "@/lib/sync-accounts/google-push";
 import { deleteSubscription } from "@/lib/sync-accounts/graph-push";
-import { forgetMicrosoftTokens } from "@/lib/sync-accounts/microsoft";
+import { forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 
 /** What the settings page shows of an account — never its secret. */
 export interface AccountView {
@@ -154,7 +154,7 @@ export async function removeAccount(ownerId: string, accountId: string): Promise
     revoked = await revokeToken(config, decryptSecret(account.secret));
   }
   await db.syncAccount.delete({ where: { id: account.id } });
-  if (account.provider === "OFFICE365_GRAPH") forgetMicrosoftTokens(account.id);
+  forgetAccessToken(account.id);
   return { revoked };
 }
 

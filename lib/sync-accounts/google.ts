@@ -10,6 +10,7 @@ import {
   revokeToken,
   type GoogleConfig,
 } from "@/lib/providers/google/oauth";
+import { cacheAccessToken, cachedAccessToken, forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
 import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
 
@@ -112,15 +113,20 @@ export const AUTHORIZATION_NEEDED_MESSAGE = "Authorization needed — Google no 
  * A fresh access token for a Google account (what the sync calls before talking to Google). When
  * Google answers `invalid_grant`, the account moves to "Authorization needed" and its syncs stop.
  */
-export async function getGoogleAccessToken(ownerId: string, accountId: string): Promise<string> {
+export async function getGoogleAccessToken(ownerId: string, accountId: string, options: { fresh?: boolean } = {}): Promise<string> {
   const config = requireConfig();
   const db = await getDb();
   const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId, provider: "GOOGLE" } });
   if (!account?.secret) throw new AppError("not_found", "This sync account no longer exists.");
   if (account.state === "AUTHORIZATION_NEEDED") throw new AppError("invalid_input", AUTHORIZATION_NEEDED_MESSAGE);
+  const cached = options.fresh ? null : cachedAccessToken(account.id, account.secret);
+  if (cached) return cached;
   try {
-    return (await refreshAccessToken(config, decryptSecret(account.secret))).accessToken;
+    const { accessToken, expiresIn } = await refreshAccessToken(config, decryptSecret(account.secret));
+    cacheAccessToken(account.id, account.secret, accessToken, expiresIn);
+    return accessToken;
   } catch (error) {
+    forgetAccessToken(account.id);
     if (error instanceof GoogleOAuthError && error.kind === "invalid-grant") {
       await db.syncAccount.update({ where: { id: account.id }, data: { state: "AUTHORIZATION_NEEDED", stateMessage: AUTHORIZATION_NEEDED_MESSAGE } });
       console.warn(`[google-oauth] account ${account.id}: refresh refused (invalid_grant); authorization needed`);
@@ -133,7 +139,8 @@ export async function getGoogleAccessToken(ownerId: string, accountId: string): 
 /** "Check connection": proves the stored authorization still works, and says so. */
 export async function checkGoogleConnection(ownerId: string, accountId: string): Promise<void> {
   try {
-    await getGoogleAccessToken(ownerId, accountId);
+    // Not a cached token: the check proves that Google still accepts the stored authorization.
+    await getGoogleAccessToken(ownerId, accountId, { fresh: true });
   } catch (error) {
     if (error instanceof GoogleOAuthError) throw new AppError("invalid_input", error.message);
     throw error;

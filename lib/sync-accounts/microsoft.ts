@@ -3,12 +3,10 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { MicrosoftOAuthError, authorizationUrl, exchangeCode, refreshAccessToken } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig, type MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
+import { cacheAccessToken, cachedAccessToken, forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 import { ensureSubscription } from "@/lib/sync-accounts/graph-push";
 import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
-
-/** A cached access token is renewed this long before Microsoft's expiry, so a sync never starts with one about to die. */
-const EXPIRY_MARGIN_MS = 5 * 60_000;
 
 export type MicrosoftFlowFailure = "denied" | "admin-consent" | "refused" | "state" | "expired" | "mismatch" | "exchange" | "no-refresh-token" | "unreachable";
 
@@ -124,7 +122,7 @@ export async function completeMicrosoftAuthorization(
 
   if (flow.accountId) {
     const reauthorized = await reauthorizeAccount(ownerId, "OFFICE365_GRAPH", { id: flow.id, accountId: flow.accountId }, tokens.refreshToken);
-    accessTokens.delete(flow.accountId);
+    forgetAccessToken(flow.accountId);
     if (!reauthorized) return { flowId: null, failure: "state", reauthorizedAccountId: null, accountId: null };
     await ensureSubscription(flow.accountId, { replace: true });
     return { flowId: null, failure: null, reauthorizedAccountId: flow.accountId, accountId: flow.accountId };
@@ -151,18 +149,6 @@ export async function createMicrosoftAccount(ownerId: string, flowId: string): P
 }
 
 /**
- * Access tokens by account, in this process's memory only: Graph calls reuse one until shortly
- * before it expires. `secret` is the stored (encrypted) refresh token it came from, so a
- * re-authorization or removal elsewhere is noticed.
- */
-const accessTokens = new Map<string, { secret: string; accessToken: string; expiresAt: number }>();
-
-/** Forgets the cached access token of a removed account (its refresh token goes with the row). */
-export function forgetMicrosoftTokens(accountId: string): void {
-  accessTokens.delete(accountId);
-}
-
-/**
  * An access token for Microsoft Graph, for the sync. Refreshing stores the rotated refresh token
  * Microsoft sends back. On invalid_grant the account moves to "Authorization needed" and its syncs
  * stop (AuthorizationError); Microsoft unreachable is RemoteUnavailableError (try again later).
@@ -174,15 +160,15 @@ export async function getMicrosoftAccessToken(ownerId: string, accountId: string
   const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId, provider: "OFFICE365_GRAPH" } });
   if (!account?.secret) throw new AppError("not_found", "This sync account no longer exists.");
   if (account.state === "AUTHORIZATION_NEEDED") throw new AuthorizationError(account.stateMessage ?? MICROSOFT_AUTHORIZATION_NEEDED_MESSAGE, "authorization-needed");
-  const cached = accessTokens.get(account.id);
-  if (!options.fresh && cached?.secret === account.secret && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return cached.accessToken;
+  const cached = options.fresh ? null : cachedAccessToken(account.id, account.secret);
+  if (cached) return cached;
 
   let tokens;
   try {
     tokens = await refreshAccessToken(config, decryptSecret(account.secret));
   } catch (error) {
     if (!(error instanceof MicrosoftOAuthError)) throw error;
-    accessTokens.delete(account.id);
+    forgetAccessToken(account.id);
     console.warn(`[microsoft-oauth] account ${account.id}: token refresh failed: ${error.kind} (status ${error.status ?? "none"}, ${error.code ?? "no code"})`);
     if (error.kind === "invalid-grant") {
       await db.syncAccount.updateMany({ where: { id: account.id, ownerId, secret: account.secret }, data: { state: "AUTHORIZATION_NEEDED", stateMessage: MICROSOFT_AUTHORIZATION_NEEDED_MESSAGE } });
@@ -198,7 +184,7 @@ export async function getMicrosoftAccessToken(ownerId: string, accountId: string
     const stored = await db.syncAccount.updateMany({ where: { id: account.id, ownerId, secret: account.secret }, data: { secret: rotated } });
     if (stored.count === 1) secret = rotated;
   }
-  accessTokens.set(account.id, { secret, accessToken: tokens.accessToken, expiresAt: Date.now() + tokens.expiresIn * 1000 });
+  cacheAccessToken(account.id, secret, tokens.accessToken, tokens.expiresIn);
   return tokens.accessToken;
 }
 

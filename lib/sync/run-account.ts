@@ -98,7 +98,7 @@ async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteC
     batchSize: config.batchSize,
     writesPerMinute: config.writesPerMinute,
     waitLimits: config.waitLimits,
-    accessToken: () => getGoogleAccessToken(ownerId, account.id),
+    accessToken: (renew) => getGoogleAccessToken(ownerId, account.id, { fresh: renew }),
   });
 }
 

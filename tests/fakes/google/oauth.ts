@@ -64,6 +64,8 @@ export class FakeGoogleOAuth {
   omitRefreshToken = false;
   /** Every revoke call that named a known token, by the account it belonged to. */
   readonly revocations: string[] = [];
+  /** Access tokens handed out for a refresh token (each is a request to Google's token endpoint). */
+  tokenRefreshes = 0;
   private readonly pending = new Map<string, AuthorizeRequest>();
   private readonly codes = new Map<string, CodeGrant>();
   private readonly refreshTokens = new Map<string, RefreshGrant>();
@@ -243,6 +245,7 @@ button[value=allow]{background:#1a73e8;color:#fff;border-color:#1a73e8}</style><
         json(res, 400, { error: "invalid_grant", error_description: "Token has been expired or revoked." });
         return true;
       }
+      this.tokenRefreshes += 1;
       json(res, 200, { access_token: this.issueAccess(grant.email, refreshToken), expires_in: 3599, scope: grant.scope, token_type: "Bearer" });
       return true;
     }

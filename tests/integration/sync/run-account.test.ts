@@ -70,9 +70,12 @@ describe("syncing an account", () => {
 
     const seq = await currentEventSeq(user.id);
     const requestsBefore = google.calendar.log.length;
+    const refreshesBefore = google.oauth.tokenRefreshes;
     const idle = await syncAccount(user.id, accountId, { trigger: "manual" });
     expect(idle.summary).toMatch(/\(1 request\)\.$/);
     expect(google.calendar.log.length - requestsBefore).toBe(1);
+    // The access token of the first run still lives: nothing asked of Google's token endpoint either.
+    expect(google.oauth.tokenRefreshes - refreshesBefore).toBe(0);
     expect(await currentEventSeq(user.id)).toBe(seq);
   });
 
