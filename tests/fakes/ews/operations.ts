@@ -147,10 +147,11 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
     }
     case "CreateItem": {
       const mode = at(node, "SendMeetingInvitations");
-      if (mode === undefined) return wrap("CreateItem", [message("CreateItem", "ErrorSendMeetingInvitationsRequired")]);
       return wrap(
         "CreateItem",
         list(obj(node.Items)?.CalendarItem).map((calendarItem) => {
+          // Refused per item, with the (empty) Items every CreateItem answer carries.
+          if (mode === undefined) return message("CreateItem", "ErrorSendMeetingInvitationsRequired", "<m:Items/>");
           const item = mailbox.add({});
           applyFields(item, calendarItem);
           mailbox.touch(item);
@@ -162,10 +163,10 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
     case "UpdateItem": {
       const resolution = at(node, "ConflictResolution") ?? "AutoResolve";
       const mode = at(node, "SendMeetingInvitationsOrCancellations");
-      if (mode === undefined) return wrap("UpdateItem", [message("UpdateItem", "ErrorSendMeetingInvitationsRequired")]);
       return wrap(
         "UpdateItem",
         list(obj(node.ItemChanges)?.ItemChange).map((change) => {
+          if (mode === undefined) return message("UpdateItem", "ErrorSendMeetingInvitationsOrCancellationsRequired", "<m:Items/>");
           const [name, idNode] = (["ItemId", "OccurrenceItemId", "RecurringMasterItemId"] as const).flatMap((key) => (obj(change[key]) ? [[key, obj(change[key])] as const] : []))[0] ?? ["ItemId", undefined];
           const target = resolve(mailbox, name, attributes(idNode));
           if (target.kind === "error") return message("UpdateItem", target.code, "<m:Items/>", target.text);
@@ -197,10 +198,10 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
     }
     case "DeleteItem": {
       const mode = at(node, "SendMeetingCancellations");
-      if (mode === undefined) return wrap("DeleteItem", [message("DeleteItem", "ErrorSendMeetingCancellationsRequired")]);
       return wrap(
         "DeleteItem",
         orderedIds(body).map(({ name, attrs }) => {
+          if (mode === undefined) return message("DeleteItem", "ErrorSendMeetingCancellationsRequired");
           const target = resolve(mailbox, name, attrs);
           if (target.kind === "error") return message("DeleteItem", target.code, "", target.text);
           if (mode !== "SendToNone") mailbox.sent.push(`cancellation of ${attrs.Id ?? attrs.RecurringMasterId}`);
