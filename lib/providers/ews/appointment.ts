@@ -276,7 +276,9 @@ export function writeAppointment(appointment: Appointment, content: EventContent
     // Only a changed pattern is sent: Exchange may drop a series' exceptions when its recurrence is set.
     const current = appointment.IsNew ? null : property<Appointment["Recurrence"]>(appointment, AppointmentSchema.Recurrence);
     const before = current ? fromLibraryRecurrence(current) : null;
-    if (view.recurrence && !same(before, view.recurrence)) appointment.Recurrence = toLibraryRecurrence(view.recurrence);
+    if (view.recurrence && !same(before, view.recurrence)) {
+      appointment.Recurrence = toLibraryRecurrence(view.recurrence, { firstDayOfWeek: appointment.Service.RequestedServerVersion >= ExchangeVersion.Exchange2010_SP1 });
+    }
     // The typings do not admit null, which is how the library clears a property (DeleteItemField).
     else if (!view.recurrence && current) appointment.Recurrence = null as unknown as Appointment["Recurrence"];
   }

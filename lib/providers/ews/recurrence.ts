@@ -178,7 +178,7 @@ export function ruleOf(pattern: EwsPattern, series: Pick<EventContent, "allDay" 
 const libraryDate = (date: string) => new DateTime(Date.parse(`${date}T00:00:00.000Z`), DateTimeKind.Utc);
 
 /** The library's Recurrence object for a pattern. */
-export function toLibraryRecurrence(pattern: EwsPattern): Recurrence {
+export function toLibraryRecurrence(pattern: EwsPattern, options: { firstDayOfWeek: boolean }): Recurrence {
   const start = libraryDate(pattern.startDate);
   const index = (value: Index) => DayOfTheWeekIndex[value];
   // The typings declare only the argument-less constructors: fields are set one by one.
@@ -191,7 +191,9 @@ export function toLibraryRecurrence(pattern: EwsPattern): Recurrence {
     const weekly = new Recurrence.WeeklyPattern();
     weekly.Interval = pattern.interval;
     weekly.DaysOfTheWeek.AddRange(pattern.days as DayOfTheWeek[]);
-    weekly.FirstDayOfWeek = pattern.firstDay as typeof weekly.FirstDayOfWeek;
+    // Exchange before 2010 SP1 has no FirstDayOfWeek (the library refuses to send it): such a
+    // server keeps its mailbox's own first day, which only matters for rules repeating every few weeks.
+    if (options.firstDayOfWeek) weekly.FirstDayOfWeek = pattern.firstDay as typeof weekly.FirstDayOfWeek;
     recurrence = weekly;
   } else if (pattern.kind === "AbsoluteMonthly") {
     const monthly = new Recurrence.MonthlyPattern();
@@ -232,7 +234,11 @@ export function fromLibraryRecurrence(recurrence: Recurrence): EwsPattern | null
   if (recurrence instanceof Recurrence.DailyPattern) return { kind: "Daily", interval: Number(recurrence.Interval), ...common };
   if (recurrence instanceof Recurrence.WeeklyPattern) {
     const days = recurrence.DaysOfTheWeek.GetEnumerator().map((day) => Number(day)).sort();
-    return { kind: "Weekly", interval: Number(recurrence.Interval), days, firstDay: recurrence.FirstDayOfWeek === undefined || recurrence.FirstDayOfWeek === null ? 0 : Number(recurrence.FirstDayOfWeek), ...common };
+    // Absent before Exchange 2010 SP1, and then the library's getter throws: read what it holds, and
+    // take Monday, iCalendar's default week start, so the rule reads back without a WKST.
+    const held = (recurrence as unknown as { firstDayOfWeek?: number | null }).firstDayOfWeek;
+    const firstDay = held === undefined || held === null ? 1 : Number(held);
+    return { kind: "Weekly", interval: Number(recurrence.Interval), days, firstDay, ...common };
   }
   if (recurrence instanceof Recurrence.MonthlyPattern) return { kind: "AbsoluteMonthly", interval: Number(recurrence.Interval), dayOfMonth: Number(recurrence.DayOfMonth), ...common };
   if (recurrence instanceof Recurrence.RelativeMonthlyPattern)

@@ -213,9 +213,8 @@ async function exchange2007(): Promise<Exchange[]> {
   try {
     const test = await server.step("2007: connection test", () => testEwsConnection({ login: LOGIN, password: PASSWORD, serverUrl: server.ewsUrl, env: ENV }));
     const calendar = await server.open(test.ok ? (test.serverVersion ?? undefined) : undefined);
-    // A daily series: ews-javascript-api refuses to write a weekly pattern's FirstDayOfWeek below
-    // Exchange2010_SP1, so the product cannot create weekly series on these servers yet.
-    await server.step("2007: create", () => calendar.create([{ localId: "s", content: series({ rrule: "FREQ=DAILY;COUNT=5" }), seriesRemoteId: null }]));
+    // A weekly series: its pattern has no FirstDayOfWeek before Exchange2010_SP1.
+    await server.step("2007: create", () => calendar.create([{ localId: "s", content: series({ rrule: "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=5" }), seriesRemoteId: null }]));
     await server.step("2007: full sync", () => drain(calendar, null));
     await server.step("2007: newer version than the server (raw)", () =>
       server.raw(envelope("Exchange2010", `<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="calendar"/></m:FolderIds></m:GetFolder>`)),

@@ -419,6 +419,19 @@ describe("Exchange versions", () => {
     }
   });
 
+  it.each(Object.entries(servers))("creates a weekly series and reads it back unchanged at %s", async (name, version) => {
+    const server = await startFakeEws({ version });
+    try {
+      const calendar = await openEwsCalendar({ serverUrl: server.ewsUrl, login: "CONTOSO\\alice", password: "secret", env, version: name });
+      const series = content({ title: "Standup", timeZone: "Europe/Prague", start: "2026-12-07T08:00:00.000Z", end: "2026-12-07T08:15:00.000Z", rrule: "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=10" });
+      const [made] = created(await calendar.create([{ localId: "weekly", content: series, seriesRemoteId: null }]));
+      if (!made) throw new Error("not created");
+      expect((await pages(calendar, null)).flatMap((page) => page.items).map((item) => item.content)).toEqual([series]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses, like Exchange, elements the requested version's schema lacks and versions newer than the server", async () => {
     const server = await startFakeEws({ version: servers.Exchange2007_SP1 });
     const soap = (version: string, item: string) =>
