@@ -165,12 +165,15 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
   const remoteName = REMOTE_NAMES[account.provider];
   const started = Date.now();
   const progress = progressRecorder(run.id);
+  // Outside the try: a failed run still records the requests it made.
+  let remote: RemoteCalendar | null = null;
   try {
     let report: SyncReport;
     try {
+      remote = await remoteFor(ownerId, account);
       report = await runSync({
         store: new PrismaSyncStore(ownerId, accountId),
-        remote: await remoteFor(ownerId, account),
+        remote,
         deletions: options.deletions ?? "ask",
         onProgress: progress.record,
       });
@@ -223,7 +226,7 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
     if (!authorization && !(error instanceof RemoteUnavailableError)) console.error(`[sync] account ${accountId} (${account.provider}) failed`, error);
     logRun({ accountId, provider: account.provider, trigger: options.trigger, durationMs: Date.now() - started, outcome: "failed", error: message });
     await progress.settled();
-    await db.syncRun.update({ where: { id: run.id }, data: { finishedAt: new Date(), outcome: "FAILED", error: message } });
+    await db.syncRun.update({ where: { id: run.id }, data: { finishedAt: new Date(), outcome: "FAILED", error: message, requests: remote?.requestCount ?? 0 } });
     const current = await db.syncAccount.findUnique({ where: { id: accountId }, select: { state: true } });
     await db.syncAccount.update({
       where: { id: accountId },
