@@ -95,43 +95,6 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
             <StateBadge state={account.state} />
           </div>
           <p className="truncate text-sm text-slate-700">{account.login}</p>
-          {account.stateMessage && <p className="mt-1 text-sm text-amber-900">{account.stateMessage}</p>}
-          {account.provider !== "ATOLLON" && (
-            <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-slate-600 sm:grid-cols-[auto_1fr]">
-              <dt className="font-medium text-slate-700">Last successful sync</dt>
-              <dd>{account.lastSuccessfulSyncAt ? <RelativeTime at={account.lastSuccessfulSyncAt} /> : "Not synced yet"}</dd>
-              <dt className="font-medium text-slate-700">Last run</dt>
-              <dd>{account.lastRunSummary ?? "No run yet"}</dd>
-              <dt className="font-medium text-slate-700">Next sync</dt>
-              <dd>
-                {account.state === "SYNCING" ? "Running now" : account.nextSyncAt ? <RelativeTime at={account.nextSyncAt} /> : "Not scheduled until the problem above is solved"}
-              </dd>
-            </dl>
-          )}
-          {account.provider !== "ATOLLON" && <RunHistory provider={account.provider} runs={account.recentRuns} />}
-          {setPolicy && (
-            <label className="mt-3 flex flex-wrap items-center gap-2 text-sm text-slate-700">
-              <span className="font-medium">When an event changed on both sides</span>
-              <select
-                className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
-                value={account.conflictPolicy}
-                disabled={busy}
-                onChange={(event) => {
-                  const policy = event.target.value as ConflictPolicy;
-                  void run(() => setPolicy({ accountId: account.id, policy }), () => {
-                    setResult({ tone: "success", message: `Saved. From the next sync on: ${POLICY_LABELS(name)[policy]}.` });
-                    router.refresh();
-                  });
-                }}
-              >
-                {(Object.entries(POLICY_LABELS(name)) as [ConflictPolicy, string][]).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {account.state === "AUTHORIZATION_NEEDED" && reauthorize && (
@@ -181,6 +144,45 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
             </Button>
           )}
         </div>
+      </div>
+      <div className="sm:pl-14">
+        {account.stateMessage && <p className="mt-1 text-sm text-amber-900">{account.stateMessage}</p>}
+        {account.provider !== "ATOLLON" && (
+          <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-slate-600 sm:grid-cols-[auto_1fr]">
+            <dt className="font-medium text-slate-700">Last successful sync</dt>
+            <dd>{account.lastSuccessfulSyncAt ? <RelativeTime at={account.lastSuccessfulSyncAt} /> : "Not synced yet"}</dd>
+            <dt className="font-medium text-slate-700">Last run</dt>
+            <dd>{account.lastRunSummary ?? "No run yet"}</dd>
+            <dt className="font-medium text-slate-700">Next sync</dt>
+            <dd>
+              {account.state === "SYNCING" ? "Running now" : account.nextSyncAt ? <RelativeTime at={account.nextSyncAt} /> : "Not scheduled until the problem above is solved"}
+            </dd>
+          </dl>
+        )}
+        {account.provider !== "ATOLLON" && <RunHistory provider={account.provider} runs={account.recentRuns} />}
+        {setPolicy && (
+          <label className="mt-3 flex flex-wrap items-center gap-2 text-sm text-slate-700">
+            <span className="font-medium">When an event changed on both sides</span>
+            <select
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+              value={account.conflictPolicy}
+              disabled={busy}
+              onChange={(event) => {
+                const policy = event.target.value as ConflictPolicy;
+                void run(() => setPolicy({ accountId: account.id, policy }), () => {
+                  setResult({ tone: "success", message: `Saved. From the next sync on: ${POLICY_LABELS(name)[policy]}.` });
+                  router.refresh();
+                });
+              }}
+            >
+              {(Object.entries(POLICY_LABELS(name)) as [ConflictPolicy, string][]).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </div>
       {account.state === "AUTHORIZATION_NEEDED" && account.provider === "GOOGLE" && (
         <p className="mt-3 text-sm text-slate-600">
