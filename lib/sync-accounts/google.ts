@@ -12,6 +12,7 @@ import {
 } from "@/lib/providers/google/oauth";
 import { cacheAccessToken, cachedAccessToken, forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
+import { rightAway, type Later } from "@/lib/sync-accounts/later";
 import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
 
 export type FlowFailure = "denied" | "state" | "expired" | "mismatch" | "exchange" | "no-refresh-token" | "unreachable";
@@ -51,7 +52,7 @@ export interface CallbackOutcome {
  * The redirect back from Google. The state must be this user's, unused and fresh; the code is
  * exchanged with the PKCE verifier; the consenting Google account must be the one typed in.
  */
-export async function completeGoogleAuthorization(ownerId: string, params: { state: string | null; code: string | null; error: string | null }): Promise<CallbackOutcome> {
+export async function completeGoogleAuthorization(ownerId: string, params: { state: string | null; code: string | null; error: string | null }, later: Later = rightAway): Promise<CallbackOutcome> {
   const config = requireConfig();
   const consumed = await consumeFlow(ownerId, "GOOGLE", params.state);
   if (consumed.outcome === "unknown") return { flowId: null, failure: "state", reauthorizedAccountId: null };
@@ -80,7 +81,8 @@ export async function completeGoogleAuthorization(ownerId: string, params: { sta
 
   if (flow.accountId) {
     if (!(await reauthorizeAccount(ownerId, "GOOGLE", { id: flow.id, accountId: flow.accountId }, tokens.refreshToken))) return { flowId: null, failure: "state", reauthorizedAccountId: null };
-    await ensureWatchChannel(flow.accountId, { replace: true });
+    const accountId = flow.accountId;
+    await later(() => ensureWatchChannel(accountId, { replace: true }));
     return { flowId: null, failure: null, reauthorizedAccountId: flow.accountId };
   }
   await recordReceived(flow.id, tokens.refreshToken, tokens.email);
@@ -97,13 +99,13 @@ export async function getFlow(ownerId: string, flowId: string): Promise<GoogleFl
 }
 
 /** "Create": the received token becomes a Google sync account. */
-export async function createGoogleAccount(ownerId: string, flowId: string): Promise<string> {
+export async function createGoogleAccount(ownerId: string, flowId: string, later: Later = rightAway): Promise<string> {
   const db = await getDb();
   const accountId = await accountFromFlow(ownerId, "GOOGLE", flowId, async (login) => {
     if (await db.syncAccount.findFirst({ where: { ownerId, provider: "GOOGLE", login } })) throw new AppError("conflict", `${login} is already connected.`);
   });
   if (!accountId) throw new AppError("invalid_input", "Receive a Google token first.");
-  await ensureWatchChannel(accountId);
+  await later(() => ensureWatchChannel(accountId));
   return accountId;
 }
 

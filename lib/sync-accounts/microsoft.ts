@@ -5,6 +5,7 @@ import { MicrosoftOAuthError, authorizationUrl, exchangeCode, refreshAccessToken
 import { microsoftOAuthConfig, type MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
 import { cacheAccessToken, cachedAccessToken, forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 import { ensureSubscription } from "@/lib/sync-accounts/graph-push";
+import { rightAway, type Later } from "@/lib/sync-accounts/later";
 import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
 
@@ -90,6 +91,7 @@ function redirectFailure(error: string, description: string): MicrosoftFlowFailu
 export async function completeMicrosoftAuthorization(
   ownerId: string,
   params: { state: string | null; code: string | null; error: string | null; errorDescription?: string | null },
+  later: Later = rightAway,
 ): Promise<MicrosoftCallbackOutcome> {
   const config = requireConfig();
   const consumed = await consumeFlow(ownerId, "OFFICE365_GRAPH", params.state);
@@ -124,7 +126,8 @@ export async function completeMicrosoftAuthorization(
     const reauthorized = await reauthorizeAccount(ownerId, "OFFICE365_GRAPH", { id: flow.id, accountId: flow.accountId }, tokens.refreshToken);
     forgetAccessToken(flow.accountId);
     if (!reauthorized) return { flowId: null, failure: "state", reauthorizedAccountId: null, accountId: null };
-    await ensureSubscription(flow.accountId, { replace: true });
+    const accountId = flow.accountId;
+    await later(() => ensureSubscription(accountId, { replace: true }));
     return { flowId: null, failure: null, reauthorizedAccountId: flow.accountId, accountId: flow.accountId };
   }
   await recordReceived(flow.id, tokens.refreshToken, flow.login.toLowerCase());
@@ -141,10 +144,10 @@ export async function getMicrosoftFlow(ownerId: string, flowId: string): Promise
 }
 
 /** "Create": the received refresh token becomes an Office.com (Graph) sync account. */
-export async function createMicrosoftAccount(ownerId: string, flowId: string): Promise<string> {
+export async function createMicrosoftAccount(ownerId: string, flowId: string, later: Later = rightAway): Promise<string> {
   const accountId = await accountFromFlow(ownerId, "OFFICE365_GRAPH", flowId, (login) => assertLoginFree(ownerId, login));
   if (!accountId) throw new AppError("invalid_input", "Sign in with Microsoft first.");
-  await ensureSubscription(accountId);
+  await later(() => ensureSubscription(accountId));
   return accountId;
 }
 

@@ -2,6 +2,7 @@
 
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
+import { after } from "next/server";
 import { userAction } from "@/lib/actions/safe-action";
 import { clientIp } from "@/lib/auth/client-ip";
 import { grantAtollonAccount, removeAccount, setConflictPolicy } from "@/lib/sync-accounts/accounts";
@@ -38,7 +39,7 @@ export const reauthorizeGoogleAction = userAction("reauthorize-google", accountI
 });
 
 export const createGoogleAccountAction = userAction("create-google-account", flowIdSchema, async ({ flowId }, { user }) => {
-  await createGoogleAccount(user.id, flowId);
+  await createGoogleAccount(user.id, flowId, after);
   revalidatePath("/settings/sync");
   return null;
 });
@@ -52,7 +53,7 @@ export const reauthorizeMicrosoftAction = userAction("reauthorize-microsoft", ac
 });
 
 export const createMicrosoftAccountAction = userAction("create-microsoft-account", flowIdSchema, async ({ flowId }, { user }) => {
-  await createMicrosoftAccount(user.id, flowId);
+  await createMicrosoftAccount(user.id, flowId, after);
   revalidatePath("/settings/sync");
   return null;
 });

@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { after, NextResponse, type NextRequest } from "next/server";
 import { getCurrentUser } from "@/lib/auth/session";
 import { appUrl } from "@/lib/config/env";
 import { completeMicrosoftAuthorization } from "@/lib/sync-accounts/microsoft";
@@ -14,7 +14,7 @@ export async function GET(request: NextRequest) {
     code: params.get("code"),
     error: params.get("error"),
     errorDescription: params.get("error_description"),
-  });
+  }, after);
   if (outcome.reauthorizedAccountId) return back("/settings/sync?notice=reauthorized-microsoft");
   if (outcome.accountId) return back(`/settings/sync?microsoft=${outcome.failure ?? "state"}`);
   if (!outcome.flowId) return back(`/settings/sync/office?failure=${outcome.failure ?? "state"}`);
