@@ -118,6 +118,23 @@ export class EwsCalendar implements RemoteCalendar {
     return found;
   }
 
+  /**
+   * The items a write was refused for as stale, read again (one GetItem per hundred series or
+   * events): an exception is read through its master, which brings its exceptions along.
+   */
+  async read(remoteIds: string[]): Promise<(RemoteItem | "absent" | null)[]> {
+    const masters = [...new Set(remoteIds.map((id) => parseExceptionId(id)?.masterId ?? id))];
+    let items: RemoteItem[];
+    try {
+      items = await readItems(this.connection, masters);
+    } catch (error) {
+      if (error instanceof RemoteUnavailableError) return remoteIds.map(() => null);
+      throw error;
+    }
+    const byId = new Map(items.map((item) => [item.remoteId, item]));
+    return remoteIds.map((id) => byId.get(id) ?? "absent");
+  }
+
   create(requests: CreateRequest[]): Promise<WriteResult[]> {
     return this.write(
       requests.map((request) => ({ ...request, remoteId: null, versionToken: null })),

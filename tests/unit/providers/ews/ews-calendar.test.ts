@@ -175,6 +175,24 @@ describe("EwsCalendar against the fake", () => {
     expect(fake.mailbox.items.get(made.remoteId)?.subject).toBe("Edited in Outlook meanwhile");
   });
 
+  it("reads items again by id — an exception through its master, in one GetItem round — and says which are gone", async () => {
+    const calendar = await open();
+    const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" });
+    const [series] = created(await calendar.create([{ localId: "s", content: weekly, seriesRemoteId: null }]));
+    if (!series) throw new Error("missing");
+    const moved = content({ ...weekly, rrule: null, title: "Standup, moved", originalStart: weekly.start });
+    const [exception] = created(await calendar.create([{ localId: "e", content: moved, seriesRemoteId: series.remoteId }]));
+    if (!exception) throw new Error("missing");
+    const reads = fake.count("GetItem");
+
+    const [again, master, gone] = await calendar.read([exception.remoteId, series.remoteId, "AAMkADgone"]);
+    expect(again).toMatchObject({ remoteId: exception.remoteId, seriesRemoteId: series.remoteId, content: { title: "Standup, moved", originalStart: weekly.start } });
+    expect(master).toMatchObject({ remoteId: series.remoteId, seriesRemoteId: null, content: { title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" } });
+    expect(gone).toBe("absent");
+    // The master and the unknown id in one GetItem, then the exception's own details.
+    expect(fake.count("GetItem") - reads).toBe(2);
+  });
+
   it("deletes in one batch without cancellations and reports a missing item", async () => {
     const calendar = await open();
     const made = created(await calendar.create([{ localId: "a", content: content(), seriesRemoteId: null }]));
