@@ -106,6 +106,13 @@ class SyncRun {
   private creates: LocalEvent[] = [];
   /** Every event queued for a remote create by this run: one create each. */
   private readonly queued = new Set<string>();
+  /**
+   * Series masters this listing wrote, with the version each was read at. Their pairs get that
+   * version only once the listing's exceptions are applied too: a provider that skips reading a
+   * series at a known version (Exchange) would otherwise never report the exceptions of a series
+   * whose run died between the two.
+   */
+  private readonly seriesVersions = new Map<string, string>();
   /** Events whose refused update this run has read again (see settleStale). */
   private readonly reread = new Set<string>();
   /** Exceptions whose series is not in the remote calendar yet; retried once the run has created it. */
@@ -122,6 +129,12 @@ class SyncRun {
   private listing = false;
   /** A write that failed for now: the cursors must not move past what it covers. */
   private transientFailure = false;
+  /**
+   * An event this run restored after its listing was decided (a deletion refused as stale): the
+   * listing passed over what belonged to it — the occurrences of a series deleted here — so the
+   * next run lists from the same cursor again and finds them.
+   */
+  private restoredAfterListing = false;
   /** The remote cursor as saved now: the loaded one, or the last page cursor this run saved. */
   private savedRemoteCursor: string | null = null;
   private localSeqAtStart = 0n;
@@ -162,8 +175,9 @@ class SyncRun {
       this.report.outcome = "paused";
     } else {
       const localSeq = this.lowestFailedSeq !== null && this.lowestFailedSeq - 1n < nextLocalSeq ? this.lowestFailedSeq - 1n : nextLocalSeq;
-      const remoteCursor = this.transientFailure ? this.savedRemoteCursor : nextRemoteCursor;
-      const listed = this.transientFailure ? [] : [...this.listed];
+      const keepCursor = this.transientFailure || this.restoredAfterListing;
+      const remoteCursor = keepCursor ? this.savedRemoteCursor : nextRemoteCursor;
+      const listed = keepCursor ? [] : [...this.listed];
       if (remoteCursor !== state.remoteCursor || localSeq !== state.localSeq || listed.length > 0) await this.store.saveCursors(remoteCursor, localSeq, listed);
       if (this.report.failures.length > 0) this.report.outcome = "partial";
     }
@@ -217,6 +231,7 @@ class SyncRun {
 
   private async listAndApply(cursor: string | null): Promise<string | null> {
     const full = cursor === null;
+    this.seriesVersions.clear();
     this.report.fullListing = full;
     // Read before listing: a pair this listing creates is reported by it, and is no candidate.
     const unlisted = full ? [] : await this.store.unlistedPairs();
@@ -252,9 +267,26 @@ class SyncRun {
         this.fail({ localId: null, remoteId: item.remoteId, message: "An occurrence of a series that this calendar does not hold was skipped." }, false);
       }
     }
+    await this.confirmSeriesVersions();
     if (full) await this.reconcileAbsent();
     else await this.decideUnreported(unlisted);
     return next;
+  }
+
+  /** The version to record for a remote item now: none yet for a series master while its listing runs (see seriesVersions). */
+  private versionToRecord(remote: RemoteItem): string | null {
+    if (!this.listing || remote.seriesRemoteId !== null || !remote.content?.rrule) return remote.versionToken;
+    this.seriesVersions.set(remote.remoteId, remote.versionToken);
+    return null;
+  }
+
+  /** Every exception of the listing is applied: its series masters' pairs get their versions — unless something failed, which the next listing must read again. */
+  private async confirmSeriesVersions(): Promise<void> {
+    const versions = new Map(this.seriesVersions);
+    this.seriesVersions.clear();
+    if (versions.size === 0 || this.report.failures.length > 0) return;
+    const pairs = await this.store.pairsByRemoteIds([...versions.keys()]);
+    await this.store.savePairs(pairs.filter((pair) => pair.remoteVersion === null).map((pair) => ({ ...pair, remoteVersion: versions.get(pair.remoteId as string) ?? null })));
   }
 
   /**
@@ -453,7 +485,7 @@ class SyncRun {
         if (pair) await this.store.deletePair(pair.localId);
         return;
       case "record":
-        await this.store.savePairs([this.recordedPair(local as LocalEvent, remote, pair)]);
+        await this.store.savePairs([{ ...this.recordedPair(local as LocalEvent, remote, pair), ...(remote ? { remoteVersion: this.versionToRecord(remote) } : {}) }]);
         return;
       case "push-create":
         this.queueCreate(local as LocalEvent);
@@ -549,12 +581,13 @@ class SyncRun {
   private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean): Promise<void> {
     const content = remote.content as EventContent;
     const hash = contentHash(content);
+    const remoteVersion = this.versionToRecord(remote);
     const pairFor = (event: LocalEvent): Pair => ({
       localId: event.id,
       remoteId: remote.remoteId,
       localVersion: event.version,
       localHash: contentHash(event.content),
-      remoteVersion: remote.versionToken,
+      remoteVersion,
       remoteHash: hash,
       sentHash: null,
       listed: false,
@@ -753,6 +786,7 @@ class SyncRun {
         continue;
       }
       if (decision.action.type === "forget") await this.forgetCascaded(event.id, cascaded);
+      if (decision.action.type === "pull-restore") this.restoredAfterListing = true;
       await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
     }
     if (again.length > 0) await this.deleteRemote(again, cascaded);

@@ -17,7 +17,7 @@ export type Op =
   | { kind: "exception"; side: Side; pick: number; cancel: boolean }
   | { kind: "edit"; side: Side; pick: number; field: "title" | "time" | "rrule" | "attendees"; value: number }
   | { kind: "delete"; side: Side; pick: number }
-  | { kind: "sync"; crashSide: Side | "listing" | null; crashAfter: number; failWrites: number; expire: boolean };
+  | { kind: "sync"; crashSide: Side | "listing" | null; crashAfter: number; failWrites: number; expire: boolean; editDuring?: boolean };
 
 const side = fc.constantFrom<Side>("local", "remote");
 export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
@@ -42,6 +42,8 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
       crashAfter: fc.nat({ max: 12 }),
       failWrites: fc.nat({ max: 3 }),
       expire: fc.boolean(),
+      // A person edits in the remote the item the run is about to update or delete (a 412 then).
+      editDuring: fc.boolean(),
     }),
   },
 );
@@ -224,6 +226,14 @@ class World {
       if (o.crashSide === "remote") this.remote.crashAfterWrites(o.crashAfter % 3);
       if (o.crashSide === "local") this.store.crashBeforeWrite.arm(o.crashAfter);
       if (o.crashSide === "listing") this.remote.crashAfterPages(o.crashAfter % 4);
+      if (o.editDuring) {
+        this.remote.editBeforeNextWrite(async (remoteId) => {
+          const item = (await this.harness.live()).find((candidate) => candidate.remoteId === remoteId);
+          if (!item) return;
+          await this.harness.userEdit(remoteId, { location: `Changed during run ${this.nextUid}` });
+          this.edited(uidOf(item.content), "remote");
+        });
+      }
     }
     let report: SyncReport | null = null;
     try {

@@ -126,6 +126,26 @@ describe("sync runs", () => {
     expect(titles(side.store.live())).toEqual(["Standup (new room)", "Standup, moved"]);
   });
 
+  it("restores a series deleted here when it was edited remotely just before its deletion reached the server, and then brings the occurrence that listing passed over", async () => {
+    const side = account();
+    const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" });
+    const series = side.store.userCreate(weekly);
+    await runSync(side);
+    const remoteSeries = side.remote.live()[0]?.remoteId as string;
+    side.store.userDelete(series);
+    side.remote.userCreate(content({ ...weekly, rrule: null, title: "Standup, moved", originalStart: weekly.start }), remoteSeries);
+    const faulty = new FaultyRemote(side.remote);
+    faulty.editBeforeNextWrite(async (remoteId) => side.remote.userEdit(remoteId, { location: "Room 2" }));
+
+    // The deletion meets the edit (412): read again, the edit wins and the series comes back here.
+    expect(await runSync({ store: side.store, remote: faulty })).toMatchObject({ outcome: "complete", conflicts: 1, pushed: { deleted: 0 }, pulled: { created: 1 } });
+    expect(titles(side.store.live())).toEqual(["Standup"]);
+    // The listing had passed over the moved occurrence of a series deleted here; the next run lists it again.
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pulled: { created: 1 } });
+    expect(titles(side.store.live())).toEqual(["Standup", "Standup, moved"]);
+    expect(await runSync(side)).toMatchObject({ pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
+  });
+
   it("recovers from an expired cursor with a full listing, without duplicating anything", async () => {
     const side = await seeded(5);
     const [first] = side.remote.live();

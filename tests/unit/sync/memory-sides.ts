@@ -208,6 +208,15 @@ export class MemoryRemote implements RemoteCalendar {
     }
     return results;
   }
+
+  /** Items read again after a write was refused as stale: one request, as a batch GET. */
+  async read(remoteIds: string[]): Promise<(RemoteItem | "absent")[]> {
+    this.requestCount += 1;
+    return remoteIds.map((remoteId) => {
+      const item = this.items.get(remoteId);
+      return item?.content ? this.asRemoteItem(item) : "absent";
+    });
+  }
 }
 
 /** The Atollon calendar: one per user, shared by all of that user's sync accounts. */

@@ -31,8 +31,12 @@ export class FaultyRemote implements RemoteCalendar {
   private crashCountdown: number | null = null;
   private pagesBeforeCrash: number | null = null;
   private failing = 0;
+  private personEdits: ((remoteId: string) => Promise<void>) | null = null;
+  readonly read?: RemoteCalendar["read"];
 
-  constructor(private readonly inner: RemoteCalendar) {}
+  constructor(private readonly inner: RemoteCalendar) {
+    if (inner.read) this.read = (remoteIds) => (inner.read as NonNullable<RemoteCalendar["read"]>).call(inner, remoteIds);
+  }
 
   get requestCount(): number {
     return this.inner.requestCount;
@@ -51,10 +55,20 @@ export class FaultyRemote implements RemoteCalendar {
   failNextItems(items: number): void {
     this.failing = items;
   }
+  /** A person changes the item of the next update or deletion just before it reaches the server (it answers 412). */
+  editBeforeNextWrite(edit: (remoteId: string) => Promise<void>): void {
+    this.personEdits = edit;
+  }
+  private async editedBefore(remoteId: string | undefined): Promise<void> {
+    const edit = this.personEdits;
+    this.personEdits = null;
+    if (edit && remoteId) await edit(remoteId);
+  }
   reset(): void {
     this.crashCountdown = null;
     this.pagesBeforeCrash = null;
     this.failing = 0;
+    this.personEdits = null;
   }
 
   async *listChanges(cursor: string | null, context?: ListingContext): AsyncIterable<ChangePage> {
@@ -92,10 +106,10 @@ export class FaultyRemote implements RemoteCalendar {
     return this.write(requests, (r) => this.inner.create(r), "after remote create");
   }
   update(requests: UpdateRequest[]) {
-    return this.write(requests, (r) => this.inner.update(r), "after remote update");
+    return this.write(requests, async (r) => (await this.editedBefore(r[0]?.remoteId), this.inner.update(r)), "after remote update");
   }
   delete(requests: DeleteRequest[]) {
-    return this.write(requests, (r) => this.inner.delete(r), "after remote delete");
+    return this.write(requests, async (r) => (await this.editedBefore(r[0]?.remoteId), this.inner.delete(r)), "after remote delete");
   }
 }
 
