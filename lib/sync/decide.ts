@@ -67,14 +67,20 @@ function localWinsByTime(local: LocalEvent, remote: LiveRemote): boolean {
   return local.updatedAt.getTime() >= Date.parse(remote.updatedAt);
 }
 
+/**
+ * An update whose answer was never recorded (the run died): if the remote now holds exactly what
+ * was sent, the change is our own write, not a person's edit that could win a conflict. Returns the
+ * pair as it stands once that is known. The engine carries out its decision on this pair, so the
+ * knowledge is kept when the next write records its own `sentHash` over the old one.
+ */
+export function recogniseOwnWrite(pair: Pair | null, remote: RemoteItem | "absent" | null): Pair | null {
+  if (!pair?.sentHash || !isLive(remote) || contentHash(remote.content) !== pair.sentHash) return pair;
+  return { ...pair, localVersion: -1, localHash: pair.sentHash, remoteVersion: remote.versionToken, remoteHash: pair.sentHash, sentHash: null };
+}
+
 export function decide({ local, remote, pair: lastSynced, policy }: DecisionInput): Decision {
   const remoteItem = isLive(remote) ? remote : null;
-  let pair = lastSynced;
-  // An update whose answer was never recorded (the run died): if the remote now holds exactly what
-  // was sent, the change is our own write, not a person's edit that could win a conflict.
-  if (pair?.sentHash && remoteItem && contentHash(remoteItem.content) === pair.sentHash) {
-    pair = { ...pair, localVersion: -1, localHash: pair.sentHash, remoteVersion: remoteItem.versionToken, remoteHash: pair.sentHash, sentHash: null };
-  }
+  const pair = recogniseOwnWrite(lastSynced, remote);
 
   if (pair === null) {
     const localAlive = local !== null && local.deletedAt === null;

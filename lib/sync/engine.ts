@@ -1,6 +1,6 @@
 import type { EventContent } from "@/lib/calendar/event-content";
 import { contentHash } from "@/lib/sync/content-hash";
-import { decide, type Action } from "@/lib/sync/decide";
+import { decide, recogniseOwnWrite, type Action } from "@/lib/sync/decide";
 import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
 import { CursorExpiredError, type ListingContext, type RemoteCalendar, type RemoteItem, type WriteResult } from "@/lib/sync/provider";
 import { LocalConflictError, type PullCreate, type SyncStore } from "@/lib/sync/store";
@@ -403,9 +403,10 @@ class SyncRun {
         if (twin && (!twinPair || twinPair.remoteId === null)) local = twin;
       }
       if (local && this.followSeriesOut(local)) continue;
-      const decision = decide({ local, remote: item, pair, policy: this.policy });
+      const base = recogniseOwnWrite(pair, item);
+      const decision = decide({ local, remote: item, pair: base, policy: this.policy });
       if (local) this.settled.add(local.id);
-      await this.carryOut(decision.action, decision.conflict, { local, remote: item, pair, seriesId });
+      await this.carryOut(decision.action, decision.conflict, { local, remote: item, pair: base, seriesId });
     }
     await this.flushPulledCreates();
     return orphans;
@@ -717,8 +718,9 @@ class SyncRun {
    */
   private async settleStale(stale: PendingUpdate[]): Promise<void> {
     for (const { event, pair, remote } of await this.readAgain(stale)) {
-      const decision = decide({ local: event, remote, pair, policy: this.policy });
-      await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
+      const base = recogniseOwnWrite(pair, remote) ?? pair;
+      const decision = decide({ local: event, remote, pair: base, policy: this.policy });
+      await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair: base, seriesId: event.seriesId });
     }
   }
 

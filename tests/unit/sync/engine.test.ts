@@ -146,6 +146,27 @@ describe("sync runs", () => {
     expect(await runSync(side)).toMatchObject({ pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
   });
 
+  it("keeps knowing that an update whose answer was lost was its own, when the next update fails too: an event deleted here then stays deleted", async () => {
+    const side = account();
+    const id = side.store.userCreate(content({ title: "Review" }));
+    await runSync(side);
+    const faulty = new FaultyRemote(side.remote);
+    side.store.userEdit(id, { title: "Review v2" });
+    // The update reaches the server, and the process dies before recording its answer.
+    faulty.crashAfterWrites(0);
+    await expect(runSync({ store: side.store, remote: faulty })).rejects.toThrow("after remote update");
+    faulty.reset();
+    side.store.userEdit(id, { title: "Review v3" });
+    faulty.failNextItems(1);
+    expect(await runSync({ store: side.store, remote: faulty })).toMatchObject({ outcome: "partial" });
+    side.store.userDelete(id);
+
+    // The remote still holds v2, our own write: no change of a person's that could bring the event back.
+    expect(await runSync({ ...side, deletions: "apply" })).toMatchObject({ outcome: "complete", pulled: { created: 0 }, pushed: { deleted: 1 }, conflicts: 0 });
+    expect(side.store.live()).toEqual([]);
+    expect(side.remote.live()).toEqual([]);
+  });
+
   it("recovers from an expired cursor with a full listing, without duplicating anything", async () => {
     const side = await seeded(5);
     const [first] = side.remote.live();
