@@ -199,7 +199,7 @@ class SyncRun {
         // What we sent is what the item held then; anything else is a remote edit made since.
         await this.store.savePairs([{ ...pair, remoteId: item.remoteId, remoteVersion: null, remoteHash: pair.localHash, sentHash: null }]);
       } else {
-        await this.store.deletePair(pair.localId);
+        await this.store.deletePairs([pair.localId]);
       }
     }
   }
@@ -378,7 +378,7 @@ class SyncRun {
           const exceptionPair = pairs.get(item.remoteId);
           if (!lastPass) orphans.push(item);
           // An exception follows its series: the series' deletion removes it remotely too.
-          else if (exceptionPair) await this.store.deletePair(exceptionPair.localId);
+          else if (exceptionPair) await this.store.deletePairs([exceptionPair.localId]);
           continue;
         }
       }
@@ -483,7 +483,7 @@ class SyncRun {
       case "none":
         return;
       case "forget":
-        if (pair) await this.store.deletePair(pair.localId);
+        if (pair) await this.store.deletePairs([pair.localId]);
         return;
       case "record":
         await this.store.savePairs([{ ...this.recordedPair(local as LocalEvent, remote, pair), ...(remote ? { remoteVersion: this.versionToRecord(remote) } : {}) }]);
@@ -510,7 +510,7 @@ class SyncRun {
         return;
       case "pull-delete":
         if (local && local.deletedAt === null) this.localDeletions.push({ event: local });
-        else if (pair) await this.store.deletePair(pair.localId);
+        else if (pair) await this.store.deletePairs([pair.localId]);
         return;
       case "pull-create":
         await this.pullWrite(remote as RemoteItem, null, seriesId, false);
@@ -658,7 +658,7 @@ class SyncRun {
         const hash = contentHash(event.content);
         created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, listed: false });
       } else {
-        await this.store.deletePair(event.id);
+        await this.store.deletePairs([event.id]);
         // An exception whose series was deleted remotely: that deletion takes it here as well.
         if (result?.kind === "not-found" && event.seriesId !== null) continue;
         this.fail({ localId: event.id, remoteId: null, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
@@ -693,7 +693,7 @@ class SyncRun {
           updated.push({ ...pair, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null });
         } else if (result && !result.ok && result.kind === "not-found") {
           // Deleted remotely while changed here: the change wins, the event is created again.
-          await this.store.deletePair(event.id);
+          await this.store.deletePairs([event.id]);
           this.queueCreate(event);
           if (event.seriesId === null) await this.reviveExceptions(event);
         } else if (result && !result.ok && result.kind === "conflict" && this.remote.read && !this.reread.has(event.id)) {
@@ -751,26 +751,26 @@ class SyncRun {
     for (let start = 0; start < entries.length; start += this.writeBatchSize) {
       const batch = entries.slice(start, start + this.writeBatchSize);
       const results: WriteResult[] = await this.remote.delete(batch.map(({ pair }) => ({ remoteId: pair.remoteId, versionToken: pair.remoteVersion ?? "" })));
+      const deleted: RemoteDeletion[] = [];
       for (const [index, entry] of batch.entries()) {
-        const { event, pair } = entry;
         const result = results[index];
-        if (result?.ok || (result && !result.ok && result.kind === "not-found")) {
-          const current = (await this.store.pairsByLocalIds([event.id]))[0];
-          if (current?.remoteId === pair.remoteId) await this.store.deletePair(event.id);
-          await this.forgetCascaded(event.id, cascaded);
-          this.report.pushed.deleted += 1;
-        } else if (result?.kind === "conflict" && this.remote.read && !this.reread.has(event.id)) {
-          stale.push(entry);
-        } else {
-          this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, true, event);
-        }
+        if (result?.ok || (result && !result.ok && result.kind === "not-found")) deleted.push(entry);
+        else if (result?.kind === "conflict" && this.remote.read && !this.reread.has(entry.event.id)) stale.push(entry);
+        else this.fail({ localId: entry.event.id, remoteId: entry.pair.remoteId, message: result?.message ?? "No answer for this event." }, true, entry.event);
       }
+      // A pair that took another remote id meanwhile (the event was created again) stays.
+      const current = new Map((await this.store.pairsByLocalIds(deleted.map(({ event }) => event.id))).map((pair) => [pair.localId, pair.remoteId]));
+      const gone = deleted.filter(({ event, pair }) => current.get(event.id) === pair.remoteId).map(({ event }) => event.id);
+      await this.store.deletePairs([...gone, ...this.cascadedOf(deleted.map(({ event }) => event.id), cascaded)]);
+      this.report.pushed.deleted += deleted.length;
     }
     await this.settleStaleDeletions(stale, cascaded);
   }
 
-  private async forgetCascaded(seriesId: string, cascaded: RemoteDeletion[]): Promise<void> {
-    for (const exception of cascaded) if (exception.event.seriesId === seriesId) await this.store.deletePair(exception.event.id);
+  /** The local ids of the exceptions among `cascaded` that belong to these series. */
+  private cascadedOf(seriesIds: string[], cascaded: RemoteDeletion[]): string[] {
+    const series = new Set(seriesIds);
+    return cascaded.filter(({ event }) => event.seriesId !== null && series.has(event.seriesId)).map(({ event }) => event.id);
   }
 
   /**
@@ -787,7 +787,7 @@ class SyncRun {
         again.push({ event, pair: { ...pair, remoteVersion: remote.versionToken } });
         continue;
       }
-      if (decision.action.type === "forget") await this.forgetCascaded(event.id, cascaded);
+      if (decision.action.type === "forget") await this.store.deletePairs(this.cascadedOf([event.id], cascaded));
       if (decision.action.type === "pull-restore") this.restoredAfterListing = true;
       await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
     }
@@ -809,7 +809,7 @@ class SyncRun {
     }
     if (trips && this.deletions === "restore") {
       for (const { event } of [...local.own, ...local.cascaded]) {
-        await this.store.deletePair(event.id);
+        await this.store.deletePairs([event.id]);
         this.queueCreate(event);
         if (event.seriesId === null) await this.reviveExceptions(event);
       }
@@ -822,7 +822,7 @@ class SyncRun {
     }
     // The store tombstones a series with its exceptions, and the remote side deletes them with their
     // series: the exceptions' pairs are merely forgotten, at no cost in requests.
-    for (const { event } of local.cascaded) await this.store.deletePair(event.id);
+    await this.store.deletePairs(local.cascaded.map(({ event }) => event.id));
     for (const { event } of local.own) {
       try {
         await this.store.pullDelete(event.id, event.version);

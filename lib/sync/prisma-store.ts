@@ -123,9 +123,10 @@ export class PrismaSyncStore implements SyncStore {
     await db.$transaction((tx) => this.upsertPairs(tx, pairs));
   }
 
-  async deletePair(localId: string): Promise<void> {
+  async deletePairs(localIds: string[]): Promise<void> {
+    if (localIds.length === 0) return;
     const db = await getDb();
-    await db.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: localId } });
+    await db.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: { in: localIds } } });
   }
 
   async localEvents(ids: string[]): Promise<LocalEvent[]> {

@@ -41,7 +41,7 @@ export interface SyncStore {
   listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]>;
   /** Upserts by local id, in one transaction; a pair taking over a remote id replaces the pair that had it. */
   savePairs(pairs: Pair[]): Promise<void>;
-  deletePair(localId: string): Promise<void>;
+  deletePairs(localIds: string[]): Promise<void>;
 
   localEvents(ids: string[]): Promise<LocalEvent[]>;
   /** The pairs (with a remote id) of the exceptions of these series, with the series each belongs to. */

@@ -343,9 +343,10 @@ export class MemoryStore implements SyncStore {
     this.crashBeforeWrite.hit("before saving pairs");
     for (const pair of pairs) this.putPair(pair);
   }
-  async deletePair(localId: string): Promise<void> {
+  async deletePairs(localIds: string[]): Promise<void> {
+    if (localIds.length === 0) return;
     this.crashBeforeWrite.hit("before deleting a pair");
-    this.pairs.delete(localId);
+    for (const localId of localIds) this.pairs.delete(localId);
   }
   async localEvents(ids: string[]): Promise<LocalEvent[]> {
     return ids.flatMap((id) => (this.events.has(id) ? [this.events.get(id) as LocalEvent] : []));
