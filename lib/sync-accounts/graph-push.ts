@@ -159,15 +159,25 @@ export async function deleteSubscription(accountId: string): Promise<void> {
   }
 }
 
-/** The account a notification is for, when it names a live subscription of ours and carries its clientState; otherwise null. */
-export async function verifyGraphNotification(subscriptionId: string, clientState: string | undefined): Promise<string | null> {
-  if (!clientState) return null;
+/**
+ * For each notification, the account it is for when it names a live subscription of ours and
+ * carries its clientState; otherwise null. One query for the whole delivery (Graph sends many at once).
+ */
+async function verifyGraphNotifications(notifications: { subscriptionId: string; clientState?: string }[]): Promise<(string | null)[]> {
+  const ids = [...new Set(notifications.filter((notification) => notification.clientState).map((notification) => notification.subscriptionId))];
   const db = await getDb();
-  const subscription = await db.graphSubscription.findUnique({ where: { id: subscriptionId }, select: { accountId: true, clientStateHash: true, expiresAt: true } });
-  if (!subscription || subscription.expiresAt.getTime() <= Date.now()) return null;
-  const expected = Buffer.from(subscription.clientStateHash, "hex");
-  const actual = hashSecret(clientState);
-  return expected.length === actual.length && timingSafeEqual(expected, actual) ? subscription.accountId : null;
+  const subscriptions = new Map(
+    ids.length === 0
+      ? []
+      : (await db.graphSubscription.findMany({ where: { id: { in: ids }, expiresAt: { gt: new Date() } }, select: { id: true, accountId: true, clientStateHash: true } })).map((subscription) => [subscription.id, subscription]),
+  );
+  return notifications.map(({ subscriptionId, clientState }) => {
+    const subscription = subscriptions.get(subscriptionId);
+    if (!subscription || !clientState) return null;
+    const expected = Buffer.from(subscription.clientStateHash, "hex");
+    const actual = hashSecret(clientState);
+    return expected.length === actual.length && timingSafeEqual(expected, actual) ? subscription.accountId : null;
+  });
 }
 
 /**
@@ -207,11 +217,13 @@ export async function graphLifecycleSettled(): Promise<void> {
 export async function receiveGraphNotifications(entries: unknown[]): Promise<number> {
   const toSync = new Set<string>();
   let accepted = 0;
-  for (const entry of entries) {
+  const notifications = entries.flatMap((entry) => {
     const parsed = notificationSchema.safeParse(entry);
-    if (!parsed.success) continue;
-    const notification = parsed.data;
-    const accountId = await verifyGraphNotification(notification.subscriptionId, notification.clientState);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const accounts = await verifyGraphNotifications(notifications);
+  for (const [index, notification] of notifications.entries()) {
+    const accountId = accounts[index];
     if (!accountId) continue;
     accepted += 1;
     if (notification.changeType !== undefined || notification.lifecycleEvent === "missed") toSync.add(accountId);
