@@ -3,7 +3,8 @@
 // authorize page (consent, Accept / Cancel), the token endpoint (client secret, redirect URI, PKCE,
 // single-use codes, rotating refresh tokens, invalid_grant) with Microsoft's error shapes.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 
 interface AccessGrant {
   email: string;
@@ -370,4 +371,19 @@ button[value=accept]{background:#0067b8;color:#fff;border-color:#0067b8}</style>
     res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
     res.end(JSON.stringify(body));
   }
+}
+
+/** The identity platform alone on 127.0.0.1 (tests of the OAuth flow that need no Graph); `seen` hears every request first. */
+export async function serveIdentity(identity: FakeMicrosoftIdentity, seen?: (req: IncomingMessage) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    seen?.(req);
+    void identity.handle(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

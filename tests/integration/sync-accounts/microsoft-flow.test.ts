@@ -1,5 +1,3 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
@@ -16,7 +14,7 @@ import {
   startMicrosoftAuthorization,
 } from "@/lib/sync-accounts/microsoft";
 import { AuthorizationError } from "@/lib/sync/provider";
-import { FAKE_MICROSOFT_CLIENT, FakeMicrosoftIdentity } from "../../fakes/graph/identity";
+import { FAKE_MICROSOFT_CLIENT, FakeMicrosoftIdentity, serveIdentity } from "../../fakes/graph/identity";
 import { createTestUser } from "../../helpers/users";
 
 const APP = "http://localhost:3998";
@@ -31,18 +29,14 @@ const identity = new FakeMicrosoftIdentity({
 /** Token-endpoint calls the app made, by grant type. */
 const tokenCalls: string[] = [];
 let authority: string;
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serveIdentity>>;
 const logged: string[] = [];
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = await serveIdentity(identity, (req) => {
     if (req.url?.endsWith("/token")) tokenCalls.push(req.url);
-    void identity.handle(req, res).then((handled) => {
-      if (!handled) res.writeHead(404).end();
-    });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  authority = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  authority = server.url;
   Object.assign(process.env, {
     APP_URL: APP,
     MICROSOFT_CLIENT_ID: FAKE_MICROSOFT_CLIENT.clientId,
@@ -57,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 afterEach(() => {

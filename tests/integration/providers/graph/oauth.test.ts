@@ -1,25 +1,22 @@
 import { createHash } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashState, newPkce } from "@/lib/providers/oauth-client";
 import { MicrosoftOAuthError, authorizationUrl, exchangeCode, refreshAccessToken } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig, type MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
-import { FAKE_MICROSOFT_CLIENT, FakeMicrosoftIdentity } from "../../../fakes/graph/identity";
+import { FAKE_MICROSOFT_CLIENT, FakeMicrosoftIdentity, serveIdentity } from "../../../fakes/graph/identity";
 
 // The app's OAuth client for the Microsoft identity platform against the fake, and the fake's own
 // protocol checks (what a wrong client would run into at Microsoft).
 const APP = "http://localhost:3997";
 const ADELE = "adele.vance@contoso.onmicrosoft.com";
 const identity = new FakeMicrosoftIdentity({ redirectUris: [`${APP}/api/microsoft/callback`] });
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serveIdentity>>;
 let authority: string;
 let config: MicrosoftOAuthConfig;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => void identity.handle(req, res).then((handled) => handled || res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  authority = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveIdentity(identity);
+  authority = server.url;
   Object.assign(process.env, {
     APP_URL: APP,
     MICROSOFT_CLIENT_ID: FAKE_MICROSOFT_CLIENT.clientId,
@@ -31,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 /** A code for `account`, as the browser would bring it back. */
