@@ -6,6 +6,14 @@ import { googleError, type CallResult } from "./google-error";
 
 const LIST_DEFAULT = 250;
 const LIST_MAX = 2500;
+
+/** The page size a list call asked for, within Google's default and maximum. */
+export const pageSizeOf = (query: URLSearchParams) => Math.min(Number(query.get("maxResults") ?? LIST_DEFAULT), LIST_MAX);
+
+/** An Events resource, as events.list and events.instances answer. */
+export function eventsResource(items: GoogleEvent[], tokens: { nextPageToken: string } | { nextSyncToken: string } | object): CallResult {
+  return { status: 200, body: { kind: "calendar#events", summary: "primary", timeZone: "UTC", items, ...tokens } };
+}
 /** "There are several query parameters that cannot be specified together with nextSyncToken". */
 const INCOMPATIBLE_WITH_SYNC_TOKEN = ["iCalUID", "orderBy", "privateExtendedProperty", "q", "sharedExtendedProperty", "timeMin", "timeMax", "updatedMin"];
 
@@ -42,7 +50,7 @@ export function listEvents(calendar: Calendar, query: URLSearchParams): CallResu
   if (syncToken && INCOMPATIBLE_WITH_SYNC_TOKEN.some((name) => query.has(name))) {
     return googleError(400, "invalid", "Sync token cannot be used with other filters.");
   }
-  const maxResults = Math.min(Number(query.get("maxResults") ?? LIST_DEFAULT), LIST_MAX);
+  const maxResults = pageSizeOf(query);
   let since = 0;
   if (syncToken) {
     since = Number(Buffer.from(syncToken, "base64url").toString().split(":")[1]);
@@ -59,16 +67,8 @@ export function listEvents(calendar: Calendar, query: URLSearchParams): CallResu
     .sort((a, b) => a.seq - b.seq);
   const slice = matching.slice(offset ?? 0, (offset ?? 0) + maxResults);
   const more = (offset ?? 0) + maxResults < matching.length;
-  return {
-    status: 200,
-    body: {
-      kind: "calendar#events",
-      summary: "primary",
-      timeZone: "UTC",
-      items: slice.map((stored) => stored.event),
-      ...(more
-        ? { nextPageToken: Buffer.from(`${snapshot}:${(offset ?? 0) + maxResults}`).toString("base64url") }
-        : { nextSyncToken: Buffer.from(`sync:${snapshot}`).toString("base64url") }),
-    },
-  };
+  return eventsResource(
+    slice.map((stored) => stored.event),
+    more ? { nextPageToken: Buffer.from(`${snapshot}:${(offset ?? 0) + maxResults}`).toString("base64url") } : { nextSyncToken: Buffer.from(`sync:${snapshot}`).toString("base64url") },
+  );
 }

@@ -9,11 +9,10 @@
 import { seriesEndsAt } from "@/lib/calendar/recurrence";
 import type { Calendar, GoogleEvent } from "./event-store";
 import { googleError, type CallResult } from "./google-error";
+import { eventsResource, pageSizeOf } from "./list-events";
 import { instanceOf, occurrencesOf, seriesFieldsOf, startKey } from "./recurrence";
 
 const DAY = 86_400_000;
-const LIST_DEFAULT = 250;
-const LIST_MAX = 2500;
 /** How far an endless series is expanded when the caller gives no timeMax. */
 const ENDLESS_HORIZON_MS = 5 * 365 * 86_400_000;
 const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -75,17 +74,8 @@ export function listInstances(calendar: Calendar, seriesId: string, query: URLSe
     .filter((instance) => (timeMin === null || endOf(instance) >= timeMin) && (timeMax === null || startOf(instance) < timeMax))
     .sort((a, b) => startOf(a) - startOf(b) || instantOf(a.originalStartTime) - instantOf(b.originalStartTime));
 
-  const maxResults = Math.min(Number(query.get("maxResults") ?? LIST_DEFAULT), LIST_MAX);
+  const maxResults = pageSizeOf(query);
   const offset = Number(query.get("pageToken") ? Buffer.from(query.get("pageToken") ?? "", "base64url").toString() : 0);
   const more = offset + maxResults < items.length;
-  return {
-    status: 200,
-    body: {
-      kind: "calendar#events",
-      summary: "primary",
-      timeZone: "UTC",
-      items: items.slice(offset, offset + maxResults),
-      ...(more ? { nextPageToken: Buffer.from(String(offset + maxResults)).toString("base64url") } : {}),
-    },
-  };
+  return eventsResource(items.slice(offset, offset + maxResults), more ? { nextPageToken: Buffer.from(String(offset + maxResults)).toString("base64url") } : {});
 }
