@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { listRange } from "@/lib/calendar/events";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { WRITTEN_ID } from "@/lib/providers/graph/mapping";
 import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
 import { createEwsAccount } from "@/lib/sync-accounts/ews";
-import { syncAccount } from "@/lib/sync/run-account";
 import { FAKE_CLIENT } from "../../fakes/google/accounts";
 import { startFakeGoogle, type FakeGoogle } from "../../fakes/google/server";
 import { startFakeEws, type FakeEws } from "../../fakes/ews/server";
 import { FAKE_MICROSOFT_CLIENT } from "../../fakes/graph/identity";
 import { startFakeGraph, type FakeGraph } from "../../fakes/graph/server";
+import { journey } from "../../helpers/sync-journey";
 import { createTestUser } from "../../helpers/users";
 
 // The same journey as three-providers.test.ts, with Office.com signed in over Microsoft Graph: every
@@ -36,9 +35,6 @@ afterAll(async () => {
   await Promise.all([google.close(), graph.close(), exchange.close()]);
 });
 
-const december = [new Date("2026-12-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z")] as const;
-const IDLE = /^From (Google|Office\.com|Exchange): 0 created, 0 updated, 0 deleted; to \1: 0 created, 0 updated, 0 deleted/;
-
 describe("Google, Office.com over Microsoft Graph and MS Exchange on one user", () => {
   it("carries each side's changes to the other two through Atollon, nothing echoes back, and Graph mails nobody", async () => {
     const user = await createTestUser();
@@ -49,19 +45,12 @@ describe("Google, Office.com over Microsoft Graph and MS Exchange on one user", 
     const googleId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "GOOGLE", login: email, secret: encryptSecret(google.oauth.grant(email).refreshToken) } })).id;
     const graphId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "OFFICE365_GRAPH", login: mailbox, secret: encryptSecret(graph.identity.grantRefreshToken(mailbox)) } })).id;
     const { created: exchangeId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };
-    const syncAll = async () => {
-      const summaries: string[] = [];
-      for (const accountId of [googleId, graphId, exchangeId]) summaries.push((await syncAccount(user.id, accountId, { trigger: "manual" })).summary);
-      return summaries;
-    };
     const outlook = graph.graph.mailboxOf(mailbox);
-    const titles = {
-      atollon: async () => (await listRange(user.id, ...december)).map((item) => item.title).sort(),
-      google: () => google.calendar.events(email).filter((event) => event.status !== "cancelled").map((event) => event.summary).sort(),
-      office: () => [...outlook.items.values()].map((item) => item.subject).sort(),
-      exchange: () => [...exchange.mailbox.items.values()].map((item) => item.subject).sort(),
-    };
-    const everywhere = async () => ({ atollon: await titles.atollon(), google: titles.google(), office: titles.office(), exchange: titles.exchange() });
+    const calendars = journey(user.id, [googleId, graphId, exchangeId], {
+      google: () => google.calendar.events(email).filter((event) => event.status !== "cancelled").map((event) => event.summary),
+      office: () => [...outlook.items.values()].map((item) => item.subject),
+      exchange: () => [...exchange.mailbox.items.values()].map((item) => item.subject),
+    });
 
     google.calendar.userInsert(email, {
       summary: "From Google",
@@ -72,11 +61,7 @@ describe("Google, Office.com over Microsoft Graph and MS Exchange on one user", 
     const fromOffice = outlook.add({ subject: "From Office", start: "2026-12-08T09:00:00.000Z", end: "2026-12-08T10:00:00.000Z", timeZone: "W. Europe Standard Time" });
     exchange.mailbox.add({ subject: "From Exchange", start: "2026-12-09T09:00:00Z", end: "2026-12-09T10:00:00Z", startTimeZone: "UTC" });
 
-    await syncAll();
-    await syncAll();
-    const all = ["From Exchange", "From Google", "From Office"];
-    expect(await everywhere()).toEqual({ atollon: all, google: all, office: all, exchange: all });
-    for (const summary of await syncAll()) expect(summary).toMatch(IDLE);
+    await calendars.settlesOn(["From Exchange", "From Google", "From Office"]);
     // The Google event's guest reached Outlook as data, not as an attendee Graph would invite.
     const copied = [...outlook.items.values()].find((item) => item.subject === "From Google");
     expect(copied?.attendees).toEqual([]);
@@ -84,18 +69,10 @@ describe("Google, Office.com over Microsoft Graph and MS Exchange on one user", 
 
     fromOffice.subject = "From Office (renamed)";
     outlook.touch(fromOffice);
-    await syncAll();
-    await syncAll();
-    const renamed = ["From Exchange", "From Google", "From Office (renamed)"];
-    expect(await everywhere()).toEqual({ atollon: renamed, google: renamed, office: renamed, exchange: renamed });
-    for (const summary of await syncAll()) expect(summary).toMatch(IDLE);
+    await calendars.settlesOn(["From Exchange", "From Google", "From Office (renamed)"]);
 
     outlook.remove(fromOffice.id);
-    await syncAll();
-    await syncAll();
-    const left = ["From Exchange", "From Google"];
-    expect(await everywhere()).toEqual({ atollon: left, google: left, office: left, exchange: left });
-    for (const summary of await syncAll()) expect(summary).toMatch(IDLE);
+    await calendars.settlesOn(["From Exchange", "From Google"]);
     // The Google event's guest came along as data: no invitation went out from Outlook.
     expect(graph.graph.mail).toEqual([]);
   });

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { listRange } from "@/lib/calendar/events";
+import { afterAll, beforeAll, describe, it, vi } from "vitest";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
 import { createEwsAccount } from "@/lib/sync-accounts/ews";
-import { syncAccount } from "@/lib/sync/run-account";
 import { FAKE_CLIENT } from "../../fakes/google/accounts";
 import { startFakeGoogle, type FakeGoogle } from "../../fakes/google/server";
 import { startFakeEws, type FakeEws } from "../../fakes/ews/server";
+import { journey } from "../../helpers/sync-journey";
 import { createTestUser } from "../../helpers/users";
 
 let google: FakeGoogle;
@@ -29,9 +28,6 @@ afterAll(async () => {
   await Promise.all([google.close(), office.close(), exchange.close()]);
 });
 
-const december = [new Date("2026-12-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z")] as const;
-const IDLE = /^From (Google|Office\.com|Exchange): 0 created, 0 updated, 0 deleted; to \1: 0 created, 0 updated, 0 deleted/;
-
 describe("Google, Office.com and MS Exchange on one user", () => {
   it("carries each side's changes to the other two through Atollon, and nothing echoes back", async () => {
     const user = await createTestUser();
@@ -41,44 +37,23 @@ describe("Google, Office.com and MS Exchange on one user", () => {
     const googleId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "GOOGLE", login: email, secret: encryptSecret(google.oauth.grant(email).refreshToken) } })).id;
     const { created: officeId } = (await createEwsAccount(user.id, "OFFICE365", { login: "alice@contoso.test", serverUrl: office.ewsUrl, password: "secret" })) as { created: string };
     const { created: exchangeId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };
-    const accounts = [googleId, officeId, exchangeId];
-    const syncAll = async () => {
-      const summaries: string[] = [];
-      for (const accountId of accounts) summaries.push((await syncAccount(user.id, accountId, { trigger: "manual" })).summary);
-      return summaries;
-    };
-    const titles = {
-      atollon: async () => (await listRange(user.id, ...december)).map((item) => item.title).sort(),
-      google: () => google.calendar.events(email).filter((event) => event.status !== "cancelled").map((event) => event.summary).sort(),
-      office: () => [...office.mailbox.items.values()].map((item) => item.subject).sort(),
-      exchange: () => [...exchange.mailbox.items.values()].map((item) => item.subject).sort(),
-    };
-    const everywhere = async () => ({ atollon: await titles.atollon(), google: titles.google(), office: titles.office(), exchange: titles.exchange() });
+    const calendars = journey(user.id, [googleId, officeId, exchangeId], {
+      google: () => google.calendar.events(email).filter((event) => event.status !== "cancelled").map((event) => event.summary),
+      office: () => [...office.mailbox.items.values()].map((item) => item.subject),
+      exchange: () => [...exchange.mailbox.items.values()].map((item) => item.subject),
+    });
 
     google.calendar.userInsert(email, { summary: "From Google", start: { dateTime: "2026-12-07T09:00:00.000Z", timeZone: "UTC" }, end: { dateTime: "2026-12-07T10:00:00.000Z", timeZone: "UTC" } });
     const fromOffice = office.mailbox.add({ subject: "From Office", start: "2026-12-08T09:00:00Z", end: "2026-12-08T10:00:00Z", startTimeZone: "UTC" });
     exchange.mailbox.add({ subject: "From Exchange", start: "2026-12-09T09:00:00Z", end: "2026-12-09T10:00:00Z", startTimeZone: "UTC" });
 
-    // Two rounds: what one account brings in during the first reaches the accounts before it in the second.
-    await syncAll();
-    await syncAll();
-    const all = ["From Exchange", "From Google", "From Office"];
-    expect(await everywhere()).toEqual({ atollon: all, google: all, office: all, exchange: all });
-    for (const summary of await syncAll()) expect(summary).toMatch(IDLE);
+    await calendars.settlesOn(["From Exchange", "From Google", "From Office"]);
 
     fromOffice.subject = "From Office (renamed)";
     office.mailbox.touch(fromOffice);
-    await syncAll();
-    await syncAll();
-    const renamed = ["From Exchange", "From Google", "From Office (renamed)"];
-    expect(await everywhere()).toEqual({ atollon: renamed, google: renamed, office: renamed, exchange: renamed });
-    for (const summary of await syncAll()) expect(summary).toMatch(IDLE);
+    await calendars.settlesOn(["From Exchange", "From Google", "From Office (renamed)"]);
 
     office.mailbox.remove(fromOffice.id);
-    await syncAll();
-    await syncAll();
-    const left = ["From Exchange", "From Google"];
-    expect(await everywhere()).toEqual({ atollon: left, google: left, office: left, exchange: left });
-    for (const summary of await syncAll()) expect(summary).toMatch(IDLE);
+    await calendars.settlesOn(["From Exchange", "From Google"]);
   });
 });
