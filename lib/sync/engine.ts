@@ -130,9 +130,9 @@ class SyncRun {
   /** A write that failed for now: the cursors must not move past what it covers. */
   private transientFailure = false;
   /**
-   * An event this run restored after its listing was decided (a deletion refused as stale): the
-   * listing passed over what belonged to it — the occurrences of a series deleted here — so the
-   * next run lists from the same cursor again and finds them.
+   * A series this run restored here after its listing was decided (a deletion refused as stale, or
+   * the user's "restore" of held deletions): the listing passed over its occurrences while it was
+   * deleted here, so the next run lists from the same cursor again and finds them.
    */
   private restoredAfterListing = false;
   /** The remote cursor as saved now: the loaded one, or the last page cursor this run saved. */
@@ -271,6 +271,10 @@ class SyncRun {
     if (full) await this.reconcileAbsent();
     else await this.decideUnreported(unlisted);
     return next;
+  }
+
+  private noteRestored(content: EventContent): void {
+    if (!this.listing && content.rrule !== null) this.restoredAfterListing = true;
   }
 
   /** The version to record for a remote item now: none yet for a series master while its listing runs (see seriesVersions). */
@@ -593,6 +597,7 @@ class SyncRun {
       sentHash: null,
       listed: false,
     });
+    if (restore) this.noteRestored(content);
     try {
       if (local === null) {
         // New events of a page are created together; an exception at once, as a later twin of it
@@ -788,7 +793,6 @@ class SyncRun {
         continue;
       }
       if (decision.action.type === "forget") await this.store.deletePairs(this.cascadedOf([event.id], cascaded));
-      if (decision.action.type === "pull-restore") this.restoredAfterListing = true;
       await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
     }
     if (again.length > 0) await this.deleteRemote(again, cascaded);
@@ -815,7 +819,8 @@ class SyncRun {
       }
       for (const { event, pair } of [...remote.own, ...remote.cascaded]) {
         if (event.deletedAt === null) continue;
-        await this.store.restoreLocal(event.id, (restored) => ({ ...pair, localVersion: restored.version, localHash: contentHash(restored.content) }));
+        const restored = await this.store.restoreLocal(event.id, (back) => ({ ...pair, localVersion: back.version, localHash: contentHash(back.content) }));
+        this.noteRestored(restored.content);
         this.report.pulled.created += 1;
       }
       return false;

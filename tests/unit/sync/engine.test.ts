@@ -321,6 +321,23 @@ describe("mass-deletion guard", () => {
     }
   });
 
+  it("restores a series deleted here in bulk, and then brings the occurrence added remotely meanwhile", async () => {
+    const side = await seeded(11);
+    const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" });
+    side.store.userCreate(weekly);
+    await runSync(side);
+    const remoteSeries = side.remote.live().find((item) => item.content?.rrule)?.remoteId as string;
+    for (const event of side.store.live()) side.store.userDelete(event.id);
+    side.remote.userCreate(content({ ...weekly, rrule: null, title: "Standup, moved", originalStart: weekly.start }), remoteSeries);
+
+    expect(await runSync(side)).toMatchObject({ outcome: "paused", heldDeletions: { local: 0, remote: 12 } });
+    expect(await runSync({ ...side, deletions: "restore" })).toMatchObject({ outcome: "complete", pulled: { created: 12 } });
+    // That listing passed over the moved occurrence while its series was deleted here: the next run lists it again.
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pulled: { created: 1 } });
+    expect(side.store.live()).toHaveLength(13);
+    expect(titles(side.store.live())).toContain("Standup, moved");
+  });
+
   it("restores local events deleted in bulk when the user chooses restore", async () => {
     const side = await seeded(24);
     for (const event of side.store.live().slice(0, 20)) side.store.userDelete(event.id);
