@@ -58,7 +58,7 @@ const settled = async () => {
 /** An Office.com (Graph) account created the way "Create" does it, from a flow whose token was received. */
 async function createAccount() {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   const email = `push-${user.id.slice(0, 8)}@contoso.test`;
   const refreshToken = fake.identity.grantRefreshToken(email);
   const db = await getDb();
