@@ -139,7 +139,7 @@ describe("Microsoft Graph change notifications", () => {
       notificationUrl: `${appUrl}/api/webhooks/microsoft`,
       lifecycleNotificationUrl: `${appUrl}/api/webhooks/microsoft`,
     });
-    expect(subscription?.clientState).toMatch(/^[\w-]{43}$/);
+    expect(subscription?.clientState).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
     expect(row.clientStateHash).toBe(sha256(subscription?.clientState ?? ""));
     expect(JSON.stringify(await (await getDb()).graphSubscription.findMany())).not.toContain(subscription?.clientState);
     expect(Math.abs(row.expiresAt.getTime() - (Date.now() + SUBSCRIPTION_MINUTES * 60_000))).toBeLessThan(60_000);
