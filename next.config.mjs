@@ -7,6 +7,13 @@ const nextConfig = {
   // The app applies its own migrations at start, so they ship with the server.
   outputFileTracingIncludes: { "/*": ["./prisma/migrations/**/*"] },
   poweredByHeader: false,
+  logging: {
+    // `next dev` prints every server action with its arguments by default: sign-up, the Atollon
+    // step, Exchange passwords and password changes would all reach the terminal.
+    serverFunctions: false,
+    // Request lines carry query strings: the OAuth callbacks' authorization codes and state stay out.
+    incomingRequests: { ignore: [/^\/api\/(google|microsoft)\/callback/] },
+  },
   async headers() {
     return [
       {

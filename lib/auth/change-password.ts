@@ -2,7 +2,7 @@ import { getDb } from "../db/client";
 import { AppError } from "../errors";
 import type { ChangePasswordValues } from "../validations/auth";
 import { hashPassword, verifyPassword } from "./password";
-import { accountKey, assertNotThrottled, clearFailures, recordFailure } from "./throttle";
+import { attemptFailed, attemptSucceeded, beginAttempt, reauthCounters } from "./throttle";
 
 /**
  * Replaces the user's password and bumps the password version, which signs out every other session
@@ -17,15 +17,14 @@ export async function changePassword({
   const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
   if (!user) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
 
-  const keys = { account: accountKey(user.email) };
-  await assertNotThrottled(keys);
+  const attempt = await beginAttempt(reauthCounters(userId));
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    await recordFailure(keys);
+    await attemptFailed(attempt);
     throw new AppError("wrong_credentials", "Your current password is wrong.", {
       currentPassword: "This is not your current password.",
     });
   }
-  await clearFailures(keys.account);
+  await attemptSucceeded(attempt);
 
   const updated = await db.user.update({
     where: { id: userId },

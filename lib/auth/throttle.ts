@@ -1,62 +1,117 @@
 import { getDb } from "../db/client";
 import { AppError } from "../errors";
 
-/** Failed attempts allowed per key within the window; then every attempt is refused until it passes. */
-export const THROTTLE_LIMITS = {
+/**
+ * Slows password guessing without handing anyone a way to lock a user out (OWASP's authentication
+ * guidance). Each counter counts the failures of one key within the window; the first `free` cost
+ * nothing, then every further attempt waits twice as long as the one before (1 s, 2 s, 4 s, … up to
+ * the window) after the latest failure. Nothing blocks for good: a counter only ever asks for a wait.
+ * An attempt is written down *before* the password is checked and removed when it succeeds or is
+ * refused, so a burst of parallel guesses sees itself and cannot all pass the check at once.
+ */
+
+export const THROTTLE_POLICY = {
   windowMs: 15 * 60 * 1000,
-  perAccount: 5,
-  perIp: 20,
+  firstDelayMs: 1000,
+  /** Guesses at one account from one address (or, behind no trusted proxy, from anywhere). */
+  pairFree: 5,
+  /** Guesses at one account from every source together: what rotating addresses runs into. Known devices skip it. */
+  accountFree: 10,
+  /** Failures from one address across all accounts: high, since an office or a carrier NAT is one address. Known devices skip it. */
+  addressFree: 100,
+  /** Guesses from a browser that signed in to the account before (its device cookie). */
+  deviceFree: 5,
+  /** Password confirmations of a signed-in user (the Atollon step, change password): apart from sign-in. */
+  reauthFree: 5,
 };
 
-export function accountKey(email: string): string {
-  return `account:${email.trim().toLowerCase()}`;
+export interface Counter {
+  key: string;
+  free: number;
 }
 
-export function ipKey(ip: string): string {
-  return `ip:${ip}`;
+const normalise = (email: string) => email.trim().toLowerCase();
+
+/** The counters of one sign-in attempt: a known device answers only for itself. */
+export function signInCounters({ email, ip, device }: { email: string; ip: string | null; device: string | null }): Counter[] {
+  const account = normalise(email);
+  if (device) return [{ key: `device:${account}:${device}`, free: THROTTLE_POLICY.deviceFree }];
+  return [
+    { key: `pair:${account}:${ip ?? "-"}`, free: THROTTLE_POLICY.pairFree },
+    { key: `account:${account}`, free: THROTTLE_POLICY.accountFree },
+    ...(ip ? [{ key: `ip:${ip}`, free: THROTTLE_POLICY.addressFree }] : []),
+  ];
 }
 
-interface ThrottleKeys {
-  account: string;
-  ip?: string | null;
+/** A signed-in user confirming their password (Atollon step, change password). */
+export const reauthCounters = (userId: string): Counter[] => [{ key: `reauth:${userId}`, free: THROTTLE_POLICY.reauthFree }];
+
+/** Passwords tried against someone's Exchange server from this app, per app user. */
+export const exchangeCounters = (userId: string): Counter[] => [{ key: `ews:${userId}`, free: THROTTLE_POLICY.reauthFree }];
+
+export function delayAfter(failures: number, free: number): number {
+  if (failures < free) return 0;
+  return Math.min(THROTTLE_POLICY.windowMs, THROTTLE_POLICY.firstDelayMs * 2 ** Math.min(30, failures - free));
 }
 
-/** Throws `rate_limited` when either key has used up its failures in the current window. */
-export async function assertNotThrottled({ account, ip }: ThrottleKeys, now = new Date()): Promise<void> {
+function waitMessage(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 120) return `Too many attempts. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
+  return `Too many attempts. Try again in ${Math.ceil(seconds / 60)} minutes.`;
+}
+
+export interface Attempt {
+  ids: bigint[];
+  counters: Counter[];
+}
+
+/**
+ * Writes the attempt down and lets it through, or removes it and throws `rate_limited` with how long
+ * to wait — the same for an account that does not exist, so the answer reveals nothing.
+ */
+export async function beginAttempt(counters: Counter[], now = new Date()): Promise<Attempt> {
   const db = await getDb();
-  const since = new Date(now.getTime() - THROTTLE_LIMITS.windowMs);
-  const checks: Array<[string, number]> = [[account, THROTTLE_LIMITS.perAccount]];
-  if (ip) checks.push([ip, THROTTLE_LIMITS.perIp]);
-  for (const [key, limit] of checks) {
-    const failures = await db.authAttempt.findMany({
-      where: { key, createdAt: { gt: since } },
-      orderBy: { createdAt: "asc" },
-      select: { createdAt: true },
-      take: limit,
-    });
-    const oldest = failures[0];
-    if (failures.length >= limit && oldest) {
-      const retryAt = oldest.createdAt.getTime() + THROTTLE_LIMITS.windowMs;
-      const minutes = Math.max(1, Math.ceil((retryAt - now.getTime()) / 60_000));
-      throw new AppError(
-        "rate_limited",
-        `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-      );
-    }
+  const rows = await db.authAttempt.createManyAndReturn({ data: counters.map(({ key }) => ({ key, createdAt: now })), select: { id: true, key: true } });
+  const since = new Date(now.getTime() - THROTTLE_POLICY.windowMs);
+  let wait = 0;
+  for (const [index, counter] of counters.entries()) {
+    const mine = rows[index]?.id;
+    if (mine === undefined) continue;
+    const earlier = { key: counter.key, createdAt: { gt: since }, id: { lt: mine } };
+    const failures = await db.authAttempt.count({ where: earlier });
+    const delay = delayAfter(failures, counter.free);
+    if (delay === 0) continue;
+    const latest = await db.authAttempt.findFirst({ where: earlier, orderBy: { id: "desc" }, select: { createdAt: true } });
+    if (latest) wait = Math.max(wait, latest.createdAt.getTime() + delay - now.getTime());
   }
+  const attempt = { ids: rows.map((row) => row.id), counters };
+  if (wait > 0) {
+    await abandonAttempt(attempt);
+    throw new AppError("rate_limited", waitMessage(wait));
+  }
+  return attempt;
 }
 
-export async function recordFailure({ account, ip }: ThrottleKeys): Promise<void> {
+/**
+ * The password was right: this attempt was no failure, and the source's own earlier failures are
+ * forgotten (the first counter is always the source's own). What other sources did stays counted.
+ */
+export async function attemptSucceeded(attempt: Attempt): Promise<void> {
   const db = await getDb();
-  const keys = ip ? [account, ip] : [account];
-  await db.authAttempt.createMany({ data: keys.map((key) => ({ key })) });
-  // Old rows are useless; trimming here keeps the table at a window's worth of failures.
+  const own = attempt.counters[0]?.key;
+  await db.authAttempt.deleteMany({ where: { OR: [{ id: { in: attempt.ids } }, ...(own ? [{ key: own }] : [])] } });
+}
+
+/** The password was wrong: the attempt stays as a failure; rows past the window are trimmed. */
+export async function attemptFailed(attempt: Attempt, now = new Date()): Promise<void> {
+  const db = await getDb();
   await db.authAttempt.deleteMany({
-    where: { key: { in: keys }, createdAt: { lt: new Date(Date.now() - THROTTLE_LIMITS.windowMs) } },
+    where: { key: { in: attempt.counters.map((counter) => counter.key) }, createdAt: { lt: new Date(now.getTime() - THROTTLE_POLICY.windowMs) } },
   });
 }
 
-export async function clearFailures(account: string): Promise<void> {
+/** Neither right nor wrong (the server to check against could not be reached): not a guess. */
+export async function abandonAttempt(attempt: Attempt): Promise<void> {
   const db = await getDb();
-  await db.authAttempt.deleteMany({ where: { key: account } });
+  await db.authAttempt.deleteMany({ where: { id: { in: attempt.ids } } });
 }

@@ -1,5 +1,5 @@
 import { verifyPassword } from "@/lib/auth/password";
-import { accountKey, assertNotThrottled, clearFailures, ipKey, recordFailure } from "@/lib/auth/throttle";
+import { attemptFailed, attemptSucceeded, beginAttempt, reauthCounters } from "@/lib/auth/throttle";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import type { ConflictPolicy, SyncAccountState, SyncProvider } from "@/lib/db/generated/client";
@@ -107,19 +107,19 @@ export async function syncsPausedReason(ownerId: string): Promise<string | null>
 /**
  * Step 1: the user confirms their login password, which grants the sync tool access to their
  * calendar under the current password version (nothing of the password is stored). Also how an
- * outdated grant is renewed after a password change.
+ * outdated grant is renewed after a password change. Wrong passwords here are counted for this
+ * signed-in user apart from sign-in, so they never slow the user's next sign-in.
  */
-export async function grantAtollonAccount(ownerId: string, password: string, ip: string | null): Promise<void> {
+export async function grantAtollonAccount(ownerId: string, password: string): Promise<void> {
   const db = await getDb();
   const user = await db.user.findUnique({ where: { id: ownerId }, select: { email: true, passwordHash: true, passwordVersion: true } });
   if (!user) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
-  const keys = { account: accountKey(user.email), ip: ip ? ipKey(ip) : null };
-  await assertNotThrottled(keys);
+  const attempt = await beginAttempt(reauthCounters(ownerId));
   if (!(await verifyPassword(password, user.passwordHash))) {
-    await recordFailure(keys);
+    await attemptFailed(attempt);
     throw new AppError("wrong_credentials", "That is not your login password.", { password: "This is not the password you sign in with." });
   }
-  await clearFailures(keys.account);
+  await attemptSucceeded(attempt);
   await db.syncAccount.upsert({
     where: { ownerId_provider_login: { ownerId, provider: "ATOLLON", login: user.email } },
     create: { ownerId, provider: "ATOLLON", login: user.email, grantedPasswordVersion: user.passwordVersion },

@@ -1,4 +1,4 @@
-import { assertNotThrottled, clearFailures, recordFailure } from "@/lib/auth/throttle";
+import { abandonAttempt, attemptFailed, attemptSucceeded, beginAttempt, exchangeCounters } from "@/lib/auth/throttle";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import type { SyncAccount } from "@/lib/db/generated/client";
@@ -13,24 +13,24 @@ export type EwsProvider = "OFFICE365" | "EXCHANGE";
 export const PASSWORD_REJECTED_MESSAGE = "Password rejected — update it. The server refused the stored password, so syncs are stopped until you enter the current one.";
 
 /** Refusals that are about the address rather than the login: shown under the Server field. */
-const ADDRESS_REFUSALS = new Set<ConnectionRefusal>(["invalid-url", "insecure-scheme", "address-not-allowed", "host-unreachable", "timeout", "tls-untrusted", "not-ews"]);
+const ADDRESS_REFUSALS = new Set<ConnectionRefusal>(["invalid-url", "insecure-scheme", "unreachable", "tls-untrusted", "not-ews"]);
 
 /**
  * Tests the connection before anything is stored. Each user gets a few wrong passwords per window,
  * like sign-in, so this form cannot be used to guess passwords at someone's Exchange server.
  */
 async function checkConnection(ownerId: string, login: string, password: string, serverUrl: string): Promise<Extract<ConnectionResult, { ok: true }>> {
-  const keys = { account: `ews:${ownerId}` };
-  await assertNotThrottled(keys);
+  const attempt = await beginAttempt(exchangeCounters(ownerId));
   const result = await testEwsConnection({ login, password, serverUrl });
   if (result.ok) {
-    await clearFailures(keys.account);
+    await attemptSucceeded(attempt);
     return result;
   }
   if (result.reason === "credentials-rejected") {
-    await recordFailure(keys);
+    await attemptFailed(attempt);
     throw new AppError("wrong_credentials", result.message, { password: "The server did not accept this login and password." });
   }
+  await abandonAttempt(attempt);
   throw new AppError("invalid_input", result.message, ADDRESS_REFUSALS.has(result.reason) ? { serverUrl: "Check this address (see above)." } : undefined);
 }
 
@@ -47,13 +47,13 @@ export async function createEwsAccount(ownerId: string, provider: EwsProvider, i
   }
   if (!input.serverUrl) {
     const override = process.env.EWS_AUTODISCOVER_URL;
-    const keys = { account: `ews:${ownerId}` };
-    await assertNotThrottled(keys);
+    const attempt = await beginAttempt(exchangeCounters(ownerId));
     const found = await autodiscoverEwsUrl({ email: input.login, password: input.password, ...(override ? { candidates: [override] } : {}) });
     if (!found.ok && found.reason === "credentials-rejected") {
-      await recordFailure(keys);
+      await attemptFailed(attempt);
       throw new AppError("wrong_credentials", found.message, { password: "The server did not accept this login and password." });
     }
+    await abandonAttempt(attempt);
     if (!found.ok) throw new AppError("invalid_input", found.message, { serverUrl: found.message });
     return { discovered: found.ewsUrl };
   }

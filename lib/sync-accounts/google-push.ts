@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { serverEnv } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
@@ -7,6 +7,7 @@ import { GoogleOAuthError, googleConfig } from "@/lib/providers/google/oauth";
 import { GooglePushError, stopChannel, watchCalendarEvents, type OpenedChannel } from "@/lib/providers/google/push";
 import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
 import { webhookAddress } from "@/lib/sync-accounts/webhook-address";
+import { googleChannelToken } from "@/lib/sync-accounts/webhook-guard";
 
 /**
  * Google push notifications for Google sync accounts: each account keeps one watch channel on its
@@ -53,8 +54,9 @@ async function openChannelIfDue(accountId: string, now: Date, replace: boolean):
   if (old && !replace && old.expiresAt.getTime() > now.getTime() + RENEW_WITHIN_MS) return;
 
   const target = { apiUrl: config.apiUrl, accessToken: await getGoogleAccessToken(account.ownerId, accountId) };
-  const token = randomBytes(32).toString("base64url");
-  const opened: OpenedChannel = await watchCalendarEvents({ ...target, channelId: randomUUID(), token, address, ttlSeconds: CHANNEL_TTL_SECONDS });
+  const channelId = randomUUID();
+  const token = googleChannelToken(channelId);
+  const opened: OpenedChannel = await watchCalendarEvents({ ...target, channelId, token, address, ttlSeconds: CHANNEL_TTL_SECONDS });
   const row = { id: opened.id, resourceId: opened.resourceId, tokenHash: hashToken(token).toString("hex"), expiresAt: opened.expiresAt, createdAt: new Date() };
   let stored: boolean;
   try {

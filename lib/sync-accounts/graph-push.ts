@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { serverEnv } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
@@ -9,6 +9,7 @@ import { microsoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
 import { createSubscription, deleteSubscription as deleteAtGraph, GraphSubscriptionError, renewSubscription, type SubscriptionTarget } from "@/lib/providers/graph/subscriptions";
 import { getMicrosoftAccessToken } from "@/lib/sync-accounts/microsoft";
 import { webhookAddress } from "@/lib/sync-accounts/webhook-address";
+import { graphClientState, isGraphClientState } from "@/lib/sync-accounts/webhook-guard";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
 
 /**
@@ -80,7 +81,7 @@ async function refresh(accountId: string, mode: Mode, now: Date): Promise<void> 
   }
   const oldAliveAtGraph = old !== null && mode === "replace";
 
-  const clientState = randomBytes(32).toString("base64url");
+  const clientState = graphClientState();
   const created = await createSubscription({ ...target, notificationUrl: address, lifecycleNotificationUrl: address, clientState, expiresAt });
   const row = { id: created.id, clientStateHash: hashSecret(clientState).toString("hex"), expiresAt: created.expiresAt, createdAt: new Date() };
   let stored: boolean;
@@ -193,6 +194,19 @@ const notificationSchema = z.object({
 
 export const graphNotificationsSchema = z.object({ value: z.array(z.unknown()).max(1000) });
 
+export type GraphNotification = z.infer<typeof notificationSchema>;
+
+/**
+ * The entries of a delivery that carry a clientState this app signed: the rest cannot belong to any
+ * subscription of ours and are dropped here, without a query.
+ */
+export function signedNotifications(entries: unknown[]): GraphNotification[] {
+  return entries.flatMap((entry) => {
+    const parsed = notificationSchema.safeParse(entry);
+    return parsed.success && parsed.data.clientState && isGraphClientState(parsed.data.clientState) ? [parsed.data] : [];
+  });
+}
+
 /** Lifecycle work (Graph calls that re-validate this webhook) runs after the answer; tracked so a shutdown or a test can wait for it. */
 const lifecycleWork = new Set<Promise<void>>();
 
@@ -214,13 +228,9 @@ export async function graphLifecycleSettled(): Promise<void> {
  * after the answer, since Graph wants it within seconds and creating one makes Graph call us back.
  * Returns how many entries were ours.
  */
-export async function receiveGraphNotifications(entries: unknown[]): Promise<number> {
+export async function receiveGraphNotifications(notifications: GraphNotification[]): Promise<number> {
   const toSync = new Set<string>();
   let accepted = 0;
-  const notifications = entries.flatMap((entry) => {
-    const parsed = notificationSchema.safeParse(entry);
-    return parsed.success ? [parsed.data] : [];
-  });
   const accounts = await verifyGraphNotifications(notifications);
   for (const [index, notification] of notifications.entries()) {
     const accountId = accounts[index];

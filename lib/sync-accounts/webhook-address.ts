@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { serverEnv } from "@/lib/config/env";
-import { isForbiddenAddress } from "@/lib/providers/ews/url-guard";
+import { isPublicAddress } from "@/lib/net/public-address";
 
 /**
  * Google and Microsoft both deliver push notifications only to public https endpoints: a private,
@@ -8,7 +8,8 @@ import { isForbiddenAddress } from "@/lib/providers/ews/url-guard";
  */
 export function isPublicHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
-  if (isIP(host)) return !isForbiddenAddress(host);
+  // Unlike outbound requests, this host's own address is fine here: it is the app's public address.
+  if (isIP(host)) return isPublicAddress(host, new Set());
   return host.includes(".") && !/\.(localhost|local|internal|lan|home\.arpa)$/.test(host);
 }
 

@@ -40,7 +40,7 @@ export interface BenchAccount {
 /** A user with the Atollon step done, ready for a remote account. */
 export async function benchUser(): Promise<string> {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   return user.id;
 }
 

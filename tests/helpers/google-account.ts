@@ -7,7 +7,7 @@ import { createTestUser } from "./users";
 /** A new user with the Atollon calendar granted and one Google account on the fake, never synced yet. */
 export async function userWithGoogle(google: FakeGoogle) {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   const email = `google-${user.id.slice(0, 8)}@gmail.com`;
   const { refreshToken } = google.oauth.grant(email);
   const db = await getDb();

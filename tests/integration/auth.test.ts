@@ -1,11 +1,19 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { changePassword } from "@/lib/auth/change-password";
 import { registerUser } from "@/lib/auth/register-user";
-import { THROTTLE_LIMITS } from "@/lib/auth/throttle";
+import { clientIp } from "@/lib/auth/client-ip";
+import { issueDeviceToken, knownDevice } from "@/lib/auth/device-cookie";
+import { attemptFailed, beginAttempt, signInCounters, THROTTLE_POLICY } from "@/lib/auth/throttle";
 import { verifyCredentials, WRONG_CREDENTIALS } from "@/lib/auth/verify-credentials";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
 import { createTestUser, TEST_PASSWORD } from "../helpers/users";
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
 
 async function failureOf(promise: Promise<unknown>): Promise<AppError> {
   try {
@@ -53,37 +61,102 @@ describe("sign-in", () => {
     expect(unknownEmail.message).toBe(WRONG_CREDENTIALS);
   });
 
-  it("locks an account after repeated failures, even for the right password, from any address", async () => {
+  it("slows repeated guesses from one source with growing waits, and says how long to wait", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-02T09:00:00Z") });
     const user = await createTestUser();
-    for (let attempt = 0; attempt < THROTTLE_LIMITS.perAccount; attempt += 1) {
-      const error = await failureOf(verifyCredentials({ email: user.email, password: "guess " + attempt, ip: `10.1.0.${attempt}` }));
-      expect(error.code).toBe("wrong_credentials");
-    }
-    const locked = await failureOf(verifyCredentials({ email: user.email, password: TEST_PASSWORD, ip: "10.1.1.1" }));
-    expect(locked.code).toBe("rate_limited");
-    expect(locked.message).toMatch(/Too many failed attempts\. Try again in 1[45] minutes\./);
+    const guess = () => failureOf(verifyCredentials({ email: user.email, password: "a wrong guess", ip: "198.51.100.4" }));
+    for (let attempt = 0; attempt < THROTTLE_POLICY.pairFree; attempt += 1) expect((await guess()).code).toBe("wrong_credentials");
+    expect(await guess()).toMatchObject({ code: "rate_limited", message: "Too many attempts. Try again in 1 second." });
+    vi.advanceTimersByTime(1_000);
+    expect((await guess()).code).toBe("wrong_credentials");
+    expect(await guess()).toMatchObject({ code: "rate_limited", message: "Too many attempts. Try again in 2 seconds." });
+    vi.advanceTimersByTime(2_000);
+    // The wait is over: the right password gets in.
+    await expect(verifyCredentials({ email: user.email, password: TEST_PASSWORD, ip: "198.51.100.4" })).resolves.toMatchObject({ id: user.id });
   });
 
-  it("limits one address guessing across many accounts", async () => {
+  it("answers guesses at an account that does not exist exactly like guesses at one that does", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-02T09:00:00Z") });
+    const user = await createTestUser();
+    const answers = async (email: string) => {
+      const seen: string[] = [];
+      for (let attempt = 0; attempt <= THROTTLE_POLICY.pairFree; attempt += 1) seen.push((await failureOf(verifyCredentials({ email, password: "a wrong guess", ip: "198.51.100.5" }))).message);
+      return seen;
+    };
+    expect(await answers("nobody-here@example.com")).toEqual(await answers(user.email));
+  });
+
+  it("lockout attempts from many addresses leave the real user, on a browser they signed in from before, able to sign in", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-02T09:00:00Z") });
+    const user = await createTestUser();
+    const secret = "a test secret that signs device cookies, 32+ chars";
+    const token = issueDeviceToken(user.email, secret);
+    const device = knownDevice(user.email, token, secret);
+    for (let attacker = 0; attacker < 60; attacker += 1) {
+      await failureOf(verifyCredentials({ email: user.email, password: `guess ${attacker}`, ip: `203.0.${attacker >> 8}.${attacker & 255}` }));
+    }
+    // The attack does slow the account for browsers it has never seen…
+    expect((await failureOf(verifyCredentials({ email: user.email, password: TEST_PASSWORD, ip: "192.0.2.77" }))).code).toBe("rate_limited");
+    // …never the owner's own browser, which counts only its own mistakes.
+    await expect(verifyCredentials({ email: user.email, password: TEST_PASSWORD, ip: "192.0.2.77", device })).resolves.toMatchObject({ id: user.id });
+    expect((await failureOf(verifyCredentials({ email: user.email, password: "owner typo", ip: "192.0.2.77", device }))).code).toBe("wrong_credentials");
+    await expect(verifyCredentials({ email: user.email, password: TEST_PASSWORD, ip: "192.0.2.77", device })).resolves.toMatchObject({ id: user.id });
+    // A forged or another account's cookie is no device of this account.
+    expect(knownDevice(user.email, `${device}.forged`, secret)).toBeNull();
+    expect(knownDevice("someone-else@example.com", token, secret)).toBeNull();
+  }, 180_000);
+
+  it("lets a colleague in behind an office address where many others mistyped", async () => {
+    const colleague = await createTestUser();
+    // More than the 20 failures per address that used to lock everyone behind it out, recorded as
+    // failed sign-ins directly (hashing that many passwords would only slow the test).
+    for (let other = 0; other < 60; other += 1) {
+      await attemptFailed(await beginAttempt(signInCounters({ email: `colleague${other}@example.com`, ip: "198.51.100.200", device: null })));
+    }
+    await expect(verifyCredentials({ email: colleague.email, password: TEST_PASSWORD, ip: "198.51.100.200" })).resolves.toMatchObject({ id: colleague.id });
+  });
+
+  it("slows one address guessing across very many accounts", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-02T09:00:00Z") });
     const victim = await createTestUser();
-    for (let attempt = 0; attempt < THROTTLE_LIMITS.perIp; attempt += 1) {
-      await failureOf(verifyCredentials({ email: `guess${attempt}@example.com`, password: "guess", ip: "10.2.0.1" }));
+    // Recorded as failed sign-ins directly: a hundred password hashes would only slow the test.
+    for (let attempt = 0; attempt < THROTTLE_POLICY.addressFree; attempt += 1) {
+      await attemptFailed(await beginAttempt(signInCounters({ email: `stuffed${attempt}@example.com`, ip: "198.51.100.66", device: null })));
     }
-    const blocked = await failureOf(verifyCredentials({ email: victim.email, password: TEST_PASSWORD, ip: "10.2.0.1" }));
-    expect(blocked.code).toBe("rate_limited");
-    await expect(verifyCredentials({ email: victim.email, password: TEST_PASSWORD, ip: "10.2.0.2" })).resolves.toMatchObject({
-      id: victim.id,
-    });
+    expect((await failureOf(verifyCredentials({ email: victim.email, password: TEST_PASSWORD, ip: "198.51.100.66" }))).code).toBe("rate_limited");
+    await expect(verifyCredentials({ email: victim.email, password: TEST_PASSWORD, ip: "198.51.100.67" })).resolves.toMatchObject({ id: victim.id });
   });
 
-  it("forgets earlier failures after a successful sign-in", async () => {
+  it("throttles 1,000 guesses with a rotated X-Forwarded-For when no proxy is trusted", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-02T09:00:00Z") });
+    vi.stubEnv("TRUST_PROXY", "");
     const user = await createTestUser();
-    for (let attempt = 0; attempt < THROTTLE_LIMITS.perAccount - 1; attempt += 1) {
+    const outcomes = { wrong_credentials: 0, rate_limited: 0 };
+    for (let guess = 0; guess < 1_000; guess += 1) {
+      const headers = new Headers({ "x-forwarded-for": `${(guess * 7) % 223 + 1}.${guess % 250}.${guess >> 8}.9` });
+      const error = await failureOf(verifyCredentials({ email: user.email, password: `guess ${guess}`, ip: clientIp(headers) }));
+      outcomes[error.code as keyof typeof outcomes] += 1;
+    }
+    expect(outcomes).toEqual({ wrong_credentials: THROTTLE_POLICY.pairFree, rate_limited: 995 });
+  }, 300_000);
+
+  it("counts wrong passwords at the Atollon step apart from sign-in", async () => {
+    const user = await createTestUser();
+    for (let attempt = 0; attempt < 10; attempt += 1) await failureOf(grantAtollonAccount(user.id, `guess ${attempt}`));
+    expect((await failureOf(grantAtollonAccount(user.id, user.password))).code).toBe("rate_limited");
+    await expect(verifyCredentials({ email: user.email, password: TEST_PASSWORD, ip: "198.51.100.9" })).resolves.toMatchObject({ id: user.id });
+  });
+
+  it("forgets a source's failures after it signs in", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-02T09:00:00Z") });
+    const user = await createTestUser();
+    for (let attempt = 0; attempt < THROTTLE_POLICY.pairFree - 1; attempt += 1) {
       await failureOf(verifyCredentials({ email: user.email, password: "guess", ip: "10.3.0.1" }));
     }
     await verifyCredentials({ email: user.email, password: TEST_PASSWORD, ip: "10.3.0.1" });
-    const next = await failureOf(verifyCredentials({ email: user.email, password: "guess", ip: "10.3.0.1" }));
-    expect(next.code).toBe("wrong_credentials");
+    for (let attempt = 0; attempt < THROTTLE_POLICY.pairFree; attempt += 1) {
+      expect((await failureOf(verifyCredentials({ email: user.email, password: "guess", ip: "10.3.0.1" }))).code).toBe("wrong_credentials");
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { safeCallbackUrl } from "@/components/safe-callback-url";
-import { clientIp } from "@/lib/auth/client-ip";
+import { clientIp, parseTrustProxy } from "@/lib/auth/client-ip";
 import { changePasswordSchema, signUpSchema } from "@/lib/validations/auth";
 
 describe("sign-up validation", () => {
@@ -41,10 +41,32 @@ describe("callback URLs after sign-in", () => {
 });
 
 describe("client address", () => {
-  it("trusts only the last X-Forwarded-For hop, the one the server itself added", () => {
-    expect(clientIp({ "x-forwarded-for": "1.2.3.4, 10.0.0.9" })).toBe("10.0.0.9");
-    expect(clientIp(new Headers({ "x-forwarded-for": "203.0.113.7" }))).toBe("203.0.113.7");
-    expect(clientIp({ "x-real-ip": "198.51.100.1" })).toBe("198.51.100.1");
-    expect(clientIp({})).toBeNull();
+  it("trusts no X-Forwarded-For at all when TRUST_PROXY is unset: any client can write it", () => {
+    const trust = parseTrustProxy(undefined);
+    expect(trust).toBeNull();
+    expect(clientIp({ "x-forwarded-for": "1.2.3.4" }, trust)).toBeNull();
+    expect(clientIp(new Headers({ "x-forwarded-for": "1.2.3.4, 10.0.0.9", "x-real-ip": "198.51.100.1" }), trust)).toBeNull();
+  });
+
+  it("takes the address the trusted hops saw, whatever the client prepended", () => {
+    const oneHop = parseTrustProxy("1");
+    expect(clientIp({ "x-forwarded-for": "6.6.6.6, 203.0.113.7" }, oneHop)).toBe("203.0.113.7");
+    expect(clientIp(new Headers({ "x-forwarded-for": "203.0.113.7" }), oneHop)).toBe("203.0.113.7");
+    expect(clientIp({ "x-forwarded-for": "6.6.6.6, 203.0.113.7, 10.0.0.2" }, parseTrustProxy("2"))).toBe("203.0.113.7");
+    expect(clientIp({ "x-forwarded-for": "::ffff:203.0.113.7" }, oneHop)).toBe("203.0.113.7");
+    expect(clientIp({ "x-forwarded-for": "not-an-address" }, oneHop)).toBeNull();
+    expect(clientIp({}, oneHop)).toBeNull();
+  });
+
+  it("skips the listed proxies and CIDRs from the right", () => {
+    const listed = parseTrustProxy("10.0.0.0/8, 2001:db8::/32, 192.0.2.1");
+    expect(clientIp({ "x-forwarded-for": "6.6.6.6, 203.0.113.7, 10.1.2.3, 192.0.2.1" }, listed)).toBe("203.0.113.7");
+    expect(clientIp({ "x-forwarded-for": "203.0.113.8, 2001:db8::5" }, listed)).toBe("203.0.113.8");
+  });
+
+  it("refuses a TRUST_PROXY it cannot read instead of guessing", () => {
+    expect(() => parseTrustProxy("yes")).toThrow(/TRUST_PROXY/);
+    expect(() => parseTrustProxy("10.0.0.0/99")).toThrow(/TRUST_PROXY/);
+    expect(() => parseTrustProxy("0")).toThrow(/TRUST_PROXY/);
   });
 });

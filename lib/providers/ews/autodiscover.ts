@@ -1,7 +1,7 @@
 import { escapeXml } from "@/lib/providers/ews/xml";
 import { guardServerUrl, type GuardOptions } from "@/lib/providers/ews/url-guard";
 import { ntlmWord, offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
-import { send, type HttpAnswer } from "@/lib/providers/ews/transport";
+import { outboundRequest as send, type OutboundAnswer as HttpAnswer } from "@/lib/net/outbound";
 
 export type AutodiscoverResult =
   | { ok: true; ewsUrl: string; foundAt: string }
@@ -38,7 +38,7 @@ export async function autodiscoverEwsUrl({ email, password, candidates, timeoutM
     tried.push(candidate);
     const checked = await guardServerUrl(candidate, guard);
     if (!checked.ok) continue;
-    const request = { ...checked, timeoutMs, maxBytes: 1024 * 1024, headers: { "Content-Type": "text/xml; charset=utf-8" }, body: REQUEST(email) };
+    const request = { url: checked.url, policy: checked.policy, timeoutMs, maxBytes: 1024 * 1024, headers: { "Content-Type": "text/xml; charset=utf-8" }, body: REQUEST(email) };
     let answer: HttpAnswer;
     try {
       answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${email}:${password}`, "utf8").toString("base64")}` } });

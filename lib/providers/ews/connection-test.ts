@@ -1,14 +1,12 @@
 import { escapeXml } from "@/lib/providers/ews/xml";
 import { guardServerUrl, type GuardOptions } from "@/lib/providers/ews/url-guard";
 import { ntlmWord, offeredScheme, sendWithNtlm } from "@/lib/providers/ews/ntlm";
-import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
+import { outboundRequest as send, OutboundError, type OutboundAnswer as HttpAnswer } from "@/lib/net/outbound";
 
 export type ConnectionRefusal =
   | "invalid-url"
   | "insecure-scheme"
-  | "address-not-allowed"
-  | "host-unreachable"
-  | "timeout"
+  | "unreachable"
   | "tls-untrusted"
   | "credentials-rejected"
   | "unsupported-authentication"
@@ -46,7 +44,7 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
   const { url } = checked;
   let answer: HttpAnswer;
   let authentication: "basic" | "ntlm" = "basic";
-  const request = { ...checked, timeoutMs, ...(maxBytes ? { maxBytes } : {}), headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: GET_CALENDAR };
+  const request = { url: checked.url, policy: checked.policy, timeoutMs, ...(maxBytes ? { maxBytes } : {}), headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body: GET_CALENDAR };
   try {
     answer = await send({ ...request, headers: { ...request.headers, Authorization: `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}` } });
     // The server's challenge picks the scheme: NTLM when it does not offer Basic.
@@ -55,7 +53,7 @@ export async function testEwsConnection({ login, password, serverUrl, timeoutMs 
       answer = await sendWithNtlm(request, login, password, ntlmWord(answer));
     }
   } catch (error) {
-    if (error instanceof TransportError) {
+    if (error instanceof OutboundError) {
       const reason = error.kind === "too-large" ? "not-ews" : error.kind;
       return { ok: false, reason, message: error.message };
     }

@@ -189,7 +189,7 @@ export class EwsCalendar implements RemoteCalendar {
   }
 }
 
-export interface OpenEwsCalendarInput extends Omit<EwsConnectionOptions, "url" | "address" | "family">, GuardOptions {
+export interface OpenEwsCalendarInput extends Omit<EwsConnectionOptions, "url" | "policy">, GuardOptions {
   serverUrl: string;
 }
 
@@ -197,5 +197,5 @@ export interface OpenEwsCalendarInput extends Omit<EwsConnectionOptions, "url" |
 export async function openEwsCalendar({ serverUrl, env, resolve, ...options }: OpenEwsCalendarInput): Promise<EwsCalendar> {
   const checked = await guardServerUrl(serverUrl, { ...(env ? { env } : {}), ...(resolve ? { resolve } : {}) });
   if (!checked.ok) throw new RemoteUnavailableError(checked.message, null);
-  return new EwsCalendar({ ...options, url: checked.url, address: checked.address, family: checked.family });
+  return new EwsCalendar({ ...options, url: checked.url, policy: checked.policy });
 }

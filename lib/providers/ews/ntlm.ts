@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import ntlmClient from "@ewsjs/ntlm-client";
-import { send, type HttpAnswer, type PostOptions } from "@/lib/providers/ews/transport";
+import { outboundRequest as send, type OutboundAnswer as HttpAnswer, type OutboundRequest } from "@/lib/net/outbound";
 
 const { createType1Message, createType3Message, decodeType2Message } = ntlmClient;
 
@@ -22,7 +22,7 @@ export type NtlmWord = "NTLM" | "Negotiate";
  * travel on one kept-alive socket. @ewsjs/ntlm-client builds the messages and brings its own MD4,
  * which Node's OpenSSL 3 no longer has; it names them NTLM, so the word is swapped for Negotiate.
  */
-export async function sendWithNtlm(options: PostOptions, login: string, password: string, word: NtlmWord = "NTLM"): Promise<HttpAnswer> {
+export async function sendWithNtlm(options: OutboundRequest, login: string, password: string, word: NtlmWord = "NTLM"): Promise<HttpAnswer> {
   const agent = options.url.protocol === "https:" ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
   const under = (message: string) => message.replace(/^NTLM /, `${word} `);
   try {

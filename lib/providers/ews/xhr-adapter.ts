@@ -1,20 +1,19 @@
 import type { IXHRApi, IXHROptions } from "ews-javascript-api";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
 import { ntlmWord, offeredScheme, sendWithNtlm, type NtlmWord } from "@/lib/providers/ews/ntlm";
-import { send, TransportError, type HttpAnswer } from "@/lib/providers/ews/transport";
+import { outboundRequest as send, OutboundError, type OutboundAnswer as HttpAnswer, type OutboundPolicy } from "@/lib/net/outbound";
 
 /**
- * ews-javascript-api's HTTP layer, replaced by ours: every request goes to the address the URL guard
- * checked (no second DNS answer), with a deadline (the library never applies its own Timeout), a
- * size cap, no redirects and verified TLS. Basic or NTLM is chosen by the server's challenge.
+ * ews-javascript-api's HTTP layer, replaced by ours: every request goes through the outbound guard
+ * (each DNS answer checked where the socket connects), with a deadline (the library never applies
+ * its own Timeout), a size cap, no redirects and verified TLS. Basic or NTLM is chosen by the server's challenge.
  * Throttling (ErrorServerBusy, 503, network failures) is waited out here within a budget, so the
  * library only ever sees a final answer.
  */
 
 export interface GuardedXhrOptions {
   url: URL;
-  address: string;
-  family: 4 | 6;
+  policy: OutboundPolicy;
   login: string;
   password: string;
   /** The scheme the connection test found; a Basic 401 that offers NTLM switches to it. */
@@ -99,8 +98,8 @@ export class GuardedXhr implements IXHRApi {
   }
 
   private async attempt(body: string): Promise<{ answer: XhrAnswer } | { reason: string; status: number | null; backOffMs?: number }> {
-    const { url, address, family, login, password, timeoutMs = 60_000, maxBytes } = this.options;
-    const request = { url, address, family, timeoutMs, ...(maxBytes ? { maxBytes } : {}), headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body };
+    const { url, policy, login, password, timeoutMs = 60_000, maxBytes } = this.options;
+    const request = { url, policy, timeoutMs, ...(maxBytes ? { maxBytes } : {}), headers: { "Content-Type": "text/xml; charset=utf-8", Accept: "text/xml" }, body };
     this.requestCount += 1;
     let answer: HttpAnswer;
     try {
@@ -121,11 +120,11 @@ export class GuardedXhr implements IXHRApi {
       }
     } catch (error) {
       // An answer over the cap would be as large on every retry.
-      if (error instanceof TransportError && error.kind === "too-large") {
+      if (error instanceof OutboundError && error.kind === "too-large") {
         this.failure = new RemoteUnavailableError(error.message, null);
         return { answer: xhrAnswer(UNREADABLE, "") };
       }
-      if (error instanceof TransportError) return { reason: error.message, status: null };
+      if (error instanceof OutboundError) return { reason: error.message, status: null };
       throw error;
     }
     if (answer.status === 401) {

@@ -89,7 +89,7 @@ describe("the sync function", () => {
     try {
       Object.assign(process.env, { EWS_ALLOW_HTTP: "1", EWS_ALLOWED_HOSTS: "127.0.0.1" });
       const user = await createTestUser();
-      await grantAtollonAccount(user.id, user.password, null);
+      await grantAtollonAccount(user.id, user.password);
       const { created: accountId } = (await createEwsAccount(user.id, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };
       for (let i = 0; i < 1100; i += 1) exchange.mailbox.add({ subject: `Shift ${i}`, start: "2026-12-08T09:00:00Z", end: "2026-12-08T10:00:00Z", startTimeZone: "UTC" });
       const event = { name: SYNC_REQUESTED, data: { accountId, ownerId: user.id, service: "ews:127.0.0.1", reason: "schedule" } };

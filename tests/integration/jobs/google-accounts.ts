@@ -29,7 +29,7 @@ export function fakeGoogleForFile(env: Record<string, string> = {}): () => FakeG
 
 export async function userWithGoogle(google: FakeGoogle, accounts = 1) {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   const db = await getDb();
   const emails = Array.from({ length: accounts }, (_, index) => `g${index}-${user.id.slice(0, 8)}@gmail.com`);
   const accountIds: string[] = [];

@@ -49,7 +49,7 @@ async function atGoogle(authorizeUrl: string, account: string, decision: "allow"
 
 async function userWithAtollon() {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   return user;
 }
 
@@ -202,9 +202,9 @@ describe("an account's authorization over time", () => {
 describe("the Atollon account", () => {
   it("checks the login password, stores none of it, and goes outdated when the password changes", async () => {
     const user = await createTestUser();
-    await rejects(grantAtollonAccount(user.id, "not the password", null), "wrong_credentials");
+    await rejects(grantAtollonAccount(user.id, "not the password"), "wrong_credentials");
     expect(await listAccounts(user.id)).toEqual([]);
-    await grantAtollonAccount(user.id, user.password, null);
+    await grantAtollonAccount(user.id, user.password);
     const db = await getDb();
     expect(dump(await db.syncAccount.findMany({ where: { ownerId: user.id } }))).not.toContain(user.password);
     expect(await syncsPausedReason(user.id)).toBeNull();
@@ -212,15 +212,15 @@ describe("the Atollon account", () => {
     await changePassword({ userId: user.id, currentPassword: user.password, newPassword: "a brand new password", confirmPassword: "a brand new password" });
     expect(await listAccounts(user.id)).toMatchObject([{ provider: "ATOLLON", state: "PASSWORD_OUTDATED", stateMessage: "Password outdated — enter your new password." }]);
     expect(await syncsPausedReason(user.id)).toMatch(/password changed/);
-    await rejects(grantAtollonAccount(user.id, user.password, null), "wrong_credentials");
-    await grantAtollonAccount(user.id, "a brand new password", null);
+    await rejects(grantAtollonAccount(user.id, user.password), "wrong_credentials");
+    await grantAtollonAccount(user.id, "a brand new password");
     expect(await listAccounts(user.id)).toMatchObject([{ state: "ACTIVE" }]);
     expect(await syncsPausedReason(user.id)).toBeNull();
   });
 
   it("slows down guessing like sign-in does", async () => {
     const user = await createTestUser();
-    for (let i = 0; i < 5; i += 1) await rejects(grantAtollonAccount(user.id, `guess ${i}`, "203.0.113.9"), "wrong_credentials");
-    await rejects(grantAtollonAccount(user.id, user.password, "203.0.113.9"), "rate_limited");
+    for (let i = 0; i < 5; i += 1) await rejects(grantAtollonAccount(user.id, `guess ${i}`), "wrong_credentials");
+    await rejects(grantAtollonAccount(user.id, user.password), "rate_limited");
   });
 });

@@ -47,7 +47,7 @@ const sha256 = (value: string) => createHash("sha256").update(value).digest("hex
 /** A Google account created the way "Create" does it, from a flow whose token was received. */
 async function createAccount() {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   const email = `push-${user.id.slice(0, 8)}@gmail.com`;
   const { refreshToken } = google.oauth.grant(email);
   const db = await getDb();

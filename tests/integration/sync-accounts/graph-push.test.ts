@@ -58,7 +58,7 @@ const settled = async () => {
 /** An Office.com (Graph) account created the way "Create" does it, from a flow whose token was received. */
 async function createAccount() {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   const email = `push-${user.id.slice(0, 8)}@contoso.test`;
   const refreshToken = fake.identity.grantRefreshToken(email);
   const db = await getDb();
@@ -139,7 +139,7 @@ describe("Microsoft Graph change notifications", () => {
       notificationUrl: `${appUrl}/api/webhooks/microsoft`,
       lifecycleNotificationUrl: `${appUrl}/api/webhooks/microsoft`,
     });
-    expect(subscription?.clientState).toMatch(/^[\w-]{43}$/);
+    expect(subscription?.clientState).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
     expect(row.clientStateHash).toBe(sha256(subscription?.clientState ?? ""));
     expect(JSON.stringify(await (await getDb()).graphSubscription.findMany())).not.toContain(subscription?.clientState);
     expect(Math.abs(row.expiresAt.getTime() - (Date.now() + SUBSCRIPTION_MINUTES * 60_000))).toBeLessThan(60_000);

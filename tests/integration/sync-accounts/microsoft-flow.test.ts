@@ -75,7 +75,7 @@ async function atMicrosoft(authorizeUrl: string, account: string, decision: "acc
 
 async function userWithAtollon() {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   return user;
 }
 

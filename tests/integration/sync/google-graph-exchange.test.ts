@@ -38,7 +38,7 @@ afterAll(async () => {
 describe("Google, Office.com over Microsoft Graph and MS Exchange on one user", () => {
   it("carries each side's changes to the other two through Atollon, nothing echoes back, and Graph mails nobody", async () => {
     const user = await createTestUser();
-    await grantAtollonAccount(user.id, user.password, null);
+    await grantAtollonAccount(user.id, user.password);
     const email = `${user.id.slice(0, 8)}@gmail.com`;
     const mailbox = `${user.id.slice(0, 8)}@contoso.test`;
     const db = await getDb();

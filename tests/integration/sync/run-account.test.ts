@@ -32,7 +32,7 @@ const timed = (title: string, day: number, extra: Partial<EventContent> = {}): E
 
 async function connected() {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   return { user, ...(await addGoogle(user.id, "first")) };
 }
 

@@ -1,10 +1,8 @@
 "use server";
 
-import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { after } from "next/server";
 import { userAction } from "@/lib/actions/safe-action";
-import { clientIp } from "@/lib/auth/client-ip";
 import { grantAtollonAccount, removeAccount, setConflictPolicy } from "@/lib/sync-accounts/accounts";
 import { checkAccountConnection } from "@/lib/sync-accounts/check-connection";
 import { createEwsAccount, updateEwsPassword } from "@/lib/sync-accounts/ews";
@@ -25,7 +23,7 @@ import {
 } from "@/lib/validations/sync-accounts";
 
 export const grantAtollonAction = userAction("grant-atollon", atollonGrantSchema, async ({ password }, { user }) => {
-  await grantAtollonAccount(user.id, password, clientIp(await headers()));
+  await grantAtollonAccount(user.id, password);
   revalidatePath("/settings/sync");
   return null;
 });

@@ -137,13 +137,13 @@ describe("testEwsConnection", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const { port } = probe.address() as AddressInfo;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    expect(await testEwsConnection({ login: "a", password: "b", serverUrl: `http://127.0.0.1:${port}/EWS/Exchange.asmx`, env })).toMatchObject({ ok: false, reason: "host-unreachable" });
+    expect(await testEwsConnection({ login: "a", password: "b", serverUrl: `http://127.0.0.1:${port}/EWS/Exchange.asmx`, env })).toMatchObject({ ok: false, reason: "unreachable" });
   });
 
   it("gives up on a server that does not answer in time", async () => {
     const slow = await startFakeEws({ delayMs: 2_000 });
     try {
-      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: slow.ewsUrl, env, timeoutMs: 200 })).toMatchObject({ ok: false, reason: "timeout" });
+      expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: slow.ewsUrl, env, timeoutMs: 200 })).toMatchObject({ ok: false, reason: "unreachable" });
     } finally {
       await slow.close();
     }
@@ -151,7 +151,7 @@ describe("testEwsConnection", () => {
 
   it("refuses a private address that is not allow-listed, without connecting", async () => {
     const before = fake.requestLog.length;
-    expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: fake.ewsUrl, env: { EWS_ALLOW_HTTP: "1" } })).toMatchObject({ ok: false, reason: "address-not-allowed" });
+    expect(await testEwsConnection({ login: "CONTOSO\\alice", password: "secret", serverUrl: fake.ewsUrl, env: { EWS_ALLOW_HTTP: "1" } })).toMatchObject({ ok: false, reason: "unreachable" });
     expect(fake.requestLog.length).toBe(before);
   });
 

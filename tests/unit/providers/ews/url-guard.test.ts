@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { guardServerUrl, isForbiddenAddress } from "@/lib/providers/ews/url-guard";
+import { guardServerUrl } from "@/lib/providers/ews/url-guard";
 
 const publicDns = async () => [{ address: "40.99.10.2", family: 4 }];
 
 describe("guardServerUrl", () => {
   it("accepts an https address on a public host", async () => {
     const result = await guardServerUrl("https://mail.contoso.com/EWS/Exchange.asmx", { env: {}, resolve: publicDns });
-    expect(result).toMatchObject({ ok: true, address: "40.99.10.2" });
+    expect(result).toMatchObject({ ok: true });
   });
 
   it("refuses text that is not a URL", async () => {
@@ -35,7 +35,7 @@ describe("guardServerUrl", () => {
     ["IPv4-mapped IPv6 loopback", "::ffff:127.0.0.1"],
   ])("refuses a host resolving to %s", async (_label, address) => {
     const resolve = async () => [{ address, family: address.includes(":") ? 6 : 4 }];
-    expect(await guardServerUrl("https://exchange.internal/EWS/Exchange.asmx", { env: {}, resolve })).toMatchObject({ ok: false, reason: "address-not-allowed" });
+    expect(await guardServerUrl("https://exchange.internal/EWS/Exchange.asmx", { env: {}, resolve })).toMatchObject({ ok: false, reason: "unreachable" });
   });
 
   it("refuses when any one of several addresses is private", async () => {
@@ -43,31 +43,24 @@ describe("guardServerUrl", () => {
       { address: "40.99.10.2", family: 4 },
       { address: "10.0.0.7", family: 4 },
     ];
-    expect(await guardServerUrl("https://mail.contoso.com/EWS/Exchange.asmx", { env: {}, resolve })).toMatchObject({ ok: false, reason: "address-not-allowed" });
+    expect(await guardServerUrl("https://mail.contoso.com/EWS/Exchange.asmx", { env: {}, resolve })).toMatchObject({ ok: false, reason: "unreachable" });
   });
 
   it("refuses a literal private IP in the URL", async () => {
-    expect(await guardServerUrl("https://[::1]/EWS/Exchange.asmx", { env: {} })).toMatchObject({ ok: false, reason: "address-not-allowed" });
-    expect(await guardServerUrl("https://169.254.169.254/latest/meta-data", { env: {} })).toMatchObject({ ok: false, reason: "address-not-allowed" });
+    expect(await guardServerUrl("https://[::1]/EWS/Exchange.asmx", { env: {} })).toMatchObject({ ok: false, reason: "unreachable" });
+    expect(await guardServerUrl("https://169.254.169.254/latest/meta-data", { env: {} })).toMatchObject({ ok: false, reason: "unreachable" });
   });
 
   it("admits a private host the admin lists in EWS_ALLOWED_HOSTS", async () => {
     const resolve = async () => [{ address: "10.0.0.7", family: 4 }];
     const env = { EWS_ALLOWED_HOSTS: " Exchange.Internal , other.host" };
-    expect(await guardServerUrl("https://exchange.internal/EWS/Exchange.asmx", { env, resolve })).toMatchObject({ ok: true, address: "10.0.0.7" });
+    expect(await guardServerUrl("https://exchange.internal/EWS/Exchange.asmx", { env, resolve })).toMatchObject({ ok: true });
   });
 
-  it("reports a DNS failure as host-unreachable", async () => {
+  it("reports a DNS failure as unreachable, like a refused address", async () => {
     const resolve = async () => {
       throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
     };
-    expect(await guardServerUrl("https://nowhere.invalid/EWS/Exchange.asmx", { env: {}, resolve })).toMatchObject({ ok: false, reason: "host-unreachable" });
-  });
-
-  it("classifies addresses", () => {
-    expect(isForbiddenAddress("8.8.8.8")).toBe(false);
-    expect(isForbiddenAddress("2606:4700::1111")).toBe(false);
-    expect(isForbiddenAddress("100.64.0.1")).toBe(true);
-    expect(isForbiddenAddress("not-an-ip")).toBe(true);
+    expect(await guardServerUrl("https://nowhere.invalid/EWS/Exchange.asmx", { env: {}, resolve })).toMatchObject({ ok: false, reason: "unreachable" });
   });
 });
