@@ -85,6 +85,9 @@ export function CalendarView({ view, anchor, firstDay, days, today, timeZone, mo
             </Link>
           ))}
         </div>
+        <Link href="/calendar/recently-deleted" className="text-sm font-medium text-brand-700 underline">
+          Recently deleted
+        </Link>
         <button
           type="button"
           onClick={() => setDialog({ target: null, start: { date: anchor, time: "09:00" }, allDay: false })}

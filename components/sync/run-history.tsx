@@ -1,6 +1,7 @@
 import type { SyncProvider } from "@/lib/db/generated/enums";
 import type { RunView } from "@/lib/sync-accounts/accounts";
 import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
+import { costOf } from "@/lib/sync/run-cost";
 
 /** A run as the page receives it: dates as ISO strings. */
 export type RunHistoryEntry = Omit<RunView, "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null };
@@ -12,7 +13,7 @@ const OUTCOMES = {
   FAILED: { label: "Failed", tone: "text-red-800" },
 } as const;
 
-const TRIGGERS: Record<string, string> = { manual: "Sync now", schedule: "Scheduled", edit: "After an edit", push: "Change notice" };
+const TRIGGERS: Record<string, string> = { manual: "Sync now", schedule: "Scheduled", edit: "After an edit", push: "Change notice", continue: "Continuation" };
 
 const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
@@ -43,9 +44,7 @@ export function RunHistory({ provider, runs }: { provider: SyncProvider; runs: R
                 <span className={`font-medium ${outcome.tone}`}>{outcome.label}</span>
                 <span>{TRIGGERS[run.trigger] ?? run.trigger}</span>
                 <span>{duration(run)}</span>
-                <span>
-                  {run.requests} request{run.requests === 1 ? "" : "s"}
-                </span>
+                <span>{costOf(run)}</span>
               </p>
               <p className="text-slate-600">
                 From {name}: {counts(run.pulled)} · To {name}: {counts(run.pushed)}

@@ -32,6 +32,16 @@ export interface WriteOptions {
 
 export type OccurrenceScope = "this" | "following" | "all";
 
+/** Which sync run deleted an event, for Recently deleted; absent when a person deleted it here. */
+export interface DeletedBy {
+  runId: string;
+  /** The calendar whose sync it was, as the user knows it ("Google alice@gmail.com"). */
+  source: string;
+}
+
+/** An event back from its tombstone forgets who deleted it. */
+const UNDELETED = { deletedAt: null, deletedByRunId: null, deletedBySource: null };
+
 const STATUS = { confirmed: "CONFIRMED", tentative: "TENTATIVE", cancelled: "CANCELLED" } as const;
 const TRANSPARENCY = { opaque: "OPAQUE", transparent: "TRANSPARENT" } as const;
 const VISIBILITY = { default: "DEFAULT", public: "PUBLIC", private: "PRIVATE", confidential: "CONFIDENTIAL" } as const;
@@ -157,22 +167,22 @@ export async function updateEvent(ownerId: string, id: string, content: EventCon
     if (current.deletedAt && !options.restore) throw new AppError("not_found", NOT_FOUND);
     if (current.seriesId) await seriesFor(tx, ownerId, current.seriesId, content);
     const changeSeq = await nextChangeSeq(tx, ownerId);
-    const row = await tx.event.update({ where: { id }, data: { ...columns, changeSeq, version: { increment: 1 }, deletedAt: null } });
+    const row = await tx.event.update({ where: { id }, data: { ...columns, changeSeq, version: { increment: 1 }, ...UNDELETED } });
     if (current.deletedAt) await restoreDeletedWith(tx, current, changeSeq);
     return toStoredEvent(row);
   });
 }
 
 /** Tombstones the event (and a series' exceptions with it). Deleting a tombstone changes nothing. */
-export async function deleteEvent(ownerId: string, id: string, options: WriteOptions = {}): Promise<void> {
+export async function deleteEvent(ownerId: string, id: string, options: WriteOptions & { deletedBy?: DeletedBy } = {}): Promise<void> {
   await inTransaction(options.db, async (tx) => {
     const current = await ownedRow(tx, ownerId, id);
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) throw new AppError("conflict", CHANGED);
     if (current.deletedAt) return;
     const changeSeq = await nextChangeSeq(tx, ownerId);
-    const now = new Date();
-    await tx.event.update({ where: { id }, data: { deletedAt: now, changeSeq, version: { increment: 1 } } });
-    await tx.event.updateMany({ where: { ownerId, seriesId: id, deletedAt: null }, data: { deletedAt: now, changeSeq, version: { increment: 1 } } });
+    const deleted = { deletedAt: new Date(), deletedByRunId: options.deletedBy?.runId ?? null, deletedBySource: options.deletedBy?.source ?? null };
+    await tx.event.update({ where: { id }, data: { ...deleted, changeSeq, version: { increment: 1 } } });
+    await tx.event.updateMany({ where: { ownerId, seriesId: id, deletedAt: null }, data: { ...deleted, changeSeq, version: { increment: 1 } } });
   });
 }
 
@@ -196,7 +206,7 @@ export async function restoreEvent(ownerId: string, id: string, options: { db?: 
     const current = await ownedRow(tx, ownerId, id);
     if (!current.deletedAt) return toStoredEvent(current);
     const changeSeq = await nextChangeSeq(tx, ownerId);
-    const row = await tx.event.update({ where: { id }, data: { deletedAt: null, changeSeq, version: { increment: 1 } } });
+    const row = await tx.event.update({ where: { id }, data: { ...UNDELETED, changeSeq, version: { increment: 1 } } });
     await restoreDeletedWith(tx, current, changeSeq);
     return toStoredEvent(row);
   });
@@ -205,7 +215,7 @@ export async function restoreEvent(ownerId: string, id: string, options: { db?: 
 /** A series comes back with the exceptions its deletion took (they share its deletion time). */
 async function restoreDeletedWith(tx: Prisma.TransactionClient, series: EventRow, changeSeq: bigint): Promise<void> {
   if (series.seriesId !== null || !series.deletedAt) return;
-  await tx.event.updateMany({ where: { ownerId: series.ownerId, seriesId: series.id, deletedAt: series.deletedAt }, data: { deletedAt: null, changeSeq, version: { increment: 1 } } });
+  await tx.event.updateMany({ where: { ownerId: series.ownerId, seriesId: series.id, deletedAt: series.deletedAt }, data: { ...UNDELETED, changeSeq, version: { increment: 1 } } });
 }
 
 export async function getEvent(ownerId: string, id: string, options: { db?: DbClient } = {}): Promise<StoredEvent | null> {

@@ -12,8 +12,11 @@ export function inngestEnabled(): boolean {
 
 export const inngest = new Inngest({ id: "calendar-sync" });
 
-/** Why a sync was asked for: recorded as the run's trigger in the account's history. */
-export type SyncReason = "schedule" | "edit" | "push";
+/**
+ * Why a sync was asked for: recorded as the run's trigger in the account's history. "continue": the
+ * last run stopped because the service limited requests, and goes on when it said it would take calls.
+ */
+export type SyncReason = "schedule" | "edit" | "push" | "continue";
 
 export const SYNC_REQUESTED = "sync/account.requested";
 export const CALENDAR_CHANGED = "calendar/changed";

@@ -53,7 +53,7 @@ export async function claimDueAccounts(limit: number, now = new Date()): Promise
     ) AS due
     WHERE a."id" = due."id"
     RETURNING a."id", a."ownerId", a."provider", a."serverUrl", due."nextSyncReason" AS "reason"`;
-  return rows.map((row) => ({ accountId: row.id, ownerId: row.ownerId, service: serviceOf(row), reason: row.reason === "edit" || row.reason === "push" ? row.reason : "schedule" }));
+  return rows.map((row) => ({ accountId: row.id, ownerId: row.ownerId, service: serviceOf(row), reason: row.reason === "edit" || row.reason === "push" || row.reason === "continue" ? row.reason : "schedule" }));
 }
 
 /** Records a scheduler's tick, for the health endpoint. */

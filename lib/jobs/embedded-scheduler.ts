@@ -1,3 +1,4 @@
+import { purgeDeletedEvents } from "@/lib/calendar/recently-deleted";
 import { serverEnv } from "@/lib/config/env";
 import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
 import { runSyncJob } from "@/lib/jobs/sync-job";
@@ -72,7 +73,10 @@ export class EmbeddedScheduler {
     return due.length;
   }
 
-  /** Beside the ticks, never holding one up: renewing talks to Google and Microsoft. */
+  /**
+   * Beside the ticks, never holding one up: renewing talks to Google and Microsoft; the events
+   * deleted more than 30 days ago are purged at the same pace.
+   */
   private renewChannelsNowAndThen(): void {
     if (this.renewing || Date.now() - this.lastRenewal < RENEW_CHANNELS_EVERY_MS) return;
     this.lastRenewal = Date.now();
@@ -80,6 +84,7 @@ export class EmbeddedScheduler {
     this.renewing = Promise.all([
       renewExpiringChannels().catch((error: unknown) => console.warn(`[scheduler] renewing Google watch channels failed: ${(error as Error).message}`)),
       renewExpiringSubscriptions().catch((error: unknown) => console.warn(`[scheduler] renewing Graph subscriptions failed: ${(error as Error).message}`)),
+      purgeDeletedEvents().catch((error: unknown) => console.warn(`[scheduler] purging deleted events failed: ${(error as Error).message}`)),
     ])
       .then(() => undefined)
       .finally(() => {

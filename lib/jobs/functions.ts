@@ -1,4 +1,5 @@
 import { NonRetriableError } from "inngest";
+import { purgeDeletedEvents } from "@/lib/calendar/recently-deleted";
 import { serverEnv } from "@/lib/config/env";
 import { CALENDAR_CHANGED, inngest, SYNC_REQUESTED, type SyncRequestedData } from "@/lib/jobs/client";
 import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
@@ -35,8 +36,9 @@ export const scheduleSyncs = inngest.createFunction(
     }
     const renewedChannels = await step.run("renew-google-watch-channels", () => renewExpiringChannels());
     const renewedSubscriptions = await step.run("renew-graph-subscriptions", () => renewExpiringSubscriptions());
+    const purged = await step.run("purge-deleted-events", () => purgeDeletedEvents());
     await step.run("record-tick", () => recordTick("inngest", claimed));
-    return { claimed, renewedChannels, renewedSubscriptions };
+    return { claimed, renewedChannels, renewedSubscriptions, purged };
   },
 );
 
@@ -57,6 +59,11 @@ export const syncAccountJob = inngest.createFunction(
     const data = event.data as SyncRequestedData;
     const result = await step.run("sync", () => runSyncJob(data));
     if (result.status === "failed") throw new NonRetriableError(result.message);
+    // The service limited requests beyond the run's budget: the continuation is sent for when it
+    // said it takes calls again, not left to the next cron interval.
+    if (result.status === "synced" && result.continueAt) {
+      await step.sendEvent("continue-sync", { name: SYNC_REQUESTED, data: { ...data, reason: "continue" } satisfies SyncRequestedData, ts: Date.parse(result.continueAt) });
+    }
     return result;
   },
 );

@@ -6,7 +6,8 @@ import { SCHEDULED_STATES } from "@/lib/sync-accounts/accounts";
 import { syncAccount, SyncRunFailedError } from "@/lib/sync/run-account";
 
 export type SyncJobResult =
-  | { status: "synced"; outcome: string; summary: string }
+  /** continueAt: the service limited requests; the sync goes on then (ISO instant). */
+  | { status: "synced"; outcome: string; summary: string; continueAt: string | null }
   /** Nothing to do now: the account is gone, another run holds it, or a person must act first. */
   | { status: "skipped"; reason: string }
   /** The run failed and a retry will not help before a person acts (the account's state says what to do). */
@@ -18,8 +19,8 @@ export type SyncJobResult =
  */
 export async function runSyncJob(account: { accountId: string; ownerId: string; reason: SyncReason }): Promise<SyncJobResult> {
   try {
-    const { outcome, summary } = await syncAccount(account.ownerId, account.accountId, { trigger: account.reason });
-    return { status: "synced", outcome, summary };
+    const { outcome, summary, continueAt } = await syncAccount(account.ownerId, account.accountId, { trigger: account.reason });
+    return { status: "synced", outcome, summary, continueAt: continueAt?.toISOString() ?? null };
   } catch (error) {
     if (error instanceof SyncRunFailedError) {
       if (error.retriable) throw error;

@@ -38,6 +38,8 @@ export interface RunView {
   pushed: { created: number; updated: number; deleted: number };
   conflicts: number;
   requests: number;
+  /** Calls as the service's quota counts them (each call inside a batch). */
+  calls: number;
   error: string | null;
 }
 
@@ -86,6 +88,7 @@ export async function listAccounts(ownerId: string): Promise<AccountView[]> {
           pushed: { created: run.pushedCreated, updated: run.pushedUpdated, deleted: run.pushedDeleted },
           conflicts: run.conflicts,
           requests: run.requests,
+          calls: run.calls,
           error: run.error,
         })),
       };

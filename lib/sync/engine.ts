@@ -53,7 +53,12 @@ export interface SyncReport {
   pulled: DirectionCounts;
   pushed: DirectionCounts;
   conflicts: number;
+  /** HTTP requests made. */
   requests: number;
+  /** Calls made, as the service's quota counts them (each call inside a batch is one). */
+  calls: number;
+  /** Set when the service limited requests beyond the run's wait budget: when to continue. */
+  throttledUntil: Date | null;
   fullListing: boolean;
   /** Set when outcome is "paused": what the guard held back. */
   heldDeletions: DeletionCounts | null;
@@ -87,6 +92,7 @@ class SyncRun {
   private readonly localPageSize: number;
   private readonly writeBatchSize: number;
   private readonly requestsAtStart: number;
+  private readonly callsAtStart: number;
   private readonly onProgress: SyncOptions["onProgress"];
   private policy: ConflictPolicy = "latest";
 
@@ -96,6 +102,8 @@ class SyncRun {
     pushed: emptyCounts(),
     conflicts: 0,
     requests: 0,
+    calls: 0,
+    throttledUntil: null,
     fullListing: false,
     heldDeletions: null,
     failures: [],
@@ -150,6 +158,7 @@ class SyncRun {
     this.localPageSize = options.localPageSize ?? LOCAL_PAGE;
     this.writeBatchSize = options.writeBatchSize ?? options.remote.writeBatchSize ?? WRITE_BATCH;
     this.requestsAtStart = options.remote.requestCount;
+    this.callsAtStart = options.remote.callCount ?? options.remote.requestCount;
     this.onProgress = options.onProgress;
   }
 
@@ -182,6 +191,8 @@ class SyncRun {
       if (this.report.failures.length > 0) this.report.outcome = "partial";
     }
     this.report.requests = this.remote.requestCount - this.requestsAtStart;
+    this.report.calls = (this.remote.callCount ?? this.remote.requestCount) - this.callsAtStart;
+    this.report.throttledUntil = this.remote.throttledUntil ?? null;
     return this.report;
   }
 
@@ -806,7 +817,7 @@ class SyncRun {
     const remote = withoutCascaded(this.remoteDeletions);
     const counts: DeletionCounts = { local: local.own.length, remote: remote.own.length };
     if (counts.local === 0 && counts.remote === 0) return false;
-    const trips = deletionGuardTrips(counts, await this.store.countPairs());
+    const trips = deletionGuardTrips(counts, await this.store.countPairs(), { local: local.cascaded.length, remote: remote.cascaded.length });
     if (trips && this.deletions === "ask") {
       this.report.heldDeletions = counts;
       return true;

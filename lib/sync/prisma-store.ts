@@ -1,4 +1,4 @@
-import { createEvent, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchExceptions, updateEvent, type StoredEvent } from "@/lib/calendar/events";
+import { createEvent, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchExceptions, updateEvent, type DeletedBy, type StoredEvent } from "@/lib/calendar/events";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { getDb } from "@/lib/db/client";
 import type { Prisma, SyncPair } from "@/lib/db/generated/client";
@@ -32,6 +32,8 @@ export class PrismaSyncStore implements SyncStore {
   constructor(
     private readonly ownerId: string,
     private readonly accountId: string,
+    /** The run this store serves: the events it deletes are recorded as deleted by it (Recently deleted). */
+    private readonly deletedBy?: DeletedBy,
   ) {}
 
   /**
@@ -188,7 +190,7 @@ export class PrismaSyncStore implements SyncStore {
     await this.local(
       () =>
         db.$transaction(async (tx) => {
-          await deleteEvent(this.ownerId, id, { expectedVersion, db: tx });
+          await deleteEvent(this.ownerId, id, { expectedVersion, db: tx, ...(this.deletedBy ? { deletedBy: this.deletedBy } : {}) });
           const exceptions = await tx.event.findMany({ where: { ownerId: this.ownerId, seriesId: id }, select: { id: true } });
           await tx.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: { in: [id, ...exceptions.map((e) => e.id)] } } });
         }),

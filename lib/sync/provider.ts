@@ -78,6 +78,8 @@ export class RemoteUnavailableError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** When the service said it takes calls again (its Retry-After, or a rate limit's window): the next run's time. */
+    readonly retryAt: Date | null = null,
   ) {
     super(message);
     this.name = "RemoteUnavailableError";
@@ -134,6 +136,16 @@ export interface RemoteCalendar {
   read?(remoteIds: string[]): Promise<(RemoteItem | "absent" | null)[]>;
   /** HTTP requests made so far (a batch counts once): recorded in the run's history and the benchmark. */
   readonly requestCount: number;
+  /**
+   * Calls made so far, as the service's quota counts them: each call inside a batch is one. Absent
+   * where every request is one call.
+   */
+  readonly callCount?: number;
+  /**
+   * Set when the service limited requests beyond the run's wait budget: when it takes calls again.
+   * The writes left over came back `unavailable`; the account continues then.
+   */
+  readonly throttledUntil?: Date | null;
   /** How many writes one request carries at most; the engine hands over writes in groups this size. */
   readonly writeBatchSize?: number;
 }

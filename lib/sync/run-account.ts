@@ -12,6 +12,7 @@ import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
 import { getMicrosoftAccessToken } from "@/lib/sync-accounts/microsoft";
 import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
+import { costOf, plural } from "@/lib/sync/run-cost";
 import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
 import { PrismaSyncStore } from "@/lib/sync/prisma-store";
 import { AuthorizationError, RemoteUnavailableError, type RemoteCalendar } from "@/lib/sync/provider";
@@ -77,7 +78,13 @@ export function summarize(report: SyncReport, remoteName: string): string {
   const parts = [`From ${remoteName}: ${side(report.pulled)}`, `to ${remoteName}: ${side(report.pushed)}`];
   if (report.conflicts > 0) parts.push(`${report.conflicts} conflict${report.conflicts === 1 ? "" : "s"} settled`);
   if (report.failures.length > 0) parts.push(`${report.failures.length} left for the next run`);
-  return `${parts.join("; ")} (${report.requests} request${report.requests === 1 ? "" : "s"}).`;
+  return `${parts.join("; ")} (${costOf(report)}).`;
+}
+
+/** What the account card says while the service limits requests and the sync continues on its own. */
+export function throttledMessage(remoteName: string, left: number, continueAt: Date, timeZone: string): string {
+  const at = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone }).format(continueAt);
+  return `${remoteName} is limiting requests; ${plural(left, "event")} left, continuing at ${at}.`;
 }
 
 async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteCalendar> {
@@ -111,7 +118,7 @@ function logRun(entry: { accountId: string; provider: string; trigger: string; d
   const line = {
     event: "sync.run",
     ...rest,
-    ...(report ? { pulled: report.pulled, pushed: report.pushed, conflicts: report.conflicts, requests: report.requests, fullListing: report.fullListing, failures: report.failures.length } : {}),
+    ...(report ? { pulled: report.pulled, pushed: report.pushed, conflicts: report.conflicts, requests: report.requests, calls: report.calls, fullListing: report.fullListing, failures: report.failures.length } : {}),
   };
   (entry.outcome === "failed" ? console.warn : console.info)(JSON.stringify(line));
 }
@@ -149,7 +156,11 @@ function progressRecorder(runId: string) {
  * One sync run of one account, recorded in its history: the function "Sync now" and the scheduler
  * call. Refuses (AppError) when the account cannot run now, and says why.
  */
-export async function syncAccount(ownerId: string, accountId: string, options: { trigger: string; deletions?: DeletionChoice }): Promise<{ outcome: string; summary: string }> {
+export async function syncAccount(
+  ownerId: string,
+  accountId: string,
+  options: { trigger: string; deletions?: DeletionChoice },
+): Promise<{ outcome: string; summary: string; continueAt: Date | null }> {
   const db = await getDb();
   const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId } });
   if (!account || account.provider === "ATOLLON") throw new AppError("not_found", "This sync account no longer exists.");
@@ -172,7 +183,7 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
     try {
       remote = await remoteFor(ownerId, account);
       report = await runSync({
-        store: new PrismaSyncStore(ownerId, accountId),
+        store: new PrismaSyncStore(ownerId, accountId, { runId: run.id, source: `${remoteName} ${account.login}` }),
         remote,
         deletions: options.deletions ?? "ask",
         onProgress: progress.record,
@@ -195,10 +206,14 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
         pushedDeleted: report.pushed.deleted,
         conflicts: report.conflicts,
         requests: report.requests,
+        calls: report.calls,
         fullListing: report.fullListing,
         error: report.failures.length > 0 ? report.failures.map((failure) => failure.message).join("; ").slice(0, 2000) : null,
       },
     });
+    // The service limited requests beyond the run's wait budget: the sync continues when it said.
+    const continueAt = report.outcome !== "paused" && report.throttledUntil ? report.throttledUntil : null;
+    const owner = continueAt ? await db.user.findUnique({ where: { id: ownerId }, select: { timeZone: true } }) : null;
     await db.syncAccount.update({
       where: { id: accountId },
       data:
@@ -206,15 +221,16 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
           ? { state: "PAUSED", stateMessage: summary, runLeaseUntil: null }
           : {
               state: "ACTIVE",
-              stateMessage: null,
+              stateMessage: continueAt ? throttledMessage(remoteName, report.failures.length, continueAt, owner?.timeZone ?? "UTC") : null,
               lastRunSummary: summary,
               runLeaseUntil: null,
-              nextSyncAt: nextScheduledSync(),
+              nextSyncAt: continueAt ?? nextScheduledSync(),
+              nextSyncReason: continueAt ? "continue" : null,
               ...(report.outcome === "complete" ? { lastSuccessfulSyncAt: new Date() } : {}),
             },
     });
     logRun({ accountId, provider: account.provider, trigger: options.trigger, durationMs: Date.now() - started, outcome: report.outcome, report });
-    return { outcome: report.outcome, summary };
+    return { outcome: report.outcome, summary, continueAt };
   } catch (error) {
     const authorization = error instanceof AuthorizationError || (error instanceof AppError && error.code === "invalid_input");
     const passwordRejected = error instanceof AuthorizationError && error.reason === "password-rejected";
@@ -226,7 +242,12 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
     if (!authorization && !(error instanceof RemoteUnavailableError)) console.error(`[sync] account ${accountId} (${account.provider}) failed`, error);
     logRun({ accountId, provider: account.provider, trigger: options.trigger, durationMs: Date.now() - started, outcome: "failed", error: message });
     await progress.settled();
-    await db.syncRun.update({ where: { id: run.id }, data: { finishedAt: new Date(), outcome: "FAILED", error: message, requests: remote?.requestCount ?? 0 } });
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { finishedAt: new Date(), outcome: "FAILED", error: message, requests: remote?.requestCount ?? 0, calls: remote?.callCount ?? remote?.requestCount ?? 0 },
+    });
+    // A service that said when it takes calls again is asked then, not at the next interval.
+    const retryAt = error instanceof RemoteUnavailableError && error.retryAt ? error.retryAt : null;
     const current = await db.syncAccount.findUnique({ where: { id: accountId }, select: { state: true } });
     await db.syncAccount.update({
       where: { id: accountId },
@@ -235,7 +256,7 @@ export async function syncAccount(ownerId: string, accountId: string, options: {
           ? { state: "PASSWORD_REJECTED", stateMessage: PASSWORD_REJECTED_MESSAGE, runLeaseUntil: null }
           : current?.state === "AUTHORIZATION_NEEDED"
             ? { runLeaseUntil: null }
-            : { state: "ERROR", stateMessage: message, runLeaseUntil: null, nextSyncAt: nextScheduledSync() },
+            : { state: "ERROR", stateMessage: message, runLeaseUntil: null, nextSyncAt: retryAt ?? nextScheduledSync(), nextSyncReason: retryAt ? "continue" : null },
     });
     throw new SyncRunFailedError(message, !authorization);
   }

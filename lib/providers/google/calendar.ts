@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { google, type calendar_v3 } from "googleapis";
+import { AdaptivePacer } from "@/lib/providers/adaptive-pacer";
 import { fromGoogleEvent, instanceId, TAG, toGoogleEvent } from "@/lib/providers/google/mapping";
 import {
   AuthorizationError,
@@ -38,6 +39,8 @@ export interface GoogleCalendarOptions {
    */
   waitLimits?: { eachMs: number; totalMs: number };
   sleep?: (ms: number) => Promise<void>;
+  /** The clock the pacing follows (tests move it along with `sleep`). */
+  now?: () => number;
 }
 
 const PAGE_SIZE = 2500;
@@ -56,6 +59,8 @@ interface BatchAnswer {
   body: unknown;
   /** The inner response's own Retry-After, when Google refused this call for now. */
   retryAfterMs?: number | null;
+  /** Not sent: the run's wait budget was spent while Google was limiting requests. */
+  deferred?: boolean;
 }
 
 interface HttpAnswer {
@@ -69,8 +74,12 @@ function reasonOf(body: unknown): string | null {
   return error?.errors?.[0]?.reason ?? null;
 }
 
+function isRateLimited(status: number, body: unknown): boolean {
+  return status === 429 || (status === 403 && RATE_LIMIT_REASONS.has(reasonOf(body) ?? ""));
+}
+
 function isRetryable(status: number, body: unknown): boolean {
-  return status === 429 || status >= 500 || (status === 403 && RATE_LIMIT_REASONS.has(reasonOf(body) ?? ""));
+  return status >= 500 || isRateLimited(status, body);
 }
 
 function retryAfterMs(headers: Headers | Record<string, string>): number | null {
@@ -83,27 +92,53 @@ function retryAfterMs(headers: Headers | Record<string, string>): number | null 
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
+/** The first batch's size and each step up: a quota found full costs one small batch of refusals, not a large one. */
+const BATCH_RAMP = 5;
+
 export class GoogleCalendar implements RemoteCalendar {
   requestCount = 0;
   private readonly api: calendar_v3.Calendar;
   private readonly calendarId: string;
   readonly writeBatchSize: number;
-  private readonly minMsPerWrite: number;
   private readonly retry: { attempts: number; baseMs: number; maxMs: number };
   private readonly waitLimits: { eachMs: number; totalMs: number };
-  private waitedMs = 0;
   private readonly sleep: (ms: number) => Promise<void>;
   private token: string | null = null;
-  private nextWriteAt = 0;
+  private readonly pacer: AdaptivePacer;
 
   constructor(private readonly options: GoogleCalendarOptions) {
     this.api = google.calendar({ version: "v3", rootUrl: options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/` });
     this.calendarId = options.calendarId ?? "primary";
     this.writeBatchSize = Math.min(Math.max(options.batchSize ?? 50, 1), 1000);
-    this.minMsPerWrite = 60_000 / (options.writesPerMinute ?? 600);
     this.retry = options.retry ?? { attempts: 6, baseMs: 500, maxMs: 32_000 };
     this.waitLimits = options.waitLimits ?? { eachMs: 60_000, totalMs: 120_000 };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // Google's per-user quota is per minute; writes are spread at the configured rate, a batch at a time.
+    this.pacer = new AdaptivePacer({
+      limit: { calls: options.writesPerMinute ?? 600, windowMs: 60_000 },
+      burst: this.writeBatchSize,
+      maxBatch: this.writeBatchSize,
+      initialBatch: BATCH_RAMP,
+      batchStep: BATCH_RAMP,
+      waitLimits: this.waitLimits,
+      sleep: this.sleep,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  }
+
+  /** Calls made so far — each call inside a batch is one, as Google's quota counts them. */
+  get callCount(): number {
+    return this.pacer.calls;
+  }
+
+  /** Calls Google refused for the rate so far. */
+  get refusedCallCount(): number {
+    return this.pacer.refusedCalls;
+  }
+
+  /** Set when Google limited requests beyond the run's wait budget: when it takes calls again. */
+  get throttledUntil(): Date | null {
+    return this.pacer.resumeAt === null ? null : new Date(this.pacer.resumeAt);
   }
 
   /**
@@ -147,18 +182,21 @@ export class GoogleCalendar implements RemoteCalendar {
   private async backoff(attempt: number, retryAfter: number | null, what: string, problem: string): Promise<void> {
     const ceiling = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1));
     const wait = retryAfter ?? Math.random() * ceiling;
-    if (wait > this.waitLimits.eachMs || this.waitedMs + wait > this.waitLimits.totalMs) {
+    if (wait > this.waitLimits.eachMs || this.pacer.waitedMs + wait > this.waitLimits.totalMs) {
       const asked = retryAfter === null ? "" : ` and asked to wait ${Math.ceil(wait / 1000)} s`;
       throw new RemoteUnavailableError(
         `Google is busy (${problem}) with ${what}${asked}; a sync waits at most ${seconds(this.waitLimits.eachMs)} at a time and ${seconds(this.waitLimits.totalMs)} in all, so it stopped. ${RESUMES}`,
         null,
+        retryAfter === null ? null : new Date(Date.now() + retryAfter),
       );
     }
-    this.waitedMs += wait;
+    this.pacer.waitedMs += wait;
     await this.sleep(wait);
   }
 
   private async list(params: calendar_v3.Params$Resource$Events$List, what: string): Promise<calendar_v3.Schema$Events> {
+    const slot = await this.pacer.acquire(1);
+    if (!slot.ok) throw this.limitedError(what, slot.resumeAt);
     const answer = await this.request(async (token) => {
       try {
         const response = await this.api.events.list(params, { headers: { Authorization: `Bearer ${token}` }, retry: false });
@@ -240,30 +278,45 @@ export class GoogleCalendar implements RemoteCalendar {
     return (await this.send(calls)).map((answer) => this.toResult(answer));
   }
 
-  /** Sends calls in batches; calls rate-limited inside a batch are sent again in a later one. */
+  private limitedError(what: string, resumeAt: number): RemoteUnavailableError {
+    return new RemoteUnavailableError(`Google is limiting requests (${what}); the sync continues at ${new Date(resumeAt).toISOString()}.`, 429, new Date(resumeAt));
+  }
+
+  /**
+   * Sends calls in batches paced by the adaptive pacer: the calls Google refuses for the rate are
+   * sent again, and only they, once the pacer allows; calls failing for other reasons (5xx) are sent
+   * again after a back-off. When the run's wait budget is spent, what is left comes back deferred.
+   */
   private async send(calls: BatchCall[]): Promise<BatchAnswer[]> {
     const results: BatchAnswer[] = new Array(calls.length);
     let pending = calls.map((call, index) => ({ call, index, tries: 0 }));
     while (pending.length > 0) {
-      const batch = pending.slice(0, this.writeBatchSize);
-      pending = pending.slice(this.writeBatchSize);
-      await this.pace(batch.length);
+      const batch = pending.slice(0, this.pacer.batchSize);
+      const slot = await this.pacer.acquire(batch.length);
+      if (!slot.ok) {
+        for (const entry of pending) results[entry.index] = { status: 429, body: null, deferred: true };
+        break;
+      }
+      pending = pending.slice(batch.length);
       const answers = await this.sendBatch(batch.map((entry) => entry.call));
-      const again: typeof batch = [];
+      const limited: typeof batch = [];
+      const failing: typeof batch = [];
       let asked: number | null = null;
       for (const [position, entry] of batch.entries()) {
         const answer = answers[position] ?? { status: 500, body: null };
-        if (isRetryable(answer.status, answer.body) && entry.tries + 1 < this.retry.attempts) {
-          again.push({ ...entry, tries: entry.tries + 1 });
+        if (isRateLimited(answer.status, answer.body)) {
+          limited.push(entry);
           if (answer.retryAfterMs != null) asked = Math.max(asked ?? 0, answer.retryAfterMs);
-          continue;
+        } else if (isRetryable(answer.status, answer.body) && entry.tries + 1 < this.retry.attempts) {
+          failing.push({ ...entry, tries: entry.tries + 1 });
+        } else {
+          results[entry.index] = answer;
         }
-        results[entry.index] = answer;
       }
-      if (again.length > 0) {
-        await this.backoff(Math.max(...again.map((entry) => entry.tries)), asked, "a batch of calls", `${again.length} of its calls refused for now`);
-        pending = [...again, ...pending];
-      }
+      if (limited.length > 0) this.pacer.refused(limited.length, asked);
+      else this.pacer.accepted();
+      if (failing.length > 0) await this.backoff(Math.max(...failing.map((entry) => entry.tries)), null, "a batch of calls", `${failing.length} of its calls failed for now`);
+      pending = [...limited, ...failing, ...pending];
     }
     return results;
   }
@@ -273,15 +326,9 @@ export class GoogleCalendar implements RemoteCalendar {
     if (answer.status === 200 || answer.status === 204) return { ok: true, remoteId: body?.id ?? "", versionToken: body?.etag ?? "" };
     if (answer.status === 412) return { ok: false, kind: "conflict", message: "The event changed in Google meanwhile." };
     if (answer.status === 404 || answer.status === 410) return { ok: false, kind: "not-found", message: "The event no longer exists in Google." };
+    if (answer.deferred) return { ok: false, kind: "unavailable", message: "Google is limiting requests; this event is sent when the sync continues." };
     if (isRetryable(answer.status, answer.body)) return { ok: false, kind: "unavailable", message: `Google kept refusing this call (HTTP ${answer.status}).` };
     return { ok: false, kind: "rejected", message: `Google rejected this event: ${body?.error?.message ?? `HTTP ${answer.status}`}.` };
-  }
-
-  /** Spreads writes out so a large export stays under the per-user quota instead of hitting 403s. */
-  private async pace(calls: number): Promise<void> {
-    const now = Date.now();
-    if (this.nextWriteAt > now) await this.sleep(this.nextWriteAt - now);
-    this.nextWriteAt = Math.max(now, this.nextWriteAt) + calls * this.minMsPerWrite;
   }
 
   private async sendBatch(calls: BatchCall[]): Promise<BatchAnswer[]> {

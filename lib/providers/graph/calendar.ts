@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { EventContent } from "@/lib/calendar/event-content";
+import { AdaptivePacer } from "@/lib/providers/adaptive-pacer";
 import { NotExpressibleError } from "@/lib/providers/ews/recurrence";
 import {
   CANCELLED_ID,
@@ -77,6 +78,10 @@ export interface GraphCalendarOptions {
    * running into 429s that would slow the whole mailbox down for every app.
    */
   requestsPerTenMinutes?: number;
+  /** Longest single wait after Graph throttled calls, and all of them together in one run. */
+  waitLimits?: { eachMs: number; totalMs: number };
+  /** The clock the pacing follows (tests move it along with `sleep`). */
+  clock?: () => number;
 }
 
 const TEN_MINUTES = 600_000;
@@ -110,7 +115,11 @@ interface Answer {
   status: number;
   body: unknown;
   headers: Record<string, string>;
+  /** Not sent: the run's wait budget was spent while Graph was throttling. */
+  deferred?: boolean;
 }
+
+const deferred = (): Answer => ({ status: 429, body: { error: { code: "TooManyRequests", message: "Not sent: Microsoft Graph is throttling; the sync continues later." } }, headers: {}, deferred: true });
 
 const errorCode = (body: unknown) => (body as { error?: { code?: string; message?: string } } | null)?.error ?? null;
 const retryable = (status: number) => status === 429 || status === 503 || status === 502 || status === 504 || status === 500;
@@ -129,10 +138,7 @@ export class GraphCalendar implements RemoteCalendar {
   private readonly pageSize: number;
   private readonly windowDays: { pastDays: number; futureDays: number };
   private token: string | null = null;
-  private readonly paceCapacity: number;
-  private readonly paceRefillPerMs: number;
-  private paceTokens: number;
-  private paceCheckedAt = Date.now();
+  private readonly pacer: AdaptivePacer;
   /** Etags this provider moved on a master itself (cancelling an occurrence): the engine still holds the old one. */
   private readonly ownEtags = new Map<string, { from: string; to: string }>();
 
@@ -143,23 +149,29 @@ export class GraphCalendar implements RemoteCalendar {
     this.pageSize = Math.min(Math.max(options.pageSize ?? 1000, 1), 1000);
     this.windowDays = options.window ?? { pastDays: 365, futureDays: 730 };
     const perTenMinutes = Math.max(options.requestsPerTenMinutes ?? 10_000, 1);
-    this.paceCapacity = Math.max(perTenMinutes / 10, BATCH_LIMIT);
-    this.paceRefillPerMs = perTenMinutes / TEN_MINUTES;
-    this.paceTokens = this.paceCapacity;
+    this.pacer = new AdaptivePacer({
+      limit: { calls: perTenMinutes, windowMs: TEN_MINUTES },
+      burst: Math.max(perTenMinutes / 10, BATCH_LIMIT),
+      maxBatch: BATCH_LIMIT,
+      waitLimits: options.waitLimits ?? { eachMs: 60_000, totalMs: 120_000 },
+      sleep: this.sleep,
+      ...(options.clock ? { now: options.clock } : {}),
+    });
   }
 
-  /** Waits until `calls` more calls fit under the mailbox's ten-minute budget, then spends them. */
-  private async pace(calls: number): Promise<void> {
-    const now = Date.now();
-    this.paceTokens = Math.min(this.paceCapacity, this.paceTokens + (now - this.paceCheckedAt) * this.paceRefillPerMs);
-    this.paceCheckedAt = now;
-    if (this.paceTokens < calls) {
-      await this.sleep(Math.ceil((calls - this.paceTokens) / this.paceRefillPerMs));
-      // What the wait earned, counted from when it ended.
-      this.paceTokens = calls;
-      this.paceCheckedAt = Date.now();
-    }
-    this.paceTokens -= calls;
+  /** Calls made so far — each call inside a $batch is one, as the mailbox's limit counts them. */
+  get callCount(): number {
+    return this.pacer.calls;
+  }
+
+  /** Calls Graph throttled (429) so far. */
+  get refusedCallCount(): number {
+    return this.pacer.refusedCalls;
+  }
+
+  /** Set when Graph throttled beyond the run's wait budget: when it takes calls again. */
+  get throttledUntil(): Date | null {
+    return this.pacer.resumeAt === null ? null : new Date(this.pacer.resumeAt);
   }
 
   // ── HTTP ──────────────────────────────────────────────────────────────────────────────────────
@@ -168,11 +180,14 @@ export class GraphCalendar implements RemoteCalendar {
     return url.startsWith(this.options.graphUrl) ? url.slice(this.options.graphUrl.length) : url;
   }
 
-  /** One HTTP request carrying `calls` calls; a 401 renews the token once, then is an AuthorizationError. */
+  /**
+   * One HTTP request carrying `calls` calls, when the pacer lets it go (else a deferred answer); a
+   * 401 renews the token once, then is an AuthorizationError.
+   */
   private async send(call: Call, calls = 1): Promise<Answer> {
     let renewed = false;
     for (;;) {
-      await this.pace(calls);
+      if (!(await this.pacer.acquire(calls)).ok) return deferred();
       this.token ??= await this.options.accessToken(renewed);
       this.requestCount += 1;
       let response: Response;
@@ -210,30 +225,42 @@ export class GraphCalendar implements RemoteCalendar {
   }
 
   /**
-   * Calls, 20 to a $batch (a single call goes as itself), each retried on its own when throttled or
-   * unavailable, within the retry budget. Answers in call order.
+   * Calls, up to 20 to a $batch as the pacer allows (a single call goes as itself). Calls Graph
+   * throttles (429) are sent again, and only they, once the pacer allows; calls failing otherwise
+   * (5xx, network) after a back-off, within the retry budget. When the run's wait budget is spent,
+   * what is left comes back deferred. Answers in call order.
    */
   private async calls(calls: Call[]): Promise<Answer[]> {
     const answers: Answer[] = new Array(calls.length);
     let pending = calls.map((call, index) => ({ call, index, tries: 0 }));
     while (pending.length > 0) {
-      const group = pending.slice(0, BATCH_LIMIT);
-      pending = pending.slice(BATCH_LIMIT);
+      const group = pending.slice(0, this.pacer.batchSize);
+      pending = pending.slice(group.length);
       const results = await this.sendGroup(group.map((entry) => entry.call));
-      const again: typeof group = [];
+      const throttled: typeof group = [];
+      const failing: typeof group = [];
+      let asked: number | null = null;
       let wait: Record<string, string> = {};
       for (const [position, entry] of group.entries()) {
         const answer = results[position] ?? { status: 0, body: null, headers: {} };
-        if ((retryable(answer.status) || answer.status === 0) && entry.tries + 1 < this.retry.attempts) {
-          again.push({ ...entry, tries: entry.tries + 1 });
+        if (answer.status === 429 && !answer.deferred) {
+          throttled.push(entry);
+          const seconds = Number(answer.headers["retry-after"]);
+          if (Number.isFinite(seconds) && seconds >= 0) asked = Math.max(asked ?? 0, seconds * 1000);
+        } else if ((retryable(answer.status) || answer.status === 0) && !answer.deferred && entry.tries + 1 < this.retry.attempts) {
+          failing.push({ ...entry, tries: entry.tries + 1 });
           if (answer.headers["retry-after"]) wait = answer.headers;
-          continue;
+        } else {
+          answers[entry.index] = answer;
         }
-        answers[entry.index] = answer;
       }
-      if (again.length > 0) {
-        await this.waitFor(Math.max(...again.map((entry) => entry.tries)), wait);
-        pending = [...again, ...pending];
+      if (throttled.length > 0) this.pacer.refused(throttled.length, asked);
+      else if (!results.some((answer) => answer.deferred)) this.pacer.accepted();
+      if (failing.length > 0) await this.waitFor(Math.max(...failing.map((entry) => entry.tries)), wait);
+      pending = [...throttled, ...failing, ...pending];
+      if (this.pacer.resumeAt !== null) {
+        for (const entry of pending) answers[entry.index] = deferred();
+        pending = [];
       }
     }
     return answers;
@@ -249,6 +276,11 @@ export class GraphCalendar implements RemoteCalendar {
           requests: calls.map((call, index) => ({ id: String(index + 1), method: call.method, url: this.relative(call.url), headers: { "content-type": "application/json", prefer: `outlook.timezone="UTC", odata.maxpagesize=${this.pageSize}`, ...call.headers }, ...(call.body !== undefined ? { body: call.body } : {}) })),
         },
       }, calls.length);
+      if (answer.deferred) return calls.map(() => deferred());
+      if (answer.status === 429) {
+        // The whole $batch throttled: each of its calls was refused.
+        return calls.map(() => ({ ...answer, headers: answer.headers }));
+      }
       if (answer.status === 200) {
         const responses = (answer.body as { responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] } | null)?.responses ?? [];
         return calls.map((_call, index) => {

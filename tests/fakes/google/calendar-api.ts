@@ -114,6 +114,10 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     setQuota(next: QuotaOptions | null) {
       quota.set(next);
     },
+    /** Calls the quota refused since it was set. */
+    get quotaRefused() {
+      return quota.refused;
+    },
     /** Every answer waits this long (slow-server tests). */
     setDelay(ms: number) {
       delayMs = ms;

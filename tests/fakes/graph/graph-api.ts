@@ -4,12 +4,14 @@
 // tokens, no $select/$expand on delta), events with types singleInstance / occurrence / exception /
 // seriesMaster, instances, transactionId on create, @odata.etag and If-Match (412), deleting an
 // occurrence, single-value extended properties with $expand and $filter, Prefer outlook.timezone,
-// JSON $batch (at most 20 requests, dependsOn, per-request statuses), error injection (429 with
+// JSON $batch (at most 20 requests, dependsOn, per-request statuses), the per-mailbox limit
+// (throttle.ts: 429 ApplicationThrottled with Retry-After), error injection (429 with
 // Retry-After, 503) and a log, and change-notification subscriptions (see subscriptions.ts). Invitations are never sent: what Graph *would* have mailed is recorded.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { FilterError, matches, parseFilter } from "./filter";
 import { createSubscriptions } from "./subscriptions";
+import { createThrottle, type ThrottleOptions } from "./throttle";
 import { GraphMailbox, graphDateTime, instantOf, newId, validRecurrence, type GraphAttendee, type Instance, type StoredEvent } from "./mailbox";
 
 export interface Fault {
@@ -69,6 +71,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
   const deltaTokens = new Map<string, DeltaRound>();
   const skipTokens = new Map<string, PendingPage>();
   const faults: Fault[] = [];
+  const throttle = createThrottle();
   const mail: Mail[] = [];
   /** Every Graph call: top-level requests as "METHOD /path", calls inside a batch prefixed with "  ". */
   const log: string[] = [];
@@ -392,7 +395,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
       const failedDependency = (request.dependsOn ?? []).some((dependency) => (statuses.get(dependency) ?? 424) >= 400);
       const answer = failedDependency
         ? error(424, "FailedDependency", "A request this one depends on failed.")
-        : dispatch(email, { method: request.method.toUpperCase(), url: request.url.startsWith("/") ? request.url : `/${request.url}`, headers: lowered, body: request.body });
+        : throttle.take(email) ?? dispatch(email, { method: request.method.toUpperCase(), url: request.url.startsWith("/") ? request.url : `/${request.url}`, headers: lowered, body: request.body });
       log.push(`  ${request.method.toUpperCase()} ${new URL(request.url, "http://graph").pathname}`);
       statuses.set(request.id, answer.status);
       return { id: request.id, status: answer.status, headers: { "content-type": "application/json", ...(answer.headers ?? {}) }, ...(answer.body !== undefined ? { body: answer.body } : {}) };
@@ -441,7 +444,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
       send(takeFault("/$batch") ?? batch(email, body));
       return true;
     }
-    send(dispatch(email, { method: req.method ?? "GET", url: `${path}${url.search}`, headers, body }));
+    send(throttle.take(email) ?? dispatch(email, { method: req.method ?? "GET", url: `${path}${url.search}`, headers, body }));
     return true;
   }
 
@@ -454,6 +457,14 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     log,
     get requests() {
       return requests;
+    },
+    /** A per-mailbox limit on requests per sliding window (each request of a $batch counts); null lifts it. */
+    setThrottle(next: ThrottleOptions | null) {
+      throttle.set(next);
+    },
+    /** Requests refused for the mailbox limit since it was set. */
+    get throttled() {
+      return throttle.refused;
     },
     /** An event as a person adds it in Outlook (no property of the app's, nobody mailed). */
     userAdd(email: string, fields: Partial<StoredEvent>): StoredEvent {

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createEvent, listRange } from "@/lib/calendar/events";
 import { getDb } from "@/lib/db/client";
+import { claimDueAccounts } from "@/lib/jobs/due-accounts";
+import { runSyncJob } from "@/lib/jobs/sync-job";
 import { GoogleCalendar } from "@/lib/providers/google/calendar";
 import { syncAccount } from "@/lib/sync/run-account";
 import { FAKE_CLIENT } from "../../fakes/google/accounts";
@@ -103,5 +105,46 @@ describe("Retry-After from Google", () => {
     google.calendar.injectFaults({ status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 2 });
     await expect(syncAccount(user.id, accountId, { trigger: "manual" })).rejects.toThrow(/asked to wait 2 s; a sync waits at most 1 s at a time and 120 s in all/);
     expect(await lastRun(accountId)).toMatchObject({ outcome: "FAILED" });
+  });
+});
+
+describe("Google limiting requests beyond the run's wait budget", () => {
+  it("ends the run partial, tells the card when it continues, and the job layer continues it then, without duplicates", async () => {
+    const { user, email, accountId } = await unsynced(40);
+    let offset = 0;
+    google.calendar.setQuota({ perMinute: 30, retryAfterSeconds: 1, countRefused: true, now: () => Date.now() + offset });
+    vi.stubEnv("GOOGLE_RETRY_BUDGET_SECONDS", "3");
+    try {
+      const result = await syncAccount(user.id, accountId, { trigger: "manual" });
+      expect(result.outcome).toBe("partial");
+      const continueAt = result.continueAt as Date;
+      // When Google's minute has slid past the burst: seconds away, not the next interval.
+      expect(continueAt.getTime() - Date.now()).toBeGreaterThan(5_000);
+      expect(continueAt.getTime() - Date.now()).toBeLessThanOrEqual(61_000);
+      const db = await getDb();
+      const account = await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } });
+      expect(account).toMatchObject({ state: "ACTIVE", nextSyncAt: continueAt, nextSyncReason: "continue" });
+      const left = 40 - liveRemote(email).filter((event) => event.summary !== "From Google").length;
+      expect(left).toBeGreaterThan(0);
+      expect(account.stateMessage).toMatch(new RegExp(`^Google is limiting requests; ${left} events? left, continuing at \\d\\d:\\d\\d\\.$`));
+      const run = await lastRun(accountId);
+      expect(run.outcome).toBe("PARTIAL");
+      expect(run.calls).toBeGreaterThan(run.requests);
+      expect(account.lastRunSummary).toMatch(new RegExp(`\\(${run.calls} calls in ${run.requests} requests\\)\\.$`));
+
+      // Not due before that time; due then, as a continuation, which finishes the export.
+      expect((await claimDueAccounts(1000, new Date(continueAt.getTime() - 1000))).map((due) => due.accountId)).not.toContain(accountId);
+      offset = 61_000;
+      const due = (await claimDueAccounts(1000, new Date(continueAt.getTime() + 1000))).find((candidate) => candidate.accountId === accountId);
+      expect(due?.reason).toBe("continue");
+      expect(await runSyncJob(due as NonNullable<typeof due>)).toMatchObject({ status: "synced", outcome: "complete", continueAt: null });
+      expect(await lastRun(accountId)).toMatchObject({ trigger: "continue", outcome: "COMPLETE" });
+      const titles = liveRemote(email).map((event) => event.summary);
+      expect(titles).toHaveLength(41);
+      expect(new Set(titles).size).toBe(41);
+      expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ state: "ACTIVE", stateMessage: null, nextSyncReason: null });
+    } finally {
+      google.calendar.setQuota(null);
+    }
   });
 });

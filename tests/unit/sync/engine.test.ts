@@ -349,6 +349,55 @@ describe("mass-deletion guard", () => {
     expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { created: 0, updated: 0, deleted: 0 }, pulled: { created: 0, updated: 0 } });
   });
 
+  it("pauses when a small calendar is wiped on either side: 3 events deleted in Google, or 3 deleted here", async () => {
+    const wiped = await seeded(3);
+    for (const item of wiped.remote.live()) wiped.remote.userDelete(item.remoteId);
+    expect(await runSync(wiped)).toMatchObject({ outcome: "paused", heldDeletions: { local: 3, remote: 0 }, pulled: { deleted: 0 } });
+    expect(wiped.store.live()).toHaveLength(3);
+    expect(await runSync({ ...wiped, deletions: "restore" })).toMatchObject({ outcome: "complete", pushed: { created: 3 } });
+    expect(titles(wiped.remote.live())).toEqual(["Event 0", "Event 1", "Event 2"]);
+
+    // Nine of nine (the issue's case), and all but a handful of a slightly larger calendar.
+    const nine = await seeded(9);
+    for (const event of nine.store.live()) nine.store.userDelete(event.id);
+    expect(await runSync(nine)).toMatchObject({ outcome: "paused", heldDeletions: { local: 0, remote: 9 } });
+    expect(nine.remote.live()).toHaveLength(9);
+    const twelve = await seeded(12);
+    for (const item of twelve.remote.live().slice(0, 10)) twelve.remote.userDelete(item.remoteId);
+    expect(await runSync(twelve)).toMatchObject({ outcome: "paused", heldDeletions: { local: 10 } });
+  });
+
+  it("lets a person delete their only event, or both of two, without asking", async () => {
+    const one = await seeded(1);
+    one.store.userDelete(one.store.live()[0]?.id as string);
+    expect(await runSync(one)).toMatchObject({ outcome: "complete", pushed: { deleted: 1 } });
+    expect(one.remote.live()).toEqual([]);
+
+    const two = await seeded(2);
+    for (const item of two.remote.live()) two.remote.userDelete(item.remoteId);
+    expect(await runSync(two)).toMatchObject({ outcome: "complete", pulled: { deleted: 2 } });
+    expect(two.store.live()).toEqual([]);
+
+    // Three of a calendar that keeps more than a handful: a tidy-up, not a wipe.
+    const six = await seeded(6);
+    for (const event of six.store.live().slice(0, 3)) six.store.userDelete(event.id);
+    expect(await runSync(six)).toMatchObject({ outcome: "complete", pushed: { deleted: 3 } });
+  });
+
+  it("counts the exceptions a deleted series takes along as gone when judging what remains", async () => {
+    const side = await seeded(2);
+    const weekly = content({ title: "Standup", rrule: "FREQ=WEEKLY;COUNT=5" });
+    const series = side.store.userCreate(weekly);
+    for (let week = 0; week < 3; week += 1) {
+      const start = new Date(Date.parse(weekly.start) + week * 7 * 86_400_000).toISOString();
+      side.store.userCreate(content({ ...weekly, rrule: null, title: `Standup ${week}`, originalStart: start, start, end: new Date(Date.parse(start) + 3_600_000).toISOString() }), series);
+    }
+    await runSync(side);
+    // Google wiped: 3 deletions of their own (2 events and the series), 3 exceptions with it; nothing remains.
+    for (const item of side.remote.live().filter((entry) => entry.seriesRemoteId === null)) side.remote.userDelete(item.remoteId);
+    expect(await runSync(side)).toMatchObject({ outcome: "paused", heldDeletions: { local: 3 } });
+  });
+
   it("lets a few deletions through, and a series takes its exceptions without counting them", async () => {
     const side = await seeded(30);
     for (const event of side.store.live().slice(0, 5)) side.store.userDelete(event.id);

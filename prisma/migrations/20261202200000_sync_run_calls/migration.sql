@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SyncRun" ADD COLUMN "calls" INTEGER NOT NULL DEFAULT 0;
