@@ -17,6 +17,8 @@ export interface FakeExtended {
 export interface FakeFields {
   subject: string;
   body: string;
+  /** How the body is kept: Outlook writes HTML, this app text. */
+  bodyType: "HTML" | "Text";
   sensitivity: string;
   reminderIsSet: boolean;
   reminderMinutes: number;
@@ -94,6 +96,7 @@ export class FakeMailbox {
       seq: this.seq,
       subject: "",
       body: "",
+      bodyType: "Text",
       sensitivity: "Normal",
       reminderIsSet: true,
       reminderMinutes: 15,

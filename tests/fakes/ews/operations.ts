@@ -84,10 +84,11 @@ function shapeOf(node: Node, version: string): Shape {
     full: str(shape?.BaseShape) !== "IdOnly" || list(additional?.FieldURI).length > 0,
     extended: new Set(list(additional?.ExtendedFieldURI).map((uri) => extendedKey(attributes(uri)))),
     zoneDefinitions: hasZoneDefinitions(version),
+    bodyType: str(shape?.BodyType) === "HTML" ? "HTML" : str(shape?.BodyType) === "Text" ? "Text" : "Best",
   };
 }
 
-const ID_ONLY: Shape = { full: false, extended: new Set(), zoneDefinitions: true };
+const ID_ONLY: Shape = { full: false, extended: new Set(), zoneDefinitions: true, bodyType: "Best" };
 
 const targetXml = (mailbox: FakeMailbox, target: Exclude<Target, { kind: "error" }>, shape: Shape) =>
   target.kind === "item" ? itemXml(target.item, shape, () => mailbox.occurrences(target.item)) : occurrenceXml(target.master, target.originalStart, shape);

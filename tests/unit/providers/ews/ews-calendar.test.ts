@@ -146,9 +146,9 @@ describe("EwsCalendar against the fake", () => {
     if (!stored || !a || !b) throw new Error("missing");
     fake.mailbox.touch(stored);
     const results = await calendar.update([
-      { remoteId: a.remoteId, versionToken: a.versionToken, localId: "a", content: content({ title: "New" }), seriesRemoteId: null },
-      { remoteId: b.remoteId, versionToken: b.versionToken, localId: "b", content: content({ title: "Lost" }), seriesRemoteId: null },
-      { remoteId: "AAMkADgone", versionToken: "x", localId: "c", content: content(), seriesRemoteId: null },
+      { remoteId: a.remoteId, versionToken: a.versionToken, localId: "a", content: content({ title: "New" }), previous: null, seriesRemoteId: null },
+      { remoteId: b.remoteId, versionToken: b.versionToken, localId: "b", content: content({ title: "Lost" }), previous: null, seriesRemoteId: null },
+      { remoteId: "AAMkADgone", versionToken: "x", localId: "c", content: content(), previous: null, seriesRemoteId: null },
     ]);
     expect(fake.count("UpdateItem")).toBe(1);
     expect(results[0]).toMatchObject({ ok: true, remoteId: a.remoteId });
@@ -169,7 +169,7 @@ describe("EwsCalendar against the fake", () => {
       item.subject = "Edited in Outlook meanwhile";
       fake.mailbox.touch(item);
     });
-    const [result] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "a", content: content({ title: "Edited in Atollon" }), seriesRemoteId: null }]);
+    const [result] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "a", content: content({ title: "Edited in Atollon" }), previous: null, seriesRemoteId: null }]);
     expect(fake.count("GetItem")).toBe(1);
     expect(result).toMatchObject({ ok: false, kind: "conflict", message: expect.stringContaining("ErrorIrresolvableConflict") });
     expect(fake.mailbox.items.get(made.remoteId)?.subject).toBe("Edited in Outlook meanwhile");
@@ -421,7 +421,7 @@ describe("Exchange versions", () => {
       expect(server.mailbox.items.get(made.remoteId)).toMatchObject({ startTimeZone: "Eastern Standard Time", endTimeZone: "Eastern Standard Time" });
 
       const moved = { ...event, title: "Moved to Tokyo", timeZone: "Asia/Tokyo", start: "2026-12-02T01:00:00.000Z", end: "2026-12-02T02:00:00.000Z" };
-      const [updated] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "tz", content: moved, seriesRemoteId: null }]);
+      const [updated] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "tz", content: moved, previous: null, seriesRemoteId: null }]);
       expect(updated).toMatchObject({ ok: true, remoteId: made.remoteId });
       const second = await pages(calendar, first.at(-1)?.nextCursor ?? null);
       expect(second.flatMap((page) => page.items).map((item) => item.content)).toEqual([moved]);
