@@ -19,6 +19,7 @@ import { findIana, findWindows } from "windows-iana";
 import { eventContentSchema, type Attendee, type EventContent } from "@/lib/calendar/event-content";
 import { floatingFromInstant } from "@/lib/calendar/time";
 import { fromLibraryRecurrence, patternOf, ruleOf, toLibraryRecurrence, type EwsPattern } from "@/lib/providers/ews/recurrence";
+import { windowsZoneNamed } from "@/lib/providers/ews/legacy-zone";
 import { escapeXml } from "@/lib/providers/ews/xml";
 import { changedFields, type ContentField } from "@/lib/sync/content-hash";
 
@@ -197,7 +198,8 @@ export function pointOf(value: DateTime, allDay: boolean, zone: string): string 
 /** Reads an appointment loaded with the provider's property set. `cancelled` are deleted occurrences that are cancelled exceptions, not exdates. */
 export function readAppointment(appointment: Appointment, cancelled: Set<string> = new Set()): ReadAppointment {
   const allDay = appointment.IsAllDayEvent;
-  const zone = property<TimeZoneInfo>(appointment, AppointmentSchema.StartTimeZone)?.Id ?? "UTC";
+  // Exchange 2010+ sends StartTimeZone, 2007 SP1 MeetingTimeZone (read by the library as it); some 2007 items only the TimeZone string.
+  const zone = property<TimeZoneInfo>(appointment, AppointmentSchema.StartTimeZone)?.Id ?? windowsZoneNamed(property<string>(appointment, AppointmentSchema.TimeZone)) ?? "UTC";
   const attendees = [...appointment.RequiredAttendees.GetEnumerator().map((a) => ({ a, optional: false })), ...appointment.OptionalAttendees.GetEnumerator().map((a) => ({ a, optional: true }))];
   const recurrence = property<Appointment["Recurrence"]>(appointment, AppointmentSchema.Recurrence);
   const deleted = property<Appointment["DeletedOccurrences"]>(appointment, AppointmentSchema.DeletedOccurrences);

@@ -141,6 +141,11 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
         orderedIds(body).map(({ name, attrs }) => {
           const injected = mailbox.readErrors.get(attrs.Id ?? "");
           if (injected) return message("GetItem", injected, "<m:Items/>");
+          const busy = mailbox.busyReads.get(attrs.Id ?? "");
+          if (busy && busy.times > 0) {
+            busy.times -= 1;
+            return message("GetItem", "ErrorServerBusy", `<m:MessageXml><t:Value Name="BackOffMilliseconds">${busy.backOffMs}</t:Value></m:MessageXml><m:Items/>`, "The server cannot service this request right now. Try again later.");
+          }
           const target = resolve(mailbox, name, attrs);
           return target.kind === "error" ? message("GetItem", target.code, "<m:Items/>", target.text) : message("GetItem", "NoError", `<m:Items>${targetXml(mailbox, target, shape)}</m:Items>`);
         }),
@@ -182,7 +187,7 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
             for (const cleared of list(updates?.DeleteItemField)) clearField(target.item, cleared);
             mailbox.touch(target.item);
             if (mode !== "SendToNone") mailbox.sent.push(`update of ${target.item.id}`);
-            return message("UpdateItem", "NoError", `<m:Items>${itemXml(target.item, ID_ONLY, () => [])}</m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+            return message("UpdateItem", "NoError", `<m:Items>${itemXml(target.item, ID_ONLY, () => [])}</m:Items>${mailbox.omitConflictResults ? "" : "<m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"}`);
           }
           const exception = exceptionFor(target.master, target.originalStart);
           for (const set of list(updates?.SetItemField)) {
@@ -193,7 +198,7 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
           for (const cleared of list(updates?.DeleteItemField)) clearField(exception, cleared);
           mailbox.touchException(target.master, exception);
           if (mode !== "SendToNone") mailbox.sent.push(`update of ${exception.id}`);
-          return message("UpdateItem", "NoError", `<m:Items><t:CalendarItem><t:ItemId Id="${exception.id}" ChangeKey="${exception.changeKey}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+          return message("UpdateItem", "NoError", `<m:Items><t:CalendarItem><t:ItemId Id="${exception.id}" ChangeKey="${exception.changeKey}"/></t:CalendarItem></m:Items>${mailbox.omitConflictResults ? "" : "<m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"}`);
         }),
       );
     }

@@ -159,6 +159,16 @@ describe("EwsCalendar against the fake", () => {
     expect(fake.mailbox.items.get(b.remoteId)?.subject).toBe("Planning");
   });
 
+  it("accepts an UpdateItem answer without ConflictResults (messages.xsd lets the server leave it out)", async () => {
+    const calendar = await open();
+    fake.mailbox.omitConflictResults = true;
+    const [made] = created(await calendar.create([{ localId: "a", content: content(), seriesRemoteId: null }]));
+    if (!made) throw new Error("missing");
+    const [result] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "a", content: content({ title: "Edited in Atollon" }), previous: content(), seriesRemoteId: null }]);
+    expect(result).toMatchObject({ ok: true, remoteId: made.remoteId, versionToken: fake.mailbox.items.get(made.remoteId)?.changeKey });
+    expect(fake.mailbox.items.get(made.remoteId)?.subject).toBe("Edited in Atollon");
+  });
+
   it("reports a change Exchange received between the bind and the UpdateItem (ErrorIrresolvableConflict) as a conflict, and keeps that change", async () => {
     const calendar = await open();
     const [made] = created(await calendar.create([{ localId: "a", content: content(), seriesRemoteId: null }]));
@@ -240,6 +250,24 @@ describe("EwsCalendar against the fake", () => {
     const calendar = await open({ retryBudgetMs: 2_000 });
     fake.throttle(1, 300_000);
     await expect(pages(calendar, null)).rejects.toBeInstanceOf(RemoteUnavailableError);
+  });
+
+  it("reads again, after its BackOffMilliseconds, an item Exchange answered ErrorServerBusy inside a 200 answer; the rest of the batch is read once", async () => {
+    const calendar = await open();
+    const items = ["One", "Two", "Three"].map((subject) => fake.mailbox.add({ subject }));
+    fake.mailbox.busyReads.set(items[1]?.id ?? "", { times: 2, backOffMs: 1_500 });
+    const listed = (await pages(calendar, null)).flatMap((page) => page.items).map((entry) => entry.content?.title);
+    expect(listed.sort()).toEqual(["One", "Three", "Two"]);
+    expect(waits).toEqual([1_500, 1_500]);
+    expect(fake.count("GetItem")).toBe(3);
+  });
+
+  it("ends the listing as unavailable when an item stays busy beyond the retry budget", async () => {
+    const calendar = await open({ retryBudgetMs: 2_000 });
+    const item = fake.mailbox.add({ subject: "Busy" });
+    fake.mailbox.busyReads.set(item.id, { times: 5, backOffMs: 1_500 });
+    await expect(pages(calendar, null)).rejects.toBeInstanceOf(RemoteUnavailableError);
+    expect(waits).toEqual([1_500]);
   });
 
   it("ends the listing as unavailable when an item cannot be read, rather than reporting it gone", async () => {
