@@ -150,12 +150,12 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
         {account.provider !== "ATOLLON" && (
           <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-slate-600 sm:grid-cols-[auto_1fr]">
             <dt className="font-medium text-slate-700">Last successful sync</dt>
-            <dd>{account.lastSuccessfulSyncAt ? <RelativeTime at={account.lastSuccessfulSyncAt} /> : "Not synced yet"}</dd>
+            <dd>{account.lastSuccessfulSyncAt ? <RelativeTime at={account.lastSuccessfulSyncAt} tense="past" /> : "Not synced yet"}</dd>
             <dt className="font-medium text-slate-700">Last run</dt>
             <dd>{account.lastRunSummary ?? "No run yet"}</dd>
             <dt className="font-medium text-slate-700">Next sync</dt>
             <dd>
-              {account.state === "SYNCING" ? "Running now" : account.nextSyncAt ? <RelativeTime at={account.nextSyncAt} /> : "Not scheduled until the problem above is solved"}
+              {account.state === "SYNCING" ? "Running now" : account.nextSyncAt ? <RelativeTime at={account.nextSyncAt} tense="future" /> : "Not scheduled until the problem above is solved"}
             </dd>
           </dl>
         )}

@@ -1,27 +1,13 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { describeMoment } from "@/components/sync/describe-moment";
 
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["day", 86_400_000],
-  ["hour", 3_600_000],
-  ["minute", 60_000],
-];
-
-function describe(at: Date, now: number): string {
-  const elapsed = now - at.getTime();
-  const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-  if (elapsed < 0) {
-    if (-elapsed < 60_000) return "in less than a minute";
-    for (const [unit, size] of UNITS) if (-elapsed >= size) return format.format(Math.floor(-elapsed / size), unit);
-  }
-  if (elapsed < 60_000) return "just now";
-  for (const [unit, size] of UNITS) if (elapsed >= size) return format.format(-Math.floor(elapsed / size), unit);
-  return "just now";
-}
-
-/** "3 minutes ago" or "in 4 minutes", with the exact time on hover; re-rendered every 15 seconds. */
-export function RelativeTime({ at }: { at: string }) {
+/**
+ * "3 minutes ago" (tense "past") or "in 4 minutes" (tense "future"), never the other way round, with
+ * the exact time on hover; re-rendered every 15 seconds.
+ */
+export function RelativeTime({ at, tense }: { at: string; tense: "past" | "future" }) {
   const date = new Date(at);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -30,7 +16,7 @@ export function RelativeTime({ at }: { at: string }) {
   }, []);
   return (
     <time dateTime={at} title={date.toLocaleString("en-GB", { dateStyle: "full", timeStyle: "long" })} suppressHydrationWarning>
-      {describe(date, now)}
+      {describeMoment(date, now, tense)}
     </time>
   );
 }

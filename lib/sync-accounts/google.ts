@@ -15,7 +15,7 @@ import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
 import { rightAway, type Later } from "@/lib/sync-accounts/later";
 import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
 
-export type FlowFailure = "denied" | "state" | "expired" | "mismatch" | "exchange" | "no-refresh-token" | "unreachable";
+export type FlowFailure = "denied" | "state" | "expired" | "mismatch" | "scope" | "exchange" | "no-refresh-token" | "unreachable";
 
 function requireConfig(): GoogleConfig {
   const config = googleConfig();
@@ -76,6 +76,11 @@ export async function completeGoogleAuthorization(ownerId: string, params: { sta
     // A token for an account the user did not mean to connect is not kept anywhere.
     if (tokens.refreshToken) await revokeToken(config, tokens.refreshToken);
     return fail("mismatch", tokens.email);
+  }
+  if (!tokens.calendarGranted) {
+    // Useless for syncing, and the person chose not to give it: handed back rather than kept.
+    await revokeToken(config, tokens.refreshToken ?? tokens.accessToken);
+    return fail("scope", tokens.email);
   }
   if (!tokens.refreshToken) return fail("no-refresh-token");
 

@@ -12,6 +12,8 @@ export function flowFailureMessage(failure: FlowFailure, flow?: { login: string;
       return "The Google sign-in took longer than 10 minutes and expired. Nothing was created; start again.";
     case "mismatch":
       return `You gave consent as ${flow?.receivedLogin ?? "another Google account"}, but the Google Login is ${flow?.login ?? "a different address"}. Choose ${flow?.login ?? "that account"} at Google, or change the Google Login.`;
+    case "scope":
+      return "Google's consent screen gave this app no access to your calendar, so nothing was created and the token was handed back to Google. Press Receive Google token again and leave “View and edit events on all your calendars” ticked.";
     case "exchange":
       return "Google refused to complete the authorization. Nothing was created; try again.";
     case "no-refresh-token":
@@ -21,7 +23,7 @@ export function flowFailureMessage(failure: FlowFailure, flow?: { login: string;
   }
 }
 
-export const FLOW_FAILURES: FlowFailure[] = ["denied", "state", "expired", "mismatch", "exchange", "no-refresh-token", "unreachable"];
+export const FLOW_FAILURES: FlowFailure[] = ["denied", "state", "expired", "mismatch", "scope", "exchange", "no-refresh-token", "unreachable"];
 
 /** What each way "Sign in with Microsoft" can fail means for the user, and what to do. */
 export function microsoftFlowFailureMessage(failure: MicrosoftFlowFailure, flow?: { login: string; receivedLogin: string | null }): string {
@@ -38,6 +40,8 @@ export function microsoftFlowFailureMessage(failure: MicrosoftFlowFailure, flow?
       return "The Microsoft sign-in took longer than 10 minutes and expired. Nothing was created; start again.";
     case "mismatch":
       return `You signed in at Microsoft as ${flow?.receivedLogin ?? "another account"}, but the Login is ${flow?.login ?? "a different address"}. Sign in as ${flow?.login ?? "that account"} at Microsoft, or change the Login.`;
+    case "scope":
+      return "Microsoft did not give this app access to your calendars (the permission “Have full access to your calendars”, Calendars.ReadWrite), so nothing was created and the token was not kept. Sign in again and accept that permission; if your organisation's administrator consented for you, ask them to grant Calendars.ReadWrite to this app.";
     case "exchange":
       return "Microsoft refused to complete the sign-in. Nothing was created; try again.";
     case "no-refresh-token":

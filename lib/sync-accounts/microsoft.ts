@@ -9,9 +9,9 @@ import { rightAway, type Later } from "@/lib/sync-accounts/later";
 import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
 import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
 
-export type MicrosoftFlowFailure = "denied" | "admin-consent" | "refused" | "state" | "expired" | "mismatch" | "exchange" | "no-refresh-token" | "unreachable";
+export type MicrosoftFlowFailure = "denied" | "admin-consent" | "refused" | "state" | "expired" | "mismatch" | "scope" | "exchange" | "no-refresh-token" | "unreachable";
 
-export const MICROSOFT_FLOW_FAILURES: MicrosoftFlowFailure[] = ["denied", "admin-consent", "refused", "state", "expired", "mismatch", "exchange", "no-refresh-token", "unreachable"];
+export const MICROSOFT_FLOW_FAILURES: MicrosoftFlowFailure[] = ["denied", "admin-consent", "refused", "state", "expired", "mismatch", "scope", "exchange", "no-refresh-token", "unreachable"];
 
 export const MICROSOFT_AUTHORIZATION_NEEDED_MESSAGE =
   "Authorization needed — Microsoft no longer accepts this app's access (it was revoked, your password changed, or it went unused too long). Sign in with Microsoft again.";
@@ -118,8 +118,9 @@ export async function completeMicrosoftAuthorization(
     return fail(error.kind === "unreachable" ? "unreachable" : "exchange");
   }
   // Microsoft has no endpoint that revokes one refresh token, so a token of an account the user did
-  // not mean to connect is simply not kept anywhere.
+  // not mean to connect, or one without calendar access, is simply not kept anywhere.
   if (!tokens.usernames.includes(flow.login.toLowerCase())) return fail("mismatch", tokens.usernames[0] ?? null);
+  if (!tokens.calendarGranted) return fail("scope", flow.login.toLowerCase());
   if (!tokens.refreshToken) return fail("no-refresh-token");
 
   if (flow.accountId) {

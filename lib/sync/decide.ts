@@ -101,6 +101,7 @@ export function decide({ local, remote, pair: lastSynced, policy }: DecisionInpu
         remoteHash: local.deletedAt !== null ? contentHash(remoteItem.content) : "",
         sentHash: null,
         listed: false,
+        base: null,
       },
       policy,
     });

@@ -77,6 +77,8 @@ interface PendingUpdate {
   event: LocalEvent;
   pair: Pair & { remoteId: string };
   versionToken: string;
+  /** What the remote item holds now, as far as this run knows (see UpdateRequest.previous). */
+  previous: EventContent | null;
 }
 
 const emptyCounts = (): DirectionCounts => ({ created: 0, updated: 0, deleted: 0 });
@@ -515,7 +517,9 @@ class SyncRun {
         const target = pair && pair.remoteId !== null ? pair : remote ? { ...this.recordedPair(local as LocalEvent, remote, pair), localVersion: -1, localHash: "" } : null;
         if (!target || target.remoteId === null) return;
         const versionToken = remote?.versionToken ?? target.remoteVersion ?? "";
-        this.updates.push({ event: local as LocalEvent, pair: { ...target, remoteId: target.remoteId }, versionToken });
+        // The item as this run read it (changed there too, and overwritten by the policy), else as last synced.
+        const previous = remote?.content ?? target.base;
+        this.updates.push({ event: local as LocalEvent, pair: { ...target, remoteId: target.remoteId }, versionToken, previous });
         if (this.updates.length >= this.writeBatchSize) await this.flushUpdates();
         return;
       }
@@ -585,6 +589,7 @@ class SyncRun {
       remoteHash: remote?.content ? contentHash(remote.content) : (pair?.remoteHash ?? null),
       sentHash: null,
       listed: pair?.listed ?? false,
+      base: remote?.content ?? pair?.base ?? null,
     };
   }
 
@@ -607,6 +612,7 @@ class SyncRun {
       remoteHash: hash,
       sentHash: null,
       listed: false,
+      base: content,
     });
     if (restore) this.noteRestored(content);
     try {
@@ -662,7 +668,7 @@ class SyncRun {
     // Recorded before the request: if the run dies before the answer is saved, the next run
     // looks for the tagged item instead of creating a second one.
     await this.store.savePairs(
-      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null, listed: false })),
+      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null, listed: false, base: event.content })),
     );
     const results = await this.remote.create(
       ready.map((event) => ({ localId: event.id, content: event.content, seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null })),
@@ -672,7 +678,7 @@ class SyncRun {
       const result = results[index];
       if (result?.ok) {
         const hash = contentHash(event.content);
-        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, listed: false });
+        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, listed: false, base: event.content });
       } else {
         await this.store.deletePairs([event.id]);
         // An exception whose series was deleted remotely: that deletion takes it here as well.
@@ -691,11 +697,12 @@ class SyncRun {
       const series = await this.seriesRemoteIds(batch.map((entry) => entry.event));
       await this.store.savePairs(batch.map(({ event, pair }) => ({ ...pair, sentHash: contentHash(event.content) })));
       const results = await this.remote.update(
-        batch.map(({ event, pair, versionToken }) => ({
+        batch.map(({ event, pair, versionToken, previous }) => ({
           remoteId: pair.remoteId,
           versionToken,
           localId: event.id,
           content: event.content,
+          previous,
           seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null,
         })),
       );
@@ -706,7 +713,7 @@ class SyncRun {
         const result = results[index];
         if (result?.ok) {
           const hash = contentHash(event.content);
-          updated.push({ ...pair, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null });
+          updated.push({ ...pair, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, base: event.content });
         } else if (result && !result.ok && result.kind === "not-found") {
           // Deleted remotely while changed here: the change wins, the event is created again.
           await this.store.deletePairs([event.id]);

@@ -17,6 +17,7 @@ const toPair = (row: SyncPair): Pair => ({
   remoteHash: row.remoteHash,
   sentHash: row.sentHash,
   listed: row.listed,
+  base: row.base as unknown as EventContent | null,
 });
 
 const LISTED_PER_STATEMENT = 10_000;
@@ -24,7 +25,16 @@ const LISTED_PER_STATEMENT = 10_000;
 const toLocal = (event: StoredEvent): LocalEvent => event;
 
 function columns(pair: Pair) {
-  return { remoteId: pair.remoteId, localVersion: pair.localVersion, localHash: pair.localHash, remoteVersion: pair.remoteVersion, remoteHash: pair.remoteHash, sentHash: pair.sentHash, listed: pair.listed };
+  return {
+    remoteId: pair.remoteId,
+    localVersion: pair.localVersion,
+    localHash: pair.localHash,
+    remoteVersion: pair.remoteVersion,
+    remoteHash: pair.remoteHash,
+    sentHash: pair.sentHash,
+    listed: pair.listed,
+    base: (pair.base ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
+  };
 }
 
 /** The Atollon side of one sync account, in the database: the owner's events plus the account's pairs and cursors. */

@@ -100,6 +100,12 @@ export interface UpdateRequest {
   versionToken: string;
   localId: string;
   content: EventContent;
+  /**
+   * What the item holds now as far as the engine knows (read by this run, or last synced), or null
+   * when it does not know. A provider writes only the fields that differ from it (changedFields), so
+   * what the app does not model on the other fields (formatting, colours, attachments) survives.
+   */
+  previous: EventContent | null;
   seriesRemoteId: string | null;
 }
 

@@ -34,6 +34,12 @@ export interface Pair {
    */
   sentHash: string | null;
   /**
+   * The content last synced between the two sides (what the remote item held in the app's terms
+   * when they last agreed): an update sends only what differs from it. Null when not known (a pair
+   * recorded before this was kept): the update then writes every field.
+   */
+  base: EventContent | null;
+  /**
    * Whether the saved remote cursor has reported this item. Some services report a deletion only of
    * items the cursor already reported (an Exchange SyncState forgets an item created after it and
    * deleted again); every service reports an item created or changed after the cursor. So until a

@@ -19,7 +19,9 @@ import { findIana, findWindows } from "windows-iana";
 import { eventContentSchema, type Attendee, type EventContent } from "@/lib/calendar/event-content";
 import { floatingFromInstant } from "@/lib/calendar/time";
 import { fromLibraryRecurrence, patternOf, ruleOf, toLibraryRecurrence, type EwsPattern } from "@/lib/providers/ews/recurrence";
+import { windowsZoneNamed } from "@/lib/providers/ews/legacy-zone";
 import { escapeXml } from "@/lib/providers/ews/xml";
+import { changedFields, type ContentField } from "@/lib/sync/content-hash";
 
 /**
  * Appointment ↔ EventContent. Exchange keeps less than EventContent says (one reminder, no
@@ -196,7 +198,8 @@ export function pointOf(value: DateTime, allDay: boolean, zone: string): string 
 /** Reads an appointment loaded with the provider's property set. `cancelled` are deleted occurrences that are cancelled exceptions, not exdates. */
 export function readAppointment(appointment: Appointment, cancelled: Set<string> = new Set()): ReadAppointment {
   const allDay = appointment.IsAllDayEvent;
-  const zone = property<TimeZoneInfo>(appointment, AppointmentSchema.StartTimeZone)?.Id ?? "UTC";
+  // Exchange 2010+ sends StartTimeZone, 2007 SP1 MeetingTimeZone (read by the library as it); some 2007 items only the TimeZone string.
+  const zone = property<TimeZoneInfo>(appointment, AppointmentSchema.StartTimeZone)?.Id ?? windowsZoneNamed(property<string>(appointment, AppointmentSchema.TimeZone)) ?? "UTC";
   const attendees = [...appointment.RequiredAttendees.GetEnumerator().map((a) => ({ a, optional: false })), ...appointment.OptionalAttendees.GetEnumerator().map((a) => ({ a, optional: true }))];
   const recurrence = property<Appointment["Recurrence"]>(appointment, AppointmentSchema.Recurrence);
   const deleted = property<Appointment["DeletedOccurrences"]>(appointment, AppointmentSchema.DeletedOccurrences);
@@ -241,36 +244,46 @@ const zoneInfo = (windows: string) => (windows === "UTC" ? TimeZoneInfo.Utc : Ti
 const instantOf = (value: string, allDay: boolean) => new DateTime(Date.parse(allDay ? `${value}T00:00:00.000Z` : value));
 
 /**
- * Sets every field of `content` on an appointment (new, or bound for an update). All text goes
- * through escapeXml: the library writes strings into the request as they are. The recurrence is
- * set on series only; an occurrence has none of its own.
+ * Sets the fields of `content` on an appointment (new, or bound for an update): with `previous`
+ * (what the item holds, in the app's terms) only those that differ from it, so UpdateItem sets only
+ * those and Exchange keeps the rest as it is — an HTML body, categories, what the app does not model.
+ * All text goes through escapeXml: the library writes strings into the request as they are. The
+ * recurrence is set on series only; an occurrence has none of its own.
  */
-export function writeAppointment(appointment: Appointment, content: EventContent, localId: string, kind: "item" | "occurrence"): void {
+export function writeAppointment(appointment: Appointment, content: EventContent, localId: string, kind: "item" | "occurrence", previous: EventContent | null = null): void {
   const view = viewOf(content);
+  const changed = changedFields(previous, content);
+  const any = (...fields: ContentField[]) => fields.some((field) => changed.has(field));
   // The library trims the text it reads: text with surrounding white space is remembered whole.
   const { title, description, location, ...rest } = content;
   const padded = (value: string) => value !== value.trim();
   const remembered = { ...rest, ...(padded(title) ? { title } : {}), ...(padded(description) ? { description } : {}), ...(padded(location) ? { location } : {}) };
-  appointment.Subject = escapeXml(title);
-  appointment.Body = new MessageBody(BodyType.Text, escapeXml(description));
-  appointment.Location = escapeXml(location);
-  appointment.Sensitivity = Sensitivity[view.sensitivity as keyof typeof Sensitivity];
-  appointment.IsReminderSet = view.reminder !== null;
-  if (view.reminder !== null) appointment.ReminderMinutesBeforeStart = view.reminder;
-  appointment.IsAllDayEvent = content.allDay;
-  // Explicit UTC instants plus explicit zones: the one reading Exchange never reinterprets.
-  appointment.Start = instantOf(content.start, content.allDay);
-  appointment.End = instantOf(content.end, content.allDay);
-  appointment.StartTimeZone = zoneInfo(view.zone);
-  // Exchange2007_SP1 has one zone for both ends (the library sends StartTimeZone as MeetingTimeZone)
-  // and refuses EndTimeZone; the zones are always equal here, so nothing is lost.
-  if (appointment.Service.RequestedServerVersion >= ExchangeVersion.Exchange2010) appointment.EndTimeZone = zoneInfo(view.zone);
-  appointment.LegacyFreeBusyStatus = LegacyFreeBusyStatus[view.freeBusy as keyof typeof LegacyFreeBusyStatus];
-  appointment.RequiredAttendees.Clear();
-  appointment.OptionalAttendees.Clear();
-  for (const attendee of content.attendees) {
-    const entry = attendee.name ? new EwsAttendee(escapeXml(attendee.name), escapeXml(attendee.email)) : new EwsAttendee(escapeXml(attendee.email));
-    (attendee.optional ? appointment.OptionalAttendees : appointment.RequiredAttendees).Add(entry);
+  if (changed.has("title")) appointment.Subject = escapeXml(title);
+  if (changed.has("description")) appointment.Body = new MessageBody(BodyType.Text, escapeXml(description));
+  if (changed.has("location")) appointment.Location = escapeXml(location);
+  if (changed.has("visibility")) appointment.Sensitivity = Sensitivity[view.sensitivity as keyof typeof Sensitivity];
+  if (changed.has("reminders")) {
+    appointment.IsReminderSet = view.reminder !== null;
+    if (view.reminder !== null) appointment.ReminderMinutesBeforeStart = view.reminder;
+  }
+  if (any("allDay", "start", "end", "timeZone")) {
+    appointment.IsAllDayEvent = content.allDay;
+    // Explicit UTC instants plus explicit zones: the one reading Exchange never reinterprets.
+    appointment.Start = instantOf(content.start, content.allDay);
+    appointment.End = instantOf(content.end, content.allDay);
+    appointment.StartTimeZone = zoneInfo(view.zone);
+    // Exchange2007_SP1 has one zone for both ends (the library sends StartTimeZone as MeetingTimeZone)
+    // and refuses EndTimeZone; the zones are always equal here, so nothing is lost.
+    if (appointment.Service.RequestedServerVersion >= ExchangeVersion.Exchange2010) appointment.EndTimeZone = zoneInfo(view.zone);
+  }
+  if (any("status", "transparency")) appointment.LegacyFreeBusyStatus = LegacyFreeBusyStatus[view.freeBusy as keyof typeof LegacyFreeBusyStatus];
+  if (changed.has("attendees")) {
+    appointment.RequiredAttendees.Clear();
+    appointment.OptionalAttendees.Clear();
+    for (const attendee of content.attendees) {
+      const entry = attendee.name ? new EwsAttendee(escapeXml(attendee.name), escapeXml(attendee.email)) : new EwsAttendee(escapeXml(attendee.email));
+      (attendee.optional ? appointment.OptionalAttendees : appointment.RequiredAttendees).Add(entry);
+    }
   }
   if (kind === "item") {
     // Only a changed pattern is sent: Exchange may drop a series' exceptions when its recurrence is set.

@@ -1,10 +1,10 @@
-import { AppointmentSchema, AppointmentType, BasePropertySet, BodyType, ItemId, ItemSchema, PropertySet, ServiceResult, type Appointment } from "ews-javascript-api";
+import { AppointmentSchema, AppointmentType, BasePropertySet, BodyType, ItemId, ItemSchema, PropertySet, ServiceResult, type Appointment, type ServiceResponse } from "ews-javascript-api";
 import type { RemoteItem } from "@/lib/sync/provider";
 import { RemoteUnavailableError } from "@/lib/sync/provider";
 import { contentOf, LOCAL_ID, readAppointment, WRITTEN } from "@/lib/providers/ews/appointment";
 import { CANCELLED, exceptionId, seriesState } from "@/lib/providers/ews/occurrences";
 import { cancelledToken } from "@/lib/providers/extended-values";
-import { call, codeName, itemId, type EwsConnection } from "@/lib/providers/ews/service";
+import { call, codeName, isTransient, itemId, type EwsConnection } from "@/lib/providers/ews/service";
 
 /** GetItem in batches, and items as the engine's RemoteItems (a master brings its exceptions). */
 
@@ -35,6 +35,7 @@ export function itemProperties(): PropertySet {
     AppointmentSchema.ModifiedOccurrences,
     AppointmentSchema.DeletedOccurrences,
     AppointmentSchema.StartTimeZone,
+    AppointmentSchema.TimeZone,
     LOCAL_ID,
     WRITTEN,
     CANCELLED,
@@ -50,15 +51,45 @@ export function itemProperties(): PropertySet {
  */
 export async function bindAll(connection: EwsConnection, ids: ItemId[], properties: PropertySet = itemProperties()): Promise<(Appointment | null)[]> {
   const found: (Appointment | null)[] = [];
-  for (const batch of chunk(ids, ITEMS_PER_BATCH)) {
-    const responses = await call(connection, "reading items (GetItem)", () => connection.service.BindToItems(batch, properties));
-    for (const response of responses.Responses) {
-      if (response.Result !== ServiceResult.Error) found.push(response.Item as Appointment);
-      else if (codeName(response.ErrorCode) === "ErrorItemNotFound") found.push(null);
-      else throw new RemoteUnavailableError(`GetItem failed: ${codeName(response.ErrorCode)} ${response.ErrorMessage ?? ""}`, 200);
+  for (const batch of chunk(ids, ITEMS_PER_BATCH)) found.push(...(await bindBatch(connection, batch, properties)));
+  return found;
+}
+
+/**
+ * One GetItem of up to a hundred ids. Exchange may answer some of them ErrorServerBusy inside a 200
+ * answer, with the BackOffMilliseconds to wait: those are asked for again after it, alone, within
+ * the connection's retry budget (exponential waits when no back-off is given).
+ */
+async function bindBatch(connection: EwsConnection, batch: ItemId[], properties: PropertySet): Promise<(Appointment | null)[]> {
+  const found: (Appointment | null)[] = batch.map(() => null);
+  let pending = batch.map((id, index) => ({ id, index }));
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    const responses = (await call(connection, "reading items (GetItem)", () => connection.service.BindToItems(pending.map((entry) => entry.id), properties))).Responses;
+    const busy: typeof pending = [];
+    let backOffMs = 0;
+    pending.forEach((entry, position) => {
+      const response = responses[position];
+      if (!response) throw new RemoteUnavailableError("GetItem answered fewer items than asked for.", 200);
+      if (response.Result !== ServiceResult.Error) found[entry.index] = response.Item as Appointment;
+      else if (codeName(response.ErrorCode) === "ErrorItemNotFound") found[entry.index] = null;
+      else if (isTransient(response.ErrorCode)) {
+        busy.push(entry);
+        backOffMs = Math.max(backOffMs, backOffOf(response) ?? Math.min(30_000, 500 * 2 ** attempt));
+      } else throw new RemoteUnavailableError(`GetItem failed: ${codeName(response.ErrorCode)} ${response.ErrorMessage ?? ""}`, 200);
+    });
+    if (busy.length > 0 && !(await connection.xhr.waitForItems(backOffMs))) {
+      throw new RemoteUnavailableError(`GetItem failed: Exchange stayed busy (ErrorServerBusy) for ${busy.length} item(s) longer than the retry budget.`, 200);
     }
+    pending = busy;
   }
   return found;
+}
+
+/** The BackOffMilliseconds of an item's answer (its MessageXml), when Exchange gave one. */
+function backOffOf(response: ServiceResponse): number | null {
+  const out = { outValue: "" };
+  const value = response.ErrorDetails?.tryGetValue("BackOffMilliseconds", out) ? Number(out.outValue) : NaN;
+  return Number.isFinite(value) && value >= 0 ? value : null;
 }
 
 const updatedAt = (appointment: Appointment) => {

@@ -91,6 +91,8 @@ export interface ItemUpdate {
   versionToken: string;
   localId: string;
   content: EventContent;
+  /** What the item holds, as far as the engine knows: only the fields that differ are set. */
+  previous: EventContent | null;
 }
 
 /**
@@ -116,7 +118,7 @@ export async function updateItems(connection: EwsConnection, requests: ItemUpdat
       if ([...current].some((start) => !wanted.has(start)) && read.view.recurrence && request.content.rrule) {
         return outcome.push({ ok: false, kind: "rejected", message: "Exchange cannot bring back a deleted occurrence of a series." });
       }
-      writeAppointment(appointment, request.content, request.localId, "item");
+      writeAppointment(appointment, request.content, request.localId, "item", request.previous);
       const added = [...wanted].filter((start) => !current.has(start));
       if (added.length) exdates.push({ masterId: request.remoteId, content: request.content, starts: added });
       outcome.push(appointment);

@@ -46,6 +46,19 @@ const SOAP_ENVELOPE = /<(?:\w+:)?Envelope[\s>]/;
  */
 const UNREADABLE = 502;
 
+const UPDATE_ANSWER = /(<(\w+:)?UpdateItemResponseMessage\b[^>]*ResponseClass="(?:Success|Warning)"[^>]*>)([\s\S]*?)(<\/\2UpdateItemResponseMessage>)/g;
+
+/**
+ * messages.xsd lets an UpdateItem answer leave ConflictResults out (minOccurs="0"), but the library
+ * reads its Count unconditionally and fails the whole call — after Exchange applied the update. A
+ * missing count is a count of none.
+ */
+export function withConflictResults(body: string): string {
+  return body.replace(UPDATE_ANSWER, (whole, open: string, prefix: string | undefined, inner: string, close: string) =>
+    /<(\w+:)?ConflictResults[\s>/]/.test(inner) ? whole : `${open}${inner}<${prefix ?? ""}ConflictResults><t:Count xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">0</t:Count></${prefix ?? ""}ConflictResults>${close}`,
+  );
+}
+
 function xhrAnswer(status: number, body: string, raw: HttpAnswer["headers"] = {}): XhrAnswer {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) if (value !== undefined) headers[name.toLowerCase()] = [value].flat().join(", ");
@@ -68,6 +81,8 @@ export class GuardedXhr implements IXHRApi {
    * exhausted retry budget) from here.
    */
   failure: Error | null = null;
+  /** Waited so far for items Exchange answered as busy one by one (see waitForItems). */
+  private itemWaitsMs = 0;
   private scheme: "basic" | "ntlm";
   private word: NtlmWord = "NTLM";
   private readonly sleep: (ms: number) => Promise<void>;
@@ -135,7 +150,8 @@ export class GuardedXhr implements IXHRApi {
       const backOff = /Name="BackOffMilliseconds"[^>]*>\s*(\d+)\s*</.exec(answer.body)?.[1];
       return { reason: TRANSIENT_FAULTS.exec(answer.body)?.[1] ?? "ErrorServerBusy", status: 500, ...(backOff ? { backOffMs: Number(backOff) } : {}) };
     }
-    if (answer.status === 200 || (answer.status === 500 && SOAP_ENVELOPE.test(answer.body))) return { answer: xhrAnswer(answer.status, answer.body, answer.headers) };
+    if (answer.status === 200) return { answer: xhrAnswer(200, withConflictResults(answer.body), answer.headers) };
+    if (answer.status === 500 && SOAP_ENVELOPE.test(answer.body)) return { answer: xhrAnswer(answer.status, answer.body, answer.headers) };
     if (answer.status === 500) return { reason: "HTTP 500 without a SOAP fault", status: 500 };
     if (answer.status >= 300 && answer.status < 500 && answer.status !== 429) {
       // A redirect is never followed (it could lead anywhere) and a client error does not heal by waiting.
@@ -149,6 +165,18 @@ export class GuardedXhr implements IXHRApi {
       return { answer: xhrAnswer(answer.status, "", answer.headers) };
     }
     return { reason: `HTTP ${answer.status}`, status: answer.status };
+  }
+
+  /**
+   * Waits the back-off an answer asked for about some of its items (ErrorServerBusy inside a 200
+   * answer), within the same budget a whole call's retries have, counted over this connection's
+   * life — one run. False, without waiting, when the budget cannot cover it.
+   */
+  async waitForItems(backOffMs: number): Promise<boolean> {
+    if (this.itemWaitsMs + backOffMs > (this.options.retryBudgetMs ?? 60_000)) return false;
+    this.itemWaitsMs += backOffMs;
+    await this.sleep(backOffMs);
+    return true;
   }
 
   xhrStream(): Promise<XMLHttpRequest> {

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { google, type calendar_v3 } from "googleapis";
 import { AdaptivePacer } from "@/lib/providers/adaptive-pacer";
-import { fromGoogleEvent, instanceId, TAG, toGoogleEvent } from "@/lib/providers/google/mapping";
+import { fromGoogleEvent, instanceId, TAG, toGoogleEvent, toGooglePatch } from "@/lib/providers/google/mapping";
+import { changedFields } from "@/lib/sync/content-hash";
 import {
   AuthorizationError,
   CursorExpiredError,
@@ -246,14 +247,14 @@ export class GoogleCalendar implements RemoteCalendar {
     );
   }
 
+  /** A PATCH of the fields that changed; a whole PUT only when what the item holds is not known. */
   update(requests: UpdateRequest[]): Promise<WriteResult[]> {
     return this.write(
-      requests.map((r) => ({
-        method: "PUT",
-        path: this.eventPath(r.remoteId),
-        body: { ...toGoogleEvent(r.content, r.localId), ...(r.seriesRemoteId ? { recurringEventId: r.seriesRemoteId } : {}) },
-        ifMatch: r.versionToken,
-      })),
+      requests.map((r) =>
+        r.previous
+          ? { method: "PATCH", path: this.eventPath(r.remoteId), body: toGooglePatch(r.content, changedFields(r.previous, r.content), r.localId), ifMatch: r.versionToken }
+          : { method: "PUT", path: this.eventPath(r.remoteId), body: { ...toGoogleEvent(r.content, r.localId), ...(r.seriesRemoteId ? { recurringEventId: r.seriesRemoteId } : {}) }, ifMatch: r.versionToken },
+      ),
     );
   }
 

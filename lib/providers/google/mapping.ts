@@ -1,6 +1,7 @@
 import type { calendar_v3 } from "googleapis";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { addDaysToDate, wallToInstant } from "@/lib/calendar/time";
+import type { ContentField } from "@/lib/sync/content-hash";
 import type { RemoteItem } from "@/lib/sync/provider";
 
 /** Between Google Calendar events and EventContent; a round trip changes nothing. */
@@ -21,6 +22,30 @@ function timeOf(value: string, allDay: boolean, timeZone: string | null): Google
 function dateList(name: "EXDATE" | "RDATE", values: string[], allDay: boolean): string[] {
   if (values.length === 0) return [];
   return allDay ? [`${name};VALUE=DATE:${values.map((d) => d.replace(/-/g, "")).join(",")}`] : [`${name}:${values.map(compactUtc).join(",")}`];
+}
+
+/**
+ * The fields of `toGoogleEvent` that follow from each changed field of EventContent, for a PATCH:
+ * Google keeps every other field as it is (a colour, conference data, attachments, a description
+ * written in Google's editor). Times are sent together, as are the rule and its dates.
+ */
+export function toGooglePatch(content: EventContent, changed: Set<ContentField>, localId: string): GoogleEvent {
+  const full = toGoogleEvent(content, localId);
+  const any = (...fields: ContentField[]) => fields.some((field) => changed.has(field));
+  const times = any("allDay", "start", "end", "timeZone");
+  return {
+    ...(changed.has("title") ? { summary: full.summary } : {}),
+    ...(changed.has("description") ? { description: full.description } : {}),
+    ...(changed.has("location") ? { location: full.location } : {}),
+    ...(times ? { start: full.start, end: full.end } : {}),
+    ...((times || any("rrule", "exdates", "rdates")) && (content.rrule !== null || changed.has("rrule")) ? { recurrence: full.recurrence ?? [] } : {}),
+    ...(changed.has("status") ? { status: full.status } : {}),
+    ...(changed.has("transparency") ? { transparency: full.transparency } : {}),
+    ...(changed.has("visibility") ? { visibility: full.visibility } : {}),
+    ...(changed.has("reminders") ? { reminders: full.reminders } : {}),
+    ...(changed.has("attendees") ? { attendees: full.attendees } : {}),
+    ...(changed.has("organizer") && full.organizer ? { organizer: full.organizer } : {}),
+  };
 }
 
 export function toGoogleEvent(content: EventContent, localId: string): GoogleEvent {

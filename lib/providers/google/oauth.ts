@@ -9,6 +9,20 @@ import { idTokenClaims, postForm } from "@/lib/providers/oauth-client";
 /** Least privilege: the events of the user's calendars, and who the user is. */
 export const GOOGLE_SCOPES = ["openid", "email", "https://www.googleapis.com/auth/calendar.events"];
 
+/** Either gives read and write access to events; `calendar` (everything) may have been granted to this app before. */
+const CALENDAR_SCOPES = ["https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar"];
+
+/**
+ * Whether the token answer's `scope` (what was granted) includes event read/write. Google's consent
+ * screen lets the person untick the calendar permission (granular consent) and still sends a token.
+ * Google always answers with `scope`; an answer without one is not judged here.
+ */
+function calendarGranted(scope: unknown): boolean {
+  if (typeof scope !== "string") return true;
+  const granted = scope.split(/\s+/);
+  return CALENDAR_SCOPES.some((value) => granted.includes(value));
+}
+
 export interface GoogleConfig {
   clientId: string;
   clientSecret: string;
@@ -93,6 +107,8 @@ export interface ExchangedTokens {
   accessToken: string;
   /** null when Google did not send one (the app was already authorized without a fresh consent). */
   refreshToken: string | null;
+  /** The person left the calendar permission ticked on the consent screen. */
+  calendarGranted: boolean;
 }
 
 export async function exchangeCode(config: GoogleConfig, code: string, verifier: string): Promise<ExchangedTokens> {
@@ -109,7 +125,12 @@ export async function exchangeCode(config: GoogleConfig, code: string, verifier:
   }
   const email = emailFromIdToken(json.id_token);
   if (!email) throw new GoogleOAuthError("no-email", "Google did not say which account gave consent.", status);
-  return { email, accessToken: json.access_token, refreshToken: typeof json.refresh_token === "string" ? json.refresh_token : null };
+  return {
+    email,
+    accessToken: json.access_token,
+    refreshToken: typeof json.refresh_token === "string" ? json.refresh_token : null,
+    calendarGranted: calendarGranted(json.scope),
+  };
 }
 
 export async function refreshAccessToken(config: GoogleConfig, refreshToken: string): Promise<{ accessToken: string; expiresIn: number }> {

@@ -14,10 +14,12 @@ import {
   PROPERTY_IDS,
   TAG_ID,
   toGraphEvent,
+  toGraphPatch,
   type CancelledOccurrences,
   type GraphEvent,
 } from "@/lib/providers/graph/mapping";
 import { cancelledToken } from "@/lib/providers/extended-values";
+import { changedFields } from "@/lib/sync/content-hash";
 import {
   AuthorizationError,
   CursorExpiredError,
@@ -56,6 +58,11 @@ import {
  * Writes go 20 to a $batch (Graph's limit); If-Match carries the etag; a create carries a
  * transactionId (Graph answers a repeated one with the first item) and the local id in an extended
  * property. Attendees are never written as attendees (Graph would mail them); see mapping.ts.
+ *
+ * Bodies. Graph answers an event's body as HTML unless asked otherwise; every call asks for text
+ * (Prefer: outlook.body-content-type="text"), which is what the app holds. An update sends only the
+ * fields that changed, so a body is written back only when its text changed, and the formatting an
+ * Outlook user gave it survives edits of anything else made in Atollon.
  */
 
 export interface GraphCalendarOptions {
@@ -194,7 +201,7 @@ export class GraphCalendar implements RemoteCalendar {
       try {
         response = await this.fetch(`${this.options.graphUrl}${this.relative(call.url)}`, {
           method: call.method,
-          headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json", prefer: `outlook.timezone="UTC", odata.maxpagesize=${this.pageSize}`, ...call.headers },
+          headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json", prefer: `outlook.timezone="UTC", outlook.body-content-type="text", odata.maxpagesize=${this.pageSize}`, ...call.headers },
           ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
           signal: AbortSignal.timeout(120_000),
         });
@@ -273,7 +280,7 @@ export class GraphCalendar implements RemoteCalendar {
         method: "POST",
         url: "/$batch",
         body: {
-          requests: calls.map((call, index) => ({ id: String(index + 1), method: call.method, url: this.relative(call.url), headers: { "content-type": "application/json", prefer: `outlook.timezone="UTC", odata.maxpagesize=${this.pageSize}`, ...call.headers }, ...(call.body !== undefined ? { body: call.body } : {}) })),
+          requests: calls.map((call, index) => ({ id: String(index + 1), method: call.method, url: this.relative(call.url), headers: { "content-type": "application/json", prefer: `outlook.timezone="UTC", outlook.body-content-type="text", odata.maxpagesize=${this.pageSize}`, ...call.headers }, ...(call.body !== undefined ? { body: call.body } : {}) })),
         },
       }, calls.length);
       if (answer.deferred) return calls.map(() => deferred());
@@ -579,9 +586,10 @@ export class GraphCalendar implements RemoteCalendar {
     return { ok: false, kind: "rejected", message: `Microsoft Graph rejected this event: ${errorCode(answer.body)?.message ?? `HTTP ${answer.status}`}.` };
   }
 
-  private body(content: EventContent, localId: string, recurrence: boolean): Record<string, unknown> | WriteResult {
+  /** The whole event, or with `previous` (what the item holds) only the fields that differ from it. */
+  private body(content: EventContent, localId: string, recurrence: boolean, previous: EventContent | null = null): Record<string, unknown> | WriteResult {
     try {
-      return toGraphEvent(content, localId, { recurrence });
+      return previous ? toGraphPatch(content, changedFields(previous, content), localId, { recurrence }) : toGraphEvent(content, localId, { recurrence });
     } catch (error) {
       if (error instanceof NotExpressibleError) return { ok: false, kind: "rejected", message: error.message };
       throw error;
@@ -623,7 +631,7 @@ export class GraphCalendar implements RemoteCalendar {
       if (request.versionToken.startsWith("cancelled:")) return cancelled.push({ index, request });
       const isException = request.seriesRemoteId !== null && request.content.originalStart !== null;
       if (isException && request.content.status === "cancelled") return cancelled.push({ index, request });
-      const body = this.body(request.content, request.localId, !isException);
+      const body = this.body(request.content, request.localId, !isException, request.previous);
       if ("ok" in body) return (results[index] = body as WriteResult);
       const etag = this.etagFor(request.remoteId, request.versionToken);
       plain.push({ index, call: { method: "PATCH", url: `/me/events/${encodeURIComponent(request.remoteId)}`, body, headers: etag ? { "if-match": etag } : {} } });

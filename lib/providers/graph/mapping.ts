@@ -5,6 +5,7 @@ import { floatingFromInstant, instantFromFloating } from "@/lib/calendar/time";
 import { ianaOf } from "@/lib/providers/ews/appointment";
 import { patternOf, ruleOf, type EwsPattern } from "@/lib/providers/ews/recurrence";
 import { readJsonValue } from "@/lib/providers/extended-values";
+import type { ContentField } from "@/lib/sync/content-hash";
 
 /**
  * Graph events ↔ EventContent. Graph holds the same Exchange item as EWS, so the recurrence patterns
@@ -149,6 +150,29 @@ export function toGraphEvent(content: EventContent, localId: string, options: { 
       { id: WRITTEN_ID, value: JSON.stringify(content) },
     ],
   };
+}
+
+/**
+ * The fields of `toGraphEvent` that follow from each changed field of EventContent, for a PATCH:
+ * Outlook keeps the rest as it is — above all a body with its formatting, which the app reads as
+ * text. The remembered copy is always rewritten: it must describe the content now.
+ */
+export function toGraphPatch(content: EventContent, changed: Set<ContentField>, localId: string, options: { recurrence: boolean }): Record<string, unknown> {
+  const any = (...fields: ContentField[]) => fields.some((field) => changed.has(field));
+  const times = any("allDay", "start", "end", "timeZone");
+  const full = toGraphEvent(content, localId, { recurrence: options.recurrence && (times || changed.has("rrule")) });
+  const pick = (keys: string[]) => Object.fromEntries(keys.filter((key) => key in full).map((key) => [key, full[key]]));
+  return pick([
+    ...(changed.has("title") ? ["subject"] : []),
+    ...(changed.has("description") ? ["body"] : []),
+    ...(changed.has("location") ? ["location"] : []),
+    ...(times ? ["isAllDay", "start", "end"] : []),
+    "recurrence",
+    ...(any("status", "transparency") ? ["showAs"] : []),
+    ...(changed.has("visibility") ? ["sensitivity"] : []),
+    ...(changed.has("reminders") ? ["isReminderOn", "reminderMinutesBeforeStart"] : []),
+    "singleValueExtendedProperties",
+  ]);
 }
 
 export const extendedValue = (event: GraphEvent, id: string) => event.singleValueExtendedProperties?.find((entry) => entry.id.toLowerCase() === id.toLowerCase())?.value ?? null;

@@ -16,6 +16,19 @@ import { idTokenClaims, postForm } from "@/lib/providers/oauth-client";
  */
 export const MICROSOFT_SCOPES = ["offline_access", "openid", "email", "https://graph.microsoft.com/Calendars.ReadWrite"];
 
+/**
+ * Whether the token answer's `scope` (the permissions actually granted: an administrator's consent
+ * may cover other ones than the app asks for) includes Calendars.ReadWrite. Microsoft writes Graph
+ * scopes with or without the resource URI, in any case; an answer without `scope` is not judged here.
+ */
+function calendarGranted(scope: unknown): boolean {
+  if (typeof scope !== "string") return true;
+  return scope
+    .split(/\s+/)
+    .map((value) => value.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, ""))
+    .some((value) => value === "calendars.readwrite" || value === "calendars.readwrite.shared");
+}
+
 
 export function microsoftRedirectUri(): string {
   return new URL("/api/microsoft/callback", appUrl()).toString();
@@ -89,6 +102,8 @@ export interface ExchangedTokens {
   expiresIn: number;
   /** null when Microsoft sent none (offline_access not granted). */
   refreshToken: string | null;
+  /** Calendars.ReadWrite was granted. */
+  calendarGranted: boolean;
 }
 
 export async function exchangeCode(config: MicrosoftOAuthConfig, code: string, verifier: string): Promise<ExchangedTokens> {
@@ -109,6 +124,7 @@ export async function exchangeCode(config: MicrosoftOAuthConfig, code: string, v
     accessToken: json.access_token,
     expiresIn: typeof json.expires_in === "number" ? json.expires_in : 3600,
     refreshToken: typeof json.refresh_token === "string" ? json.refresh_token : null,
+    calendarGranted: calendarGranted(json.scope),
   };
 }
 

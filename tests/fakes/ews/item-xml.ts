@@ -1,4 +1,5 @@
 import { ewsInstant, extendedKey, occurrenceId, type FakeAttendee, type FakeException, type FakeFields, type FakeItem } from "@/tests/fakes/ews/mailbox";
+import { htmlOfText, textOfHtml } from "@/tests/fakes/html-text";
 import { ianaOf, type FakePattern, type FakeRange, type FakeRecurrence } from "@/tests/fakes/ews/recurrence";
 
 /** Between the fake's items and the XML of requests and answers (element names and order from types.xsd). */
@@ -68,7 +69,10 @@ export class FaultError extends Error {
 /** Applies the fields present in a request's CalendarItem; returns the recurrence when one is set. */
 export function applyFields(item: FakeFields & { recurrence?: FakeRecurrence | null }, node: Node): void {
   if ("Subject" in node) item.subject = str(node.Subject) ?? "";
-  if ("Body" in node) item.body = str(node.Body) ?? "";
+  if ("Body" in node) {
+    item.body = str(node.Body) ?? "";
+    item.bodyType = at(obj(node.Body), "BodyType") === "HTML" ? "HTML" : "Text";
+  }
   if ("Sensitivity" in node) item.sensitivity = str(node.Sensitivity) ?? "Normal";
   if ("ReminderIsSet" in node) item.reminderIsSet = str(node.ReminderIsSet) === "true";
   if ("ReminderMinutesBeforeStart" in node) item.reminderMinutes = Number(str(node.ReminderMinutesBeforeStart));
@@ -174,6 +178,15 @@ export interface Shape {
   extended: Set<string>;
   /** Start/EndTimeZone (Exchange2010 and later) rather than MeetingTimeZone. */
   zoneDefinitions: boolean;
+  /** ItemShape's BodyType: Best (the default) answers the body as it is kept. */
+  bodyType: "Best" | "HTML" | "Text";
+}
+
+/** A body in the type the request asked for, converted as Exchange converts it. */
+function bodyXml(fields: FakeFields, shape: Shape): string {
+  const type = shape.bodyType === "Best" ? fields.bodyType : shape.bodyType;
+  const content = type === fields.bodyType ? fields.body : type === "Text" ? textOfHtml(fields.body) : htmlOfText(fields.body);
+  return `<t:Body BodyType="${type}">${esc(content)}</t:Body>`;
 }
 
 const duration = (fields: FakeFields) => Date.parse(fields.end) - Date.parse(fields.start);
@@ -187,7 +200,9 @@ function fieldsXml(fields: FakeFields, shape: Shape, lastModified: string, typeS
     .map(([, property]) => `<t:ExtendedProperty><t:ExtendedFieldURI ${Object.entries(property.uri).map(([name, value]) => `${name}="${esc(value)}"`).join(" ")}/><t:Value>${esc(property.value)}</t:Value></t:ExtendedProperty>`)
     .join("");
   if (!shape.full) return extended;
-  return `<t:Subject>${esc(fields.subject)}</t:Subject><t:Sensitivity>${fields.sensitivity}</t:Sensitivity><t:Body BodyType="Text">${esc(fields.body)}</t:Body><t:ReminderIsSet>${fields.reminderIsSet}</t:ReminderIsSet><t:ReminderMinutesBeforeStart>${fields.reminderMinutes}</t:ReminderMinutesBeforeStart>${extended}<t:LastModifiedTime>${lastModified}</t:LastModifiedTime><t:Start>${fields.start}</t:Start><t:End>${fields.end}</t:End>${typeSpecific.originalStart ? `<t:OriginalStart>${typeSpecific.originalStart}</t:OriginalStart>` : ""}<t:IsAllDayEvent>${fields.isAllDay}</t:IsAllDayEvent><t:LegacyFreeBusyStatus>${fields.freeBusy}</t:LegacyFreeBusyStatus><t:Location>${esc(fields.location)}</t:Location><t:IsCancelled>false</t:IsCancelled><t:IsRecurring>${typeSpecific.itemType !== "Single"}</t:IsRecurring><t:CalendarItemType>${typeSpecific.itemType}</t:CalendarItemType>${fields.organizer ? `<t:Organizer>${mailboxXml(fields.organizer.name, fields.organizer.email)}</t:Organizer>` : ""}${attendeesXml("RequiredAttendees", fields.required)}${attendeesXml("OptionalAttendees", fields.optional)}${typeSpecific.recurrence ?? ""}${zonesXml(fields, shape)}`;
+  const legacyZone = fields.legacyTimeZone === undefined ? "" : `<t:TimeZone>${esc(fields.legacyTimeZone)}</t:TimeZone>`;
+  const xml = `<t:Subject>${esc(fields.subject)}</t:Subject><t:Sensitivity>${fields.sensitivity}</t:Sensitivity>${bodyXml(fields, shape)}<t:ReminderIsSet>${fields.reminderIsSet}</t:ReminderIsSet><t:ReminderMinutesBeforeStart>${fields.reminderMinutes}</t:ReminderMinutesBeforeStart>${extended}<t:LastModifiedTime>${lastModified}</t:LastModifiedTime><t:Start>${fields.start}</t:Start><t:End>${fields.end}</t:End>${typeSpecific.originalStart ? `<t:OriginalStart>${typeSpecific.originalStart}</t:OriginalStart>` : ""}<t:IsAllDayEvent>${fields.isAllDay}</t:IsAllDayEvent><t:LegacyFreeBusyStatus>${fields.freeBusy}</t:LegacyFreeBusyStatus><t:Location>${esc(fields.location)}</t:Location><t:IsCancelled>false</t:IsCancelled><t:IsRecurring>${typeSpecific.itemType !== "Single"}</t:IsRecurring><t:CalendarItemType>${typeSpecific.itemType}</t:CalendarItemType>${fields.organizer ? `<t:Organizer>${mailboxXml(fields.organizer.name, fields.organizer.email)}</t:Organizer>` : ""}${attendeesXml("RequiredAttendees", fields.required)}${attendeesXml("OptionalAttendees", fields.optional)}${legacyZone}${typeSpecific.recurrence ?? ""}${fields.legacyTimeZone === undefined ? zonesXml(fields, shape) : ""}`;
+  return (fields.missing ?? []).reduce((out, name) => out.replace(new RegExp(`<t:${name}[ >][\\s\\S]*?</t:${name}>|<t:${name}/>`), ""), xml);
 }
 
 /** A single or a master. */

@@ -17,6 +17,15 @@ export interface FakeExtended {
 export interface FakeFields {
   subject: string;
   body: string;
+  /** How the body is kept: Outlook writes HTML, this app text. */
+  bodyType: "HTML" | "Text";
+  /**
+   * Exchange 2007's TimeZone string ("(GMT+01:00) Amsterdam, Berlin, …"), on an item that carries
+   * its zone only so — no MeetingTimeZone or Start/EndTimeZone (as old clients left them).
+   */
+  legacyTimeZone?: string;
+  /** Elements this item lacks in every answer (a damaged item, or one another program wrote). */
+  missing?: string[];
   sensitivity: string;
   reminderIsSet: boolean;
   reminderMinutes: number;
@@ -79,6 +88,13 @@ export class FakeMailbox {
   readonly items = new Map<string, FakeItem>();
   /** Injected per-item faults: GetItem answers these ids with this ResponseCode. */
   readonly readErrors = new Map<string, string>();
+  /**
+   * Per-item throttling inside a 200 answer: GetItem answers these ids ErrorServerBusy with a
+   * BackOffMilliseconds in its MessageXml, `times` times, then reads them again.
+   */
+  readonly busyReads = new Map<string, { times: number; backOffMs: number }>();
+  /** UpdateItem answers without ConflictResults, which messages.xsd allows (minOccurs="0"). */
+  omitConflictResults = false;
   /** Invitations, updates and cancellations the server would have emailed: a sync must never cause any. */
   readonly sent: string[] = [];
   private readonly tombstones = new Map<string, { seq: number; createdSeq: number }>();
@@ -94,6 +110,7 @@ export class FakeMailbox {
       seq: this.seq,
       subject: "",
       body: "",
+      bodyType: "Text",
       sensitivity: "Normal",
       reminderIsSet: true,
       reminderMinutes: 15,

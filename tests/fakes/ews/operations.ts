@@ -84,10 +84,11 @@ function shapeOf(node: Node, version: string): Shape {
     full: str(shape?.BaseShape) !== "IdOnly" || list(additional?.FieldURI).length > 0,
     extended: new Set(list(additional?.ExtendedFieldURI).map((uri) => extendedKey(attributes(uri)))),
     zoneDefinitions: hasZoneDefinitions(version),
+    bodyType: str(shape?.BodyType) === "HTML" ? "HTML" : str(shape?.BodyType) === "Text" ? "Text" : "Best",
   };
 }
 
-const ID_ONLY: Shape = { full: false, extended: new Set(), zoneDefinitions: true };
+const ID_ONLY: Shape = { full: false, extended: new Set(), zoneDefinitions: true, bodyType: "Best" };
 
 const targetXml = (mailbox: FakeMailbox, target: Exclude<Target, { kind: "error" }>, shape: Shape) =>
   target.kind === "item" ? itemXml(target.item, shape, () => mailbox.occurrences(target.item)) : occurrenceXml(target.master, target.originalStart, shape);
@@ -140,6 +141,11 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
         orderedIds(body).map(({ name, attrs }) => {
           const injected = mailbox.readErrors.get(attrs.Id ?? "");
           if (injected) return message("GetItem", injected, "<m:Items/>");
+          const busy = mailbox.busyReads.get(attrs.Id ?? "");
+          if (busy && busy.times > 0) {
+            busy.times -= 1;
+            return message("GetItem", "ErrorServerBusy", `<m:MessageXml><t:Value Name="BackOffMilliseconds">${busy.backOffMs}</t:Value></m:MessageXml><m:Items/>`, "The server cannot service this request right now. Try again later.");
+          }
           const target = resolve(mailbox, name, attrs);
           return target.kind === "error" ? message("GetItem", target.code, "<m:Items/>", target.text) : message("GetItem", "NoError", `<m:Items>${targetXml(mailbox, target, shape)}</m:Items>`);
         }),
@@ -181,7 +187,7 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
             for (const cleared of list(updates?.DeleteItemField)) clearField(target.item, cleared);
             mailbox.touch(target.item);
             if (mode !== "SendToNone") mailbox.sent.push(`update of ${target.item.id}`);
-            return message("UpdateItem", "NoError", `<m:Items>${itemXml(target.item, ID_ONLY, () => [])}</m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+            return message("UpdateItem", "NoError", `<m:Items>${itemXml(target.item, ID_ONLY, () => [])}</m:Items>${mailbox.omitConflictResults ? "" : "<m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"}`);
           }
           const exception = exceptionFor(target.master, target.originalStart);
           for (const set of list(updates?.SetItemField)) {
@@ -192,7 +198,7 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
           for (const cleared of list(updates?.DeleteItemField)) clearField(exception, cleared);
           mailbox.touchException(target.master, exception);
           if (mode !== "SendToNone") mailbox.sent.push(`update of ${exception.id}`);
-          return message("UpdateItem", "NoError", `<m:Items><t:CalendarItem><t:ItemId Id="${exception.id}" ChangeKey="${exception.changeKey}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+          return message("UpdateItem", "NoError", `<m:Items><t:CalendarItem><t:ItemId Id="${exception.id}" ChangeKey="${exception.changeKey}"/></t:CalendarItem></m:Items>${mailbox.omitConflictResults ? "" : "<m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"}`);
         }),
       );
     }

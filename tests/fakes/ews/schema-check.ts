@@ -147,16 +147,16 @@ async function current(): Promise<Exchange[]> {
     fake.mailbox.touch(other);
 
     const cursor = await server.step("full sync (paged)", () => drain(calendar, null));
-    await server.step("update", () => calendar.update([{ remoteId: ours.remoteId, versionToken: ours.versionToken, localId: "single", content: eventContent({ title: "Renamed", attendees }), seriesRemoteId: null }]));
+    await server.step("update", () => calendar.update([{ remoteId: ours.remoteId, versionToken: ours.versionToken, localId: "single", content: eventContent({ title: "Renamed", attendees }), previous: null, seriesRemoteId: null }]));
     const renamed = fake.mailbox.items.get(ours.remoteId);
     // Someone else's edit between the provider's read and its write.
     fake.beforeNext("UpdateItem", () => renamed && fake.mailbox.touch(renamed));
     await server.step("stale update (ErrorIrresolvableConflict)", () =>
-      calendar.update([{ remoteId: ours.remoteId, versionToken: renamed?.changeKey ?? "", localId: "single", content: eventContent({ title: "Lost" }), seriesRemoteId: null }]),
+      calendar.update([{ remoteId: ours.remoteId, versionToken: renamed?.changeKey ?? "", localId: "single", content: eventContent({ title: "Lost" }), previous: null, seriesRemoteId: null }]),
     );
     await server.step("delete", () => calendar.delete([{ remoteId: weekly.remoteId, versionToken: fake.mailbox.items.get(weekly.remoteId)?.changeKey ?? "" }]));
     for (const item of outlook.slice(0, 3)) fake.mailbox.remove(item.id);
-    await server.step("update of a deleted item", () => calendar.update([{ remoteId: outlook[0]?.id ?? "", versionToken: "", localId: "x", content: eventContent(), seriesRemoteId: null }]));
+    await server.step("update of a deleted item", () => calendar.update([{ remoteId: outlook[0]?.id ?? "", versionToken: "", localId: "x", content: eventContent(), previous: null, seriesRemoteId: null }]));
     await server.step("incremental sync (deletions)", () => drain(calendar, cursor));
     await server.step("find by tag (FindItem)", () => calendar.findByLocalTag(["single", "all-day"]));
     await server.step("calendar view (FindItem, raw)", () =>

@@ -1,5 +1,6 @@
 // Google's OAuth 2.0 endpoints as a web-server app sees them: the consent page (where a test or a
-// person picks an account and clicks Allow or Deny), the token endpoint (client authentication,
+// person picks an account, may untick permissions — granular consent — and clicks Allow or Deny),
+// the token endpoint (client authentication,
 // redirect URI, PKCE, single-use codes, refresh, invalid_grant), revocation and userinfo.
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -40,6 +41,13 @@ interface RefreshGrant {
   revoked: boolean;
 }
 
+/** Sign-in scopes are granted with the account; every other scope has its own checkbox (granular consent). */
+const SIGN_IN_SCOPES = ["openid", "email", "profile", "https://www.googleapis.com/auth/userinfo.email", "https://www.googleapis.com/auth/userinfo.profile"];
+const SCOPE_LABELS: Record<string, string> = {
+  "https://www.googleapis.com/auth/calendar.events": "View and edit events on all your calendars",
+  "https://www.googleapis.com/auth/calendar": "See, edit, share, and permanently delete all the calendars you can access using Google Calendar",
+};
+
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const token = (prefix: string) => `${prefix}${randomBytes(24).toString("base64url")}`;
 
@@ -62,6 +70,11 @@ export class FakeGoogleOAuth {
   readonly accounts: string[];
   /** Answer code exchanges without a refresh token (what Google does for an already-authorized app). */
   omitRefreshToken = false;
+  /**
+   * Scopes the person unticks on the consent screen when a caller posts the decision without the
+   * page's checkboxes (tests that skip the HTML); a browser's form says for itself what stayed ticked.
+   */
+  withheldScopes: string[] = [];
   /** Every revoke call that named a known token, by the account it belonged to. */
   readonly revocations: string[] = [];
   /** Access tokens handed out for a refresh token (each is a request to Google's token endpoint). */
@@ -145,15 +158,21 @@ export class FakeGoogleOAuth {
     const accounts = this.accounts
       .map((email) => `<label class="account"><input type="radio" name="account" value="${escapeHtml(email)}"${email === loginHint ? " checked" : ""}> ${escapeHtml(email)}</label>`)
       .join("");
+    const permissions = (p.get("scope") ?? "")
+      .split(" ")
+      .filter((scope) => scope && !SIGN_IN_SCOPES.includes(scope))
+      .map((scope) => `<label class="scope"><input type="checkbox" name="granted" value="${escapeHtml(scope)}" checked> ${escapeHtml(SCOPE_LABELS[scope] ?? scope)}</label>`)
+      .join("");
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in – Google Accounts (simulated)</title>
 <style>body{font-family:system-ui,sans-serif;background:#f1f3f4;margin:0;display:grid;place-items:center;min-height:100vh}
 main{background:#fff;border-radius:12px;padding:32px 40px;max-width:440px;box-shadow:0 1px 3px #0003}
 h1{font-size:22px;margin:0 0 4px}.note{color:#5f6368;font-size:14px}.account{display:block;padding:10px;border:1px solid #dadce0;border-radius:8px;margin:8px 0}
-.actions{display:flex;justify-content:flex-end;gap:8px;margin-top:20px}button{padding:8px 20px;border-radius:18px;border:1px solid #dadce0;background:#fff;font-size:14px}
+.scope{display:block;font-size:14px;margin:6px 0}.actions{display:flex;justify-content:flex-end;gap:8px;margin-top:20px}button{padding:8px 20px;border-radius:18px;border:1px solid #dadce0;background:#fff;font-size:14px}
 button[value=allow]{background:#1a73e8;color:#fff;border-color:#1a73e8}</style></head>
 <body><main><h1>Choose an account</h1><p class="note">Simulated Google consent screen (test double). The app asks to see and edit events on your calendars, and your email address.</p>
-<form method="post" action="/o/oauth2/v2/auth/decision"><input type="hidden" name="request" value="${id}">${accounts}
+<form method="post" action="/o/oauth2/v2/auth/decision"><input type="hidden" name="request" value="${id}"><input type="hidden" name="granular" value="1">${accounts}
+<p class="note">Select what the app can access:</p>${permissions}
 <div class="actions"><button name="decision" value="deny">Cancel</button><button name="decision" value="allow">Allow</button></div></form></main></body></html>`);
     return true;
   }
@@ -170,13 +189,23 @@ button[value=allow]{background:#1a73e8;color:#fff;border-color:#1a73e8}</style><
       back.searchParams.set("error", "access_denied");
     } else {
       const code = token("4/");
-      this.codes.set(code, { ...request, email, used: false, expiresAt: Date.now() + 5 * 60_000 });
+      const scope = this.grantedScope(request.scope, form);
+      this.codes.set(code, { ...request, scope, email, used: false, expiresAt: Date.now() + 5 * 60_000 });
       back.searchParams.set("code", code);
-      back.searchParams.set("scope", request.scope);
+      back.searchParams.set("scope", scope);
     }
     res.writeHead(302, { location: back.toString() });
     res.end();
     return true;
+  }
+
+  /** The requested scopes the person left ticked: the sign-in ones always. */
+  private grantedScope(requested: string, form: URLSearchParams): string {
+    const ticked = form.has("granular") ? form.getAll("granted") : requested.split(" ").filter((scope) => !this.withheldScopes.includes(scope));
+    return requested
+      .split(" ")
+      .filter((scope) => SIGN_IN_SCOPES.includes(scope) || ticked.includes(scope))
+      .join(" ");
   }
 
   private clientOk(req: IncomingMessage, form: URLSearchParams): boolean {

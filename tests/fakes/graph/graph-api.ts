@@ -4,12 +4,14 @@
 // tokens, no $select/$expand on delta), events with types singleInstance / occurrence / exception /
 // seriesMaster, instances, transactionId on create, @odata.etag and If-Match (412), deleting an
 // occurrence, single-value extended properties with $expand and $filter, Prefer outlook.timezone,
+// bodies kept as HTML and answered as HTML unless Prefer outlook.body-content-type="text" (body.ts),
 // JSON $batch (at most 20 requests, dependsOn, per-request statuses), the per-mailbox limit
 // (throttle.ts: 429 ApplicationThrottled with Retry-After), error injection (429 with
 // Retry-After, 503) and a log, and change-notification subscriptions (see subscriptions.ts). Invitations are never sent: what Graph *would* have mailed is recorded.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { FilterError, matches, parseFilter } from "./filter";
+import { renderedBody, storedBody } from "./body";
 import { createSubscriptions } from "./subscriptions";
 import { createThrottle, type ThrottleOptions } from "./throttle";
 import { GraphMailbox, graphDateTime, instantOf, newId, validRecurrence, type GraphAttendee, type Instance, type StoredEvent } from "./mailbox";
@@ -101,7 +103,8 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     const prefer = headers["prefer"] ?? "";
     const zone = /outlook\.timezone="([^"]+)"/i.exec(prefer)?.[1] ?? "UTC";
     const pageSize = Math.min(Math.max(Number(/odata\.maxpagesize=(\d+)/i.exec(prefer)?.[1] ?? DEFAULT_PAGE), 1), MAX_PAGE);
-    return { zone, pageSize };
+    const textBody = /outlook\.body-content-type="?text"?/i.test(prefer);
+    return { zone, pageSize, textBody };
   };
 
   /** The ids named in $expand=singleValueExtendedProperties($filter=id eq '…' or id eq '…'). */
@@ -112,7 +115,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     return [...expand.matchAll(/id eq '([^']+)'/gi)].map((match) => match[1] ?? "");
   };
 
-  function render(instance: Instance, zone: string, expand: string[] | null): object {
+  function render(instance: Instance, zone: string, expand: string[] | null, textBody = false): object {
     const { item } = instance;
     const time = (instant: string) => ({ dateTime: graphDateTime(instant, item.isAllDay ? item.timeZone : zone), timeZone: item.isAllDay ? item.timeZone : zone });
     const wanted = expand?.map((id) => id.toLowerCase());
@@ -131,7 +134,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
       transactionId: item.transactionId,
       iCalUId: `040000008200E00074C5B7101A82E008${Buffer.from(item.seriesMasterId ?? item.id).toString("hex").slice(0, 32)}`,
       subject: item.subject,
-      body: { contentType: "text", content: item.body },
+      body: renderedBody(item.body, textBody),
       location: { displayName: item.location },
       start: time(item.start),
       end: time(item.end),
@@ -171,7 +174,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
 
   function delta(email: string, path: string, query: URLSearchParams, headers: Record<string, string>): Answer {
     const mailbox = mailboxOf(email);
-    const { zone, pageSize } = preferences(headers);
+    const { zone, pageSize, textBody } = preferences(headers);
     const skip = query.get("$skiptoken");
     if (skip) {
       const page = skipTokens.get(skip);
@@ -204,7 +207,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
       const changedSeq = Math.max(instance.item.seq, master?.seq ?? 0);
       if (since !== null && changedSeq <= since) continue;
       reported.add(instance.item.id);
-      if (overlaps(instance.item, from, to)) entries.push(render(instance, zone, null));
+      if (overlaps(instance.item, from, to)) entries.push(render(instance, zone, null, textBody));
       // Changed and now outside the window: it left the view.
       else if (since !== null) entries.push({ "@removed": { reason: "deleted" }, id: instance.item.id });
     }
@@ -227,7 +230,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
   function applyFields(target: Partial<StoredEvent>, body: Record<string, unknown>): Answer | null {
     const get = <T>(key: string) => body[key] as T | undefined;
     if ("subject" in body) target.subject = String(get<string>("subject") ?? "");
-    if ("body" in body) target.body = String(get<{ content?: string }>("body")?.content ?? "");
+    if ("body" in body) target.body = storedBody(get<{ content?: string; contentType?: string }>("body"));
     if ("location" in body) target.location = String(get<{ displayName?: string }>("location")?.displayName ?? "");
     if ("isAllDay" in body) target.isAllDay = Boolean(get<boolean>("isAllDay"));
     for (const key of ["start", "end"] as const) {
@@ -266,7 +269,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
 
   function handleEvents(email: string, method: string, segments: string[], query: URLSearchParams, headers: Record<string, string>, body: unknown): Answer {
     const mailbox = mailboxOf(email);
-    const { zone, pageSize } = preferences(headers);
+    const { zone, pageSize, textBody } = preferences(headers);
     const expand = expandedIds(query);
     const [id, sub] = segments;
     if (!id) {
@@ -275,7 +278,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
         const transactionId = typeof fields.transactionId === "string" ? fields.transactionId : null;
         // The same transactionId twice: Graph hands back the first item instead of a second one.
         const existing = transactionId ? mailbox.items.get(mailbox.transactions.get(transactionId) ?? "") : undefined;
-        if (existing) return { status: 201, body: render({ item: existing, type: existing.type === "exception" ? "exception" : "singleInstance" }, zone, expand) };
+        if (existing) return { status: 201, body: render({ item: existing, type: existing.type === "exception" ? "exception" : "singleInstance" }, zone, expand, textBody) };
         const draft: Partial<StoredEvent> = {};
         const problem = applyFields(draft, fields);
         if (problem) return problem;
@@ -288,7 +291,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
         }
         if (transactionId) mailbox.transactions.set(transactionId, item.id);
         wouldMail(email, "invitation", item.subject, item.attendees);
-        return { status: 201, body: render({ item, type: "singleInstance" }, zone, expand) };
+        return { status: 201, body: render({ item, type: "singleInstance" }, zone, expand, textBody) };
       }
       if (method !== "GET") return error(405, "ErrorInvalidRequest", "Method not allowed.");
       let filter;
@@ -308,7 +311,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
       return {
         status: 200,
         body: {
-          value: page.map((item) => render({ item, type: "singleInstance" }, zone, expand)),
+          value: page.map((item) => render({ item, type: "singleInstance" }, zone, expand, textBody)),
           ...(skip + top < all.length ? { "@odata.nextLink": `${options.baseUrl()}/v1.0/me/events?${next.toString()}` } : {}),
         },
       };
@@ -329,13 +332,13 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
       return {
         status: 200,
         body: {
-          value: instances.slice(skip, skip + top).map((instance) => render(instance, zone, expand)),
+          value: instances.slice(skip, skip + top).map((instance) => render(instance, zone, expand, textBody)),
           ...(skip + top < instances.length ? { "@odata.nextLink": `${options.baseUrl()}/v1.0/me/events/${encodeURIComponent(id)}/instances?${next.toString()}` } : {}),
         },
       };
     }
     if (sub) return error(400, "ErrorInvalidRequest", `Unsupported segment ${sub}.`);
-    if (method === "GET") return { status: 200, body: render(found, zone, expand) };
+    if (method === "GET") return { status: 200, body: render(found, zone, expand, textBody) };
     const ifMatch = headers["if-match"];
     if (ifMatch && ifMatch !== "*" && ifMatch !== etagOf(found.type === "occurrence" ? (mailbox.items.get(found.item.seriesMasterId ?? "") ?? found.item) : found.item) && ifMatch !== etagOf(found.item)) {
       return error(412, "ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
@@ -360,7 +363,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     if (target.type !== "exception") target.type = target.recurrence ? "seriesMaster" : "singleInstance";
     mailbox.touch(target);
     if ("attendees" in fields) wouldMail(email, "update", target.subject, target.attendees);
-    return { status: 200, body: render({ item: target, type: target.type === "exception" ? "exception" : "singleInstance" }, zone, expand) };
+    return { status: 200, body: render({ item: target, type: target.type === "exception" ? "exception" : "singleInstance" }, zone, expand, textBody) };
   }
 
   /** One Graph call (top level or inside a batch), after authentication. */

@@ -99,6 +99,11 @@ export class FakeMicrosoftIdentity {
   readonly accounts: FakeMicrosoftAccount[];
   /** Redeem codes without a refresh token, as when a tenant's policy withholds offline_access. */
   omitRefreshToken = false;
+  /**
+   * Requested scopes left out of what consent grants, as when an administrator consented for the
+   * tenant to a smaller set of permissions than the app asks for (e.g. "Calendars.ReadWrite").
+   */
+  withheldScopes: string[] = [];
   private readonly options: FakeIdentityOptions;
   private readonly accessTokens = new Map<string, AccessGrant>();
   private readonly pending = new Map<string, AuthorizeRequest>();
@@ -256,7 +261,12 @@ button[value=accept]{background:#0067b8;color:#fff;border-color:#0067b8}</style>
       );
     } else {
       const code = opaque("M.C5");
-      this.codes.set(code, { ...request, email: account.email, used: false, expiresAt: Date.now() + CODE_MS });
+      const withheld = this.withheldScopes.map((scope) => scope.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, ""));
+      const scope = request.scope
+        .split(" ")
+        .filter((value) => !withheld.includes(value.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, "")))
+        .join(" ");
+      this.codes.set(code, { ...request, scope, email: account.email, used: false, expiresAt: Date.now() + CODE_MS });
       back.searchParams.set("code", code);
     }
     back.searchParams.set("state", request.state);

@@ -7,6 +7,7 @@ import { grantAtollonAccount, listAccounts, removeAccount, syncsPausedReason } f
 import { checkGoogleConnection, completeGoogleAuthorization, createGoogleAccount, getFlow, getGoogleAccessToken, startGoogleAuthorization } from "@/lib/sync-accounts/google";
 import { FAKE_CLIENT } from "../../fakes/google/accounts";
 import { startFakeGoogle, type FakeGoogle } from "../../fakes/google/server";
+import { flowFailureMessage } from "@/lib/sync-accounts/messages";
 import { createTestUser } from "../../helpers/users";
 
 const APP = "http://localhost:3999";
@@ -30,6 +31,7 @@ afterAll(async () => {
 
 afterEach(() => {
   google.oauth.omitRefreshToken = false;
+  google.oauth.withheldScopes = [];
 });
 
 /** Plays the user at Google's consent page; returns the callback's query parameters. */
@@ -143,6 +145,43 @@ describe("Receive Google token", () => {
       process.env.GOOGLE_OAUTH_TOKEN_URL = google.env().GOOGLE_OAUTH_TOKEN_URL;
     }
     expect((await listAccounts(user.id)).map((a) => a.provider)).toEqual(["ATOLLON"]);
+  });
+
+  it("refuses a token whose calendar permission was unticked at Google: revoked, nothing created, says what to leave ticked", async () => {
+    const user = await userWithAtollon();
+    const calendar = "https://www.googleapis.com/auth/calendar.events";
+    // As a browser posts the consent form with the calendar box unticked (granular consent).
+    const page = await fetch(await startGoogleAuthorization(user.id, ADA));
+    const html = await page.text();
+    expect(html).toContain(`name="granted" value="${calendar}" checked`);
+    const request = /name="request" value="([^"]+)"/.exec(html)?.[1] ?? "";
+    const answer = await fetch(`${google.url}/o/oauth2/v2/auth/decision`, {
+      method: "POST",
+      body: new URLSearchParams({ request, granular: "1", account: ADA, decision: "allow" }),
+      redirect: "manual",
+    });
+    const back = new URL(answer.headers.get("location") ?? "").searchParams;
+    expect(back.get("scope")).toBe("openid email");
+    const revokedBefore = google.oauth.revocations.length;
+    const grantsBefore = google.oauth.activeGrants(ADA);
+    const refused = await completeGoogleAuthorization(user.id, { state: back.get("state"), code: back.get("code"), error: back.get("error") });
+    expect(refused.failure).toBe("scope");
+    expect(google.oauth.revocations.length).toBe(revokedBefore + 1);
+    expect(google.oauth.activeGrants(ADA)).toBe(grantsBefore);
+    expect(await getFlow(user.id, refused.flowId as string)).toMatchObject({ failure: "scope", tokenReceived: false });
+    await rejects(createGoogleAccount(user.id, refused.flowId as string), "invalid_input");
+    expect((await listAccounts(user.id)).map((a) => a.provider)).toEqual(["ATOLLON"]);
+    expect(flowFailureMessage("scope")).toContain("leave “View and edit events on all your calendars” ticked");
+
+    // The same when re-authorizing an account: it keeps its old state rather than a useless token.
+    const { accountId } = await connectAda(user.id);
+    google.oauth.revokeGrantsOf(ADA);
+    await rejects(checkGoogleConnection(user.id, accountId), "invalid_input");
+    google.oauth.withheldScopes = [calendar];
+    const again = await completeGoogleAuthorization(user.id, await atGoogle(await startGoogleAuthorization(user.id, "", accountId), ADA, "allow"));
+    expect(again).toMatchObject({ failure: "scope", reauthorizedAccountId: null, accountId });
+    expect((await listAccounts(user.id)).find((a) => a.id === accountId)).toMatchObject({ state: "AUTHORIZATION_NEEDED" });
+    expect(google.oauth.activeGrants(ADA)).toBe(0);
   });
 
   it("needs the Atollon account first", async () => {

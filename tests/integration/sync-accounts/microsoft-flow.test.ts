@@ -15,6 +15,7 @@ import {
 } from "@/lib/sync-accounts/microsoft";
 import { AuthorizationError } from "@/lib/sync/provider";
 import { FAKE_MICROSOFT_CLIENT, FakeMicrosoftIdentity, serveIdentity } from "../../fakes/graph/identity";
+import { microsoftFlowFailureMessage } from "@/lib/sync-accounts/messages";
 import { createTestUser } from "../../helpers/users";
 
 const APP = "http://localhost:3998";
@@ -56,6 +57,7 @@ afterAll(async () => {
 
 afterEach(() => {
   identity.omitRefreshToken = false;
+  identity.withheldScopes = [];
   process.env.MICROSOFT_AUTHORITY_URL = authority;
 });
 
@@ -181,6 +183,21 @@ describe("Sign in with Microsoft", () => {
     expect(await providers(user.id)).toEqual(["ATOLLON"]);
     // A failed flow holds no token, so Create has nothing to create from.
     await rejects(createMicrosoftAccount(user.id, mismatch.flowId as string), "invalid_input");
+  });
+
+  it("refuses a token without Calendars.ReadWrite: nothing created or kept, says which permission to accept", async () => {
+    const user = await userWithAtollon();
+    identity.withheldScopes = ["Calendars.ReadWrite"];
+    const refused = await completeMicrosoftAuthorization(user.id, await atMicrosoft(await startMicrosoftAuthorization(user.id, ADELE), ADELE, "accept"));
+    expect(refused.failure).toBe("scope");
+    expect(await getMicrosoftFlow(user.id, refused.flowId as string)).toMatchObject({ failure: "scope", tokenReceived: false });
+    await rejects(createMicrosoftAccount(user.id, refused.flowId as string), "invalid_input");
+    expect(await providers(user.id)).toEqual(["ATOLLON"]);
+    expect(microsoftFlowFailureMessage("scope")).toContain("Calendars.ReadWrite");
+
+    identity.withheldScopes = [];
+    const granted = await completeMicrosoftAuthorization(user.id, await atMicrosoft(await startMicrosoftAuthorization(user.id, ADELE), ADELE, "accept"));
+    expect(granted.failure).toBeNull();
   });
 
   it("needs the Atollon account first, and says which variables to set when Microsoft is not configured", async () => {

@@ -33,7 +33,7 @@ function remote(body: EventContent | null, options: { token?: string; tag?: stri
   };
 }
 
-const synced: Pair = { localId: "l1", remoteId: "r1", localVersion: 1, localHash: contentHash(base), remoteVersion: "v1", remoteHash: contentHash(base), sentHash: null, listed: true };
+const synced: Pair = { localId: "l1", remoteId: "r1", localVersion: 1, localHash: contentHash(base), remoteVersion: "v1", remoteHash: contentHash(base), sentHash: null, listed: true, base };
 
 const run = (input: { local: LocalEvent | null; remote: RemoteItem | "absent" | null; pair: Pair | null; policy?: ConflictPolicy }): Decision =>
   decide({ policy: "latest", ...input });

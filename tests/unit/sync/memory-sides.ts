@@ -14,6 +14,7 @@ import {
   type UpdateRequest,
   type WriteResult,
 } from "@/lib/sync/provider";
+import { changedFields, type ContentField } from "@/lib/sync/content-hash";
 import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
@@ -187,7 +188,11 @@ export class MemoryRemote implements RemoteCalendar {
         results.push({ ok: false, kind: "not-found", message: "gone" });
       } else if (item.versionToken !== request.versionToken) results.push({ ok: false, kind: "conflict", message: "412" });
       else {
-        const stored = this.touch({ ...item, content: request.content, seriesRemoteId: request.seriesRemoteId });
+        // As a PATCH: only the fields that differ from what the engine believes the item holds, so
+        // a wrong belief leaves the item other than the engine thinks, and the properties notice.
+        const changed = changedFields(request.previous, request.content);
+        const content = Object.fromEntries(Object.entries(item.content).map(([key, value]) => [key, changed.has(key as ContentField) ? request.content[key as ContentField] : value])) as EventContent;
+        const stored = this.touch({ ...item, content, seriesRemoteId: request.seriesRemoteId });
         results.push({ ok: true, remoteId: item.remoteId, versionToken: stored.versionToken });
       }
     }

@@ -93,8 +93,8 @@ describe("Google provider against the fake Calendar API", () => {
     if (!a?.ok || !b?.ok) throw new Error("create failed");
     google.calendar.userPatch(h.email, b.remoteId, { summary: "changed in Google" });
     const updated = await h.remote.update([
-      { remoteId: a.remoteId, versionToken: a.versionToken, localId: "l0", content: content({ title: "E0 edited" }), seriesRemoteId: null },
-      { remoteId: b.remoteId, versionToken: b.versionToken, localId: "l1", content: content({ title: "E1 edited" }), seriesRemoteId: null },
+      { remoteId: a.remoteId, versionToken: a.versionToken, localId: "l0", content: content({ title: "E0 edited" }), previous: null, seriesRemoteId: null },
+      { remoteId: b.remoteId, versionToken: b.versionToken, localId: "l1", content: content({ title: "E1 edited" }), previous: null, seriesRemoteId: null },
     ]);
     expect(updated.map((r) => (r.ok ? "ok" : r.kind))).toEqual(["ok", "conflict"]);
     const readBack = await h.remote.read([b.remoteId, "nosuchevent"]);

@@ -159,9 +159,9 @@ describe("GraphCalendar against the fake Graph", () => {
     const found = await remote.findByLocalTag(["l7", "l44", "nobody"]);
     expect(found.map((item) => item.content?.title).sort()).toEqual(["E44", "E7"]);
     const first = results[0] as { remoteId: string; versionToken: string };
-    const [updated] = await remote.update([{ remoteId: first.remoteId, versionToken: first.versionToken, localId: "l0", content: eventContent({ title: "E0 v2" }), seriesRemoteId: null }]);
+    const [updated] = await remote.update([{ remoteId: first.remoteId, versionToken: first.versionToken, localId: "l0", content: eventContent({ title: "E0 v2" }), previous: null, seriesRemoteId: null }]);
     expect(updated?.ok).toBe(true);
-    const [stale] = await remote.update([{ remoteId: first.remoteId, versionToken: first.versionToken, localId: "l0", content: eventContent({ title: "E0 v3" }), seriesRemoteId: null }]);
+    const [stale] = await remote.update([{ remoteId: first.remoteId, versionToken: first.versionToken, localId: "l0", content: eventContent({ title: "E0 v3" }), previous: null, seriesRemoteId: null }]);
     expect(stale).toMatchObject({ ok: false, kind: "conflict" });
     const [gone] = await remote.delete([{ remoteId: "AAMkAGmissing", versionToken: "" }]);
     expect(gone).toMatchObject({ ok: false, kind: "not-found" });
@@ -181,6 +181,29 @@ describe("GraphCalendar against the fake Graph", () => {
     expect(JSON.parse((await store.loadState()).remoteCursor ?? "{}").window).not.toEqual(windowBefore);
     expect(rolled).toMatchObject({ fullListing: false, pulled: { created: 0, updated: 0, deleted: 1 } });
     expect(store.live().map((event) => event.content.title)).toEqual(["Kept"]);
+  });
+
+  it("reads an Outlook HTML body as its text, and keeps the HTML through a title edit made in Atollon; a body edited in Atollon replaces it", async () => {
+    const { fake, email, remote, mailbox } = await setup();
+    const html = '<html><head></head><body><p>Agenda: <b>budget</b> &amp; <i>hiring</i></p><p>Room 4</p></body></html>';
+    const made = fake.graph.userAdd(email, outlookEvent("Made in Outlook", "2026-12-10T08:00:00.000Z", { body: html }));
+    // Graph answers HTML to whoever does not ask for text.
+    expect(fake.graph.render(email, made)).toMatchObject({ body: { contentType: "html", content: html } });
+    const store = new MemoryStore("latest");
+    await runSync({ store, remote });
+    const [event] = store.live();
+    expect(event?.content.description).toBe("Agenda: budget & hiring\nRoom 4");
+
+    store.userEdit(event?.id ?? "", { title: "Renamed in Atollon" });
+    expect(await runSync({ store, remote })).toMatchObject({ outcome: "complete", pushed: { updated: 1 } });
+    expect([made.subject, made.body]).toEqual(["Renamed in Atollon", html]);
+    expect(await runSync({ store, remote })).toMatchObject({ pulled: { created: 0, updated: 0 }, pushed: { created: 0, updated: 0 } });
+
+    store.userEdit(event?.id ?? "", { description: "New agenda" });
+    await runSync({ store, remote });
+    expect(fake.graph.render(email, made)).toMatchObject({ body: { contentType: "html", content: expect.stringContaining("New agenda") } });
+    expect((await list(remote, null)).items[0]?.content?.description).toBe("New agenda");
+    expect(mailbox.items.size).toBe(1);
   });
 
   it("retries a throttled call of a batch on its own, after the Retry-After it was given, and gives up as unavailable within its budget", async () => {

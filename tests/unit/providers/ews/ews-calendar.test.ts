@@ -146,9 +146,9 @@ describe("EwsCalendar against the fake", () => {
     if (!stored || !a || !b) throw new Error("missing");
     fake.mailbox.touch(stored);
     const results = await calendar.update([
-      { remoteId: a.remoteId, versionToken: a.versionToken, localId: "a", content: content({ title: "New" }), seriesRemoteId: null },
-      { remoteId: b.remoteId, versionToken: b.versionToken, localId: "b", content: content({ title: "Lost" }), seriesRemoteId: null },
-      { remoteId: "AAMkADgone", versionToken: "x", localId: "c", content: content(), seriesRemoteId: null },
+      { remoteId: a.remoteId, versionToken: a.versionToken, localId: "a", content: content({ title: "New" }), previous: null, seriesRemoteId: null },
+      { remoteId: b.remoteId, versionToken: b.versionToken, localId: "b", content: content({ title: "Lost" }), previous: null, seriesRemoteId: null },
+      { remoteId: "AAMkADgone", versionToken: "x", localId: "c", content: content(), previous: null, seriesRemoteId: null },
     ]);
     expect(fake.count("UpdateItem")).toBe(1);
     expect(results[0]).toMatchObject({ ok: true, remoteId: a.remoteId });
@@ -157,6 +157,16 @@ describe("EwsCalendar against the fake", () => {
     expect(results[2]).toMatchObject({ ok: false, kind: "not-found" });
     expect(fake.mailbox.items.get(a.remoteId)?.subject).toBe("New");
     expect(fake.mailbox.items.get(b.remoteId)?.subject).toBe("Planning");
+  });
+
+  it("accepts an UpdateItem answer without ConflictResults (messages.xsd lets the server leave it out)", async () => {
+    const calendar = await open();
+    fake.mailbox.omitConflictResults = true;
+    const [made] = created(await calendar.create([{ localId: "a", content: content(), seriesRemoteId: null }]));
+    if (!made) throw new Error("missing");
+    const [result] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "a", content: content({ title: "Edited in Atollon" }), previous: content(), seriesRemoteId: null }]);
+    expect(result).toMatchObject({ ok: true, remoteId: made.remoteId, versionToken: fake.mailbox.items.get(made.remoteId)?.changeKey });
+    expect(fake.mailbox.items.get(made.remoteId)?.subject).toBe("Edited in Atollon");
   });
 
   it("reports a change Exchange received between the bind and the UpdateItem (ErrorIrresolvableConflict) as a conflict, and keeps that change", async () => {
@@ -169,7 +179,7 @@ describe("EwsCalendar against the fake", () => {
       item.subject = "Edited in Outlook meanwhile";
       fake.mailbox.touch(item);
     });
-    const [result] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "a", content: content({ title: "Edited in Atollon" }), seriesRemoteId: null }]);
+    const [result] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "a", content: content({ title: "Edited in Atollon" }), previous: null, seriesRemoteId: null }]);
     expect(fake.count("GetItem")).toBe(1);
     expect(result).toMatchObject({ ok: false, kind: "conflict", message: expect.stringContaining("ErrorIrresolvableConflict") });
     expect(fake.mailbox.items.get(made.remoteId)?.subject).toBe("Edited in Outlook meanwhile");
@@ -240,6 +250,24 @@ describe("EwsCalendar against the fake", () => {
     const calendar = await open({ retryBudgetMs: 2_000 });
     fake.throttle(1, 300_000);
     await expect(pages(calendar, null)).rejects.toBeInstanceOf(RemoteUnavailableError);
+  });
+
+  it("reads again, after its BackOffMilliseconds, an item Exchange answered ErrorServerBusy inside a 200 answer; the rest of the batch is read once", async () => {
+    const calendar = await open();
+    const items = ["One", "Two", "Three"].map((subject) => fake.mailbox.add({ subject }));
+    fake.mailbox.busyReads.set(items[1]?.id ?? "", { times: 2, backOffMs: 1_500 });
+    const listed = (await pages(calendar, null)).flatMap((page) => page.items).map((entry) => entry.content?.title);
+    expect(listed.sort()).toEqual(["One", "Three", "Two"]);
+    expect(waits).toEqual([1_500, 1_500]);
+    expect(fake.count("GetItem")).toBe(3);
+  });
+
+  it("ends the listing as unavailable when an item stays busy beyond the retry budget", async () => {
+    const calendar = await open({ retryBudgetMs: 2_000 });
+    const item = fake.mailbox.add({ subject: "Busy" });
+    fake.mailbox.busyReads.set(item.id, { times: 5, backOffMs: 1_500 });
+    await expect(pages(calendar, null)).rejects.toBeInstanceOf(RemoteUnavailableError);
+    expect(waits).toEqual([1_500]);
   });
 
   it("ends the listing as unavailable when an item cannot be read, rather than reporting it gone", async () => {
@@ -421,7 +449,7 @@ describe("Exchange versions", () => {
       expect(server.mailbox.items.get(made.remoteId)).toMatchObject({ startTimeZone: "Eastern Standard Time", endTimeZone: "Eastern Standard Time" });
 
       const moved = { ...event, title: "Moved to Tokyo", timeZone: "Asia/Tokyo", start: "2026-12-02T01:00:00.000Z", end: "2026-12-02T02:00:00.000Z" };
-      const [updated] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "tz", content: moved, seriesRemoteId: null }]);
+      const [updated] = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "tz", content: moved, previous: null, seriesRemoteId: null }]);
       expect(updated).toMatchObject({ ok: true, remoteId: made.remoteId });
       const second = await pages(calendar, first.at(-1)?.nextCursor ?? null);
       expect(second.flatMap((page) => page.items).map((item) => item.content)).toEqual([moved]);

@@ -83,9 +83,9 @@ describe("recurring series", () => {
     const listed = items.find((item) => item.remoteId === made.remoteId);
     expect(listed).toMatchObject({ seriesRemoteId: series.remoteId, localTag: "e", versionToken: made.versionToken, content: exception });
 
-    const renamed = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "e", content: { ...exception, title: "Renamed" }, seriesRemoteId: series.remoteId }]);
+    const renamed = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "e", content: { ...exception, title: "Renamed" }, previous: null, seriesRemoteId: series.remoteId }]);
     const again = ok(renamed[0]);
-    const stale = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "e", content: { ...exception, title: "Lost" }, seriesRemoteId: series.remoteId }]);
+    const stale = await calendar.update([{ remoteId: made.remoteId, versionToken: made.versionToken, localId: "e", content: { ...exception, title: "Lost" }, previous: null, seriesRemoteId: series.remoteId }]);
     expect(stale[0]).toMatchObject({ ok: false, kind: "conflict" });
     expect(again.versionToken).not.toBe(made.versionToken);
     expect(fake.mailbox.items.get(series.remoteId)?.exceptions.get("2026-12-08T09:00:00Z")?.subject).toBe("Renamed");
@@ -107,12 +107,12 @@ describe("recurring series", () => {
     const exception = content({ rrule: null, title: "Moved", originalStart: "2026-12-08T09:00:00.000Z", start: "2026-12-08T10:00:00.000Z", end: "2026-12-08T10:30:00.000Z" });
     ok((await calendar.create([{ localId: "e", content: exception, seriesRemoteId: series.remoteId }]))[0]);
     // The exception changed the master's ChangeKey: that was this provider's own doing.
-    const renamed = ok((await calendar.update([{ remoteId: series.remoteId, versionToken: series.versionToken, localId: "s", content: content({ title: "Renamed" }), seriesRemoteId: null }]))[0]);
+    const renamed = ok((await calendar.update([{ remoteId: series.remoteId, versionToken: series.versionToken, localId: "s", content: content({ title: "Renamed" }), previous: null, seriesRemoteId: null }]))[0]);
     const master = fake.mailbox.items.get(series.remoteId);
     if (!master) throw new Error("missing");
     master.subject = "Edited in Outlook";
     fake.mailbox.touch(master);
-    const stale = await calendar.update([{ remoteId: series.remoteId, versionToken: renamed.versionToken, localId: "s", content: content({ title: "Lost" }), seriesRemoteId: null }]);
+    const stale = await calendar.update([{ remoteId: series.remoteId, versionToken: renamed.versionToken, localId: "s", content: content({ title: "Lost" }), previous: null, seriesRemoteId: null }]);
     expect(stale[0]).toMatchObject({ ok: false, kind: "conflict" });
     expect(fake.mailbox.items.get(series.remoteId)?.subject).toBe("Edited in Outlook");
   });

@@ -97,4 +97,25 @@ describe("runSync with the EWS provider against the fake", () => {
     expect(store.live().map((event) => event.content.title).sort()).toEqual(["Standup", "Standup (new room)", "Standup, moved"]);
     expect(await runSync(side)).toMatchObject({ pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 } });
   });
+
+  it("reads an Outlook HTML body as text, and keeps it through a title edit made in Atollon; a body edited in Atollon replaces it", async () => {
+    const store = new MemoryStore("latest", new MemoryCalendar());
+    const remote = await openEwsCalendar({ serverUrl: fake.ewsUrl, login: "alice@contoso.test", password: "secret", env });
+    const side = { store, remote };
+    const html = "<html><body><p>Agenda: <b>budget</b> &amp; <i>hiring</i></p><p>Room 4</p></body></html>";
+    const made = fake.mailbox.add({ subject: "Made in Outlook", body: html, bodyType: "HTML", start: "2026-12-02T08:00:00Z", end: "2026-12-02T09:00:00Z", startTimeZone: "W. Europe Standard Time", endTimeZone: "W. Europe Standard Time" });
+    await runSync(side);
+    const [event] = store.live();
+    expect(event?.content.description).toBe("Agenda: budget & hiring\nRoom 4");
+
+    store.userEdit(event?.id ?? "", { title: "Renamed in Atollon" });
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pushed: { updated: 1 } });
+    expect([made.subject, made.bodyType, made.body]).toEqual(["Renamed in Atollon", "HTML", html]);
+    expect(await runSync(side)).toMatchObject({ pulled: { created: 0, updated: 0 }, pushed: { created: 0, updated: 0 } });
+
+    store.userEdit(event?.id ?? "", { description: "New agenda" });
+    await runSync(side);
+    expect([made.bodyType, made.body]).toEqual(["Text", "New agenda"]);
+    expect(store.live().map((live) => live.content.description)).toEqual(["New agenda"]);
+  });
 });
