@@ -29,7 +29,7 @@ export interface CalDavPerson {
 }
 
 /** Makes a new calendar collection for `server`'s user and returns hands to use it. */
-export async function newCalDavCalendar(server: Radicale, name = randomUUID()): Promise<CalDavPerson> {
+export async function newCalDavCalendar(server: Radicale, name: string = randomUUID()): Promise<CalDavPerson> {
   const client = new DavClient({ login: server.login, password: server.password, env: LOCAL_ENV, retryBudgetMs: 0 });
   const calendarUrl = `${server.url}/${server.login}/${name}/`;
   const made = await fetch(calendarUrl, {
@@ -107,6 +107,10 @@ export async function newCalDavCalendar(server: Radicale, name = randomUUID()): 
       return (await read(href))?.ics ?? "";
     },
     async expireSyncTokens() {
+      // Radicale answers an unchanged collection's token without looking it up: a to-do (which this
+      // app's listing passes over) changes the collection, so the forgotten token is looked up and refused.
+      const uid = randomUUID();
+      await put(`${collection}expiry-${uid}.ics`, `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VTODO\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:To-do\r\nEND:VTODO\r\nEND:VCALENDAR\r\n`, null);
       await rm(path.join(server.storage, "collection-root", ...collection.split("/").filter(Boolean).map(decodeURIComponent), ".Radicale.cache", "sync-token"), { recursive: true, force: true });
     },
   };

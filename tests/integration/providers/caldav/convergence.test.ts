@@ -12,7 +12,7 @@ afterAll(() => server?.stop());
 describe("sync convergence against CalDAV (real provider, Radicale)", () => {
   it("converges after random edits, failures and crashes, with no duplicates and no resurrection", async () => {
     await checkConvergence(() => caldavHarness(server), {
-      numRuns: Number(process.env.SYNC_PROPERTY_RUNS_CALDAV ?? 40),
+      numRuns: Number(process.env.SYNC_PROPERTY_RUNS_CALDAV ?? 30),
       // A person deletes an occurrence as an EXDATE of its series (see caldav-person.ts).
       deletingAnOccurrenceChangesTheSeries: true,
     });
