@@ -13,6 +13,8 @@ export interface Radicale {
   password: string;
   /** The storage folder (collection-root/LOGIN/... holds one .ics file per resource). */
   storage: string;
+  /** The user changes their password at the server (Radicale reads the htpasswd file on every sign-in). */
+  changePassword(password: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,10 @@ export async function startRadicale({ login = "alice", password = "wonderland" }
     login,
     password,
     storage,
+    async changePassword(next) {
+      await writeFile(path.join(folder, "users"), `${login}:${next}\n`);
+      this.password = next;
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");
