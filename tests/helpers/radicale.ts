@@ -81,14 +81,14 @@ export async function startRadicale({ login = "alice", password = "wonderland" }
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
-  return {
+  const server: Radicale = {
     url,
     login,
     password,
     storage,
     async changePassword(next) {
       await writeFile(path.join(folder, "users"), `${login}:${next}\n`);
-      this.password = next;
+      server.password = next;
     },
     async stop() {
       if (child.exitCode === null) {
@@ -98,4 +98,5 @@ export async function startRadicale({ login = "alice", password = "wonderland" }
       await rm(folder, { recursive: true, force: true });
     },
   };
+  return server;
 }
