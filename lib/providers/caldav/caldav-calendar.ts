@@ -36,7 +36,7 @@ export interface CalDavCalendarOptions extends DavClientOptions {
  * engine. A new resource is named after the local event id, and carries it in X-ATOLLON-ID.
  */
 export class CalDavCalendar implements RemoteCalendar {
-  readonly writeBatchSize = 50;
+  readonly writeBatchSize = MULTIGET_BATCH;
   private readonly client: DavClient;
   private readonly calendar: URL;
   /** The latest body and ETag seen of each resource, so an update needs no read of its own. */
