@@ -66,7 +66,7 @@ function decode(buffer: Buffer, encoding: string | undefined): string {
   return buffer.toString("utf8");
 }
 
-function once(url: URL, address: string, family: 4 | 6, request: DavRequest, authorization: string, timeoutMs: number, maxBytes: number): Promise<Omit<DavAnswer, "url">> {
+function once(url: URL, address: string, family: 4 | 6, request: DavRequest, authorization: string, timeoutMs: number, maxBytes: number, agent: http.Agent): Promise<Omit<DavAnswer, "url">> {
   const pinned: LookupFunction = (_host, options, callback) => {
     if (options.all) callback(null, [{ address, family }]);
     else callback(null, address, family);
@@ -80,7 +80,7 @@ function once(url: URL, address: string, family: 4 | 6, request: DavRequest, aut
     ...request.headers,
   };
   return new Promise((resolve, reject) => {
-    const outgoing = client.request(url, { method: request.method, headers, lookup: pinned, timeout: timeoutMs, agent: false }, (response) => {
+    const outgoing = client.request(url, { method: request.method, headers, lookup: pinned, timeout: timeoutMs, agent }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {
@@ -127,6 +127,11 @@ export class DavClient {
   /** HTTP requests sent, retries and redirects included. */
   requestCount = 0;
   private readonly authorization: string;
+  /**
+   * Connections kept alive between requests (a sync is many PUTs to one host, and a TLS handshake
+   * each would double their time). A socket is opened to the address the guard checked for it.
+   */
+  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
 
   constructor(private readonly options: DavClientOptions) {
     this.authorization = `Basic ${Buffer.from(`${options.login}:${options.password}`, "utf8").toString("base64")}`;
@@ -149,7 +154,7 @@ export class DavClient {
       let failure: DavTransportError | null = null;
       this.requestCount += 1;
       try {
-        answer = await once(checked.url, checked.address, checked.family, request, this.authorization, timeoutMs, maxBytes);
+        answer = await once(checked.url, checked.address, checked.family, request, this.authorization, timeoutMs, maxBytes, checked.url.protocol === "https:" ? this.agents.https : this.agents.http);
       } catch (error) {
         if (!(error instanceof DavTransportError)) throw error;
         failure = error;
