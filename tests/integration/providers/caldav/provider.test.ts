@@ -1,3 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CalDavCalendar } from "@/lib/providers/caldav/caldav-calendar";
 import { discoverCalendars } from "@/lib/providers/caldav/discovery";
@@ -176,5 +182,18 @@ describe("CalDAV discovery", () => {
     expect(await discover("http://127.0.0.1:9/")).toMatchObject({ ok: false, reason: "host-unreachable" });
     expect(await discover(server.url, server.password, { EWS_ALLOW_HTTP: "1" })).toMatchObject({ ok: false, reason: "address-not-allowed" });
     expect(await discover(server.url.replace("http:", "https:").replace(/:\d+$/, ":1"), server.password, {})).toMatchObject({ ok: false, reason: "address-not-allowed" });
+  });
+
+  it("refuses a server whose certificate is not trusted", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "caldav-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(folder, "key.pem"), "-out", path.join(folder, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
+    const tls = https.createServer({ key: readFileSync(path.join(folder, "key.pem")), cert: readFileSync(path.join(folder, "cert.pem")) }, (_request, response) => response.end());
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      expect(await discover(`https://127.0.0.1:${(tls.address() as AddressInfo).port}/`, server.password, { EWS_ALLOWED_HOSTS: "127.0.0.1" })).toMatchObject({ ok: false, reason: "tls-untrusted" });
+    } finally {
+      await new Promise((resolve) => tls.close(resolve));
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
