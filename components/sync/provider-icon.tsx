@@ -6,6 +6,7 @@ const PROVIDERS: Record<SyncProvider, { name: string; letter: string; tone: stri
   OFFICE365: { name: "Office.com", letter: "O", tone: "bg-[#d83b01] text-white" },
   OFFICE365_GRAPH: { name: "Office.com", letter: "O", tone: "bg-[#d83b01] text-white" },
   EXCHANGE: { name: "MS Exchange", letter: "E", tone: "bg-[#0078d4] text-white" },
+  CALDAV: { name: "CalDAV", letter: "C", tone: "bg-slate-700 text-white" },
 };
 
 export function providerName(provider: SyncProvider): string {

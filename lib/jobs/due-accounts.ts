@@ -13,14 +13,15 @@ export interface DueAccount {
   reason: SyncReason;
 }
 
-/** Google and Microsoft Graph share one quota per application; an Exchange server is one tenant's. */
+/** Google and Microsoft Graph share one quota per application; an Exchange or CalDAV server is its own. */
 export function serviceOf(account: { provider: SyncProvider; serverUrl: string | null }): string {
   if (account.provider === "OFFICE365_GRAPH") return "graph";
-  if (account.provider !== "OFFICE365" && account.provider !== "EXCHANGE") return "google";
+  if (account.provider !== "OFFICE365" && account.provider !== "EXCHANGE" && account.provider !== "CALDAV") return "google";
+  const kind = account.provider === "CALDAV" ? "caldav" : "ews";
   try {
-    return `ews:${new URL(account.serverUrl ?? "").host}`;
+    return `${kind}:${new URL(account.serverUrl ?? "").host}`;
   } catch {
-    return "ews:unknown";
+    return `${kind}:unknown`;
   }
 }
 

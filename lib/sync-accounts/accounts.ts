@@ -147,7 +147,7 @@ export async function removeAccount(ownerId: string, accountId: string): Promise
   const account = await db.syncAccount.findFirst({ where: { id: accountId, ownerId } });
   if (!account) throw new AppError("not_found", "This sync account no longer exists.");
   if (account.provider === "ATOLLON" && (await db.syncAccount.count({ where: { ownerId, provider: { not: "ATOLLON" } } })) > 0) {
-    throw new AppError("invalid_input", "Remove the Google, Office.com and Exchange accounts first: they sync through the Atollon account.");
+    throw new AppError("invalid_input", "Remove the Google, Office.com, Exchange and CalDAV accounts first: they sync through the Atollon account.");
   }
   let revoked = true;
   if (account.provider === "GOOGLE") await stopWatchChannel(account.id);

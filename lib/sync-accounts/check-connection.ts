@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { checkCalDavConnection } from "@/lib/sync-accounts/caldav";
 import { checkEwsConnection } from "@/lib/sync-accounts/ews";
 import { checkGoogleConnection } from "@/lib/sync-accounts/google";
 import { checkMicrosoftConnection } from "@/lib/sync-accounts/microsoft";
@@ -11,5 +12,6 @@ export async function checkAccountConnection(ownerId: string, accountId: string)
   if (!account || account.provider === "ATOLLON") throw new AppError("not_found", "This sync account no longer exists.");
   if (account.provider === "GOOGLE") await checkGoogleConnection(ownerId, accountId);
   else if (account.provider === "OFFICE365_GRAPH") await checkMicrosoftConnection(ownerId, accountId);
+  else if (account.provider === "CALDAV") await checkCalDavConnection(ownerId, accountId);
   else await checkEwsConnection(ownerId, accountId);
 }

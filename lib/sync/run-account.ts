@@ -7,6 +7,7 @@ import { googleConfig } from "@/lib/providers/google/oauth";
 import { GraphCalendar } from "@/lib/providers/graph/calendar";
 import { graphConfig } from "@/lib/providers/graph/config";
 import { syncsPausedReason } from "@/lib/sync-accounts/accounts";
+import { caldavRemote } from "@/lib/sync-accounts/caldav";
 import { ewsRemote, PASSWORD_REJECTED_MESSAGE } from "@/lib/sync-accounts/ews";
 import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
 import { getMicrosoftAccessToken } from "@/lib/sync-accounts/microsoft";
@@ -89,6 +90,7 @@ export function throttledMessage(remoteName: string, left: number, continueAt: D
 
 async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteCalendar> {
   if (account.provider === "OFFICE365" || account.provider === "EXCHANGE") return ewsRemote(account);
+  if (account.provider === "CALDAV") return caldavRemote(account);
   if (account.provider === "OFFICE365_GRAPH") {
     const config = graphConfig();
     return new GraphCalendar({

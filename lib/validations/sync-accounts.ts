@@ -63,3 +63,34 @@ export const exchangeAccountSchema = z.object({
 });
 
 export const ewsPasswordSchema = z.object({ accountId: z.uuid(), password: ewsPassword });
+
+/** "Add CalDAV account": where each kind of server keeps its CalDAV. Nextcloud's lives under the person's own server. */
+export const CALDAV_PRESETS = {
+  icloud: { label: "iCloud", serverUrl: "https://caldav.icloud.com" },
+  fastmail: { label: "Fastmail", serverUrl: "https://caldav.fastmail.com" },
+  nextcloud: { label: "Nextcloud", serverUrl: "" },
+  other: { label: "Other CalDAV server", serverUrl: "" },
+} as const;
+export const CALDAV_KINDS = ["icloud", "fastmail", "nextcloud", "other"] as const;
+export type CalDavKind = (typeof CALDAV_KINDS)[number];
+
+const caldavLogin = z.string().trim().min(1, "Enter the login.").max(256, "That login is too long.").regex(/^[^\s\p{Cc}]+$/u, "A login has no spaces.");
+
+/** Step 1: the server and the login; the server answers with the calendars to pick from. */
+export const caldavConnectionSchema = z.object({
+  kind: z.enum(CALDAV_KINDS),
+  serverUrl: z.string().trim().min(1, "Enter the server address.").max(2048, "That address is too long.").refine((value) => URL.canParse(value), "Enter the full address, e.g. https://cloud.example.com/remote.php/dav."),
+  login: caldavLogin,
+  password: ewsPassword,
+});
+
+/** Step 2: the same, and the calendar picked from the list. */
+export const caldavAccountSchema = caldavConnectionSchema.extend({
+  calendarUrl: z.string().trim().min(1, "Pick a calendar.").max(2048).refine((value) => URL.canParse(value), "Pick a calendar."),
+});
+
+/** Nextcloud keeps CalDAV at /remote.php/dav under its own address. */
+export function caldavServerUrl(kind: CalDavKind, serverUrl: string): string {
+  const trimmed = serverUrl.trim().replace(/\/+$/, "");
+  return kind === "nextcloud" && !/\/remote\.php\/dav$/i.test(trimmed) ? `${trimmed}/remote.php/dav` : trimmed;
+}

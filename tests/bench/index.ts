@@ -4,13 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { calendarSuite } from "./calendar";
+import { caldavSuite } from "./caldav";
 import { ewsSuite } from "./ews";
 import { googleSuite } from "./google";
 import { graphSuite } from "./graph";
 import { schedulerSuite } from "./scheduler";
 import type { Suite } from "./suite";
 
-const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, graphSuite, schedulerSuite];
+const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, graphSuite, caldavSuite, schedulerSuite];
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "10000" }, json: { type: "string" }, only: { type: "string" } },

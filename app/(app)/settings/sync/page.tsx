@@ -12,6 +12,7 @@ import { googleConfig } from "@/lib/providers/google/oauth";
 import { accountsFingerprint, listAccounts, syncsPausedReason, type AccountView } from "@/lib/sync-accounts/accounts";
 import { FLOW_FAILURES, flowFailureMessage, microsoftFlowFailureMessage } from "@/lib/sync-accounts/messages";
 import { MICROSOFT_FLOW_FAILURES } from "@/lib/sync-accounts/microsoft";
+import { updateCalDavPasswordAction } from "./caldav/actions";
 import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, reauthorizeMicrosoftAction, removeAccountAction, setConflictPolicyAction, syncNowAction, updateEwsPasswordAction } from "./actions";
 
 export const metadata: Metadata = { title: "Synchronization" };
@@ -31,12 +32,13 @@ const NOTICES: Record<string, string> = {
 function accountExtras(account: AccountView) {
   if (account.provider === "ATOLLON") return account.state === "PASSWORD_OUTDATED" ? <AtollonForm action={grantAtollonAction} submitLabel="Update" /> : null;
   if (account.provider === "GOOGLE" || account.provider === "OFFICE365_GRAPH") return null;
-  if (account.state === "PASSWORD_REJECTED") return <EwsPasswordForm accountId={account.id} update={updateEwsPasswordAction} />;
+  const update = account.provider === "CALDAV" ? updateCalDavPasswordAction : updateEwsPasswordAction;
+  if (account.state === "PASSWORD_REJECTED") return <EwsPasswordForm accountId={account.id} update={update} />;
   return (
     <details>
       <summary className="cursor-pointer text-sm font-medium text-brand-700">Change the password</summary>
       <p className="mt-2 mb-3 text-sm text-slate-600">Changed your password at the server? Enter the new one: the account keeps what it has synced.</p>
-      <EwsPasswordForm accountId={account.id} update={updateEwsPasswordAction} />
+      <EwsPasswordForm accountId={account.id} update={update} />
     </details>
   );
 }
@@ -115,6 +117,9 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
                 </Link>
                 <Link href="/settings/sync/exchange" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-900 shadow-sm hover:bg-slate-50">
                   Add MS Exchange
+                </Link>
+                <Link href="/settings/sync/caldav" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-900 shadow-sm hover:bg-slate-50">
+                  Add CalDAV account
                 </Link>
               </div>
             </section>

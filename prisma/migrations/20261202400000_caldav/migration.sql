@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "SyncProvider" ADD VALUE 'CALDAV';
