@@ -61,7 +61,7 @@ export function MonthGrid({ firstDay, days, anchor, today, timeZone, items, onCr
                 </button>
               ))}
               {dayItems.length > SHOWN && (
-                <Link href={`/calendar?view=week&date=${date}`} onClick={(event) => event.stopPropagation()} className="px-1.5 text-xs font-medium text-brand-700 hover:underline">
+                <Link href={`/calendar?view=day&date=${date}`} onClick={(event) => event.stopPropagation()} className="px-1.5 text-xs font-medium text-brand-700 hover:underline">
                   +{dayItems.length - SHOWN} more
                 </Link>
               )}
