@@ -7,6 +7,9 @@ import type { LoadedEvent } from "@/app/(app)/calendar/actions";
 import { AgendaList } from "@/components/calendar/agenda-list";
 import { EventDialog, type DialogTarget } from "@/components/calendar/event-dialog";
 import { MonthGrid } from "@/components/calendar/month-grid";
+import { MoveScopeDialog } from "@/components/calendar/move-scope-dialog";
+import { itemKey } from "@/components/calendar/use-grid-drag";
+import { FormAlert } from "@/components/form-alert";
 import { WeekGrid } from "@/components/calendar/week-grid";
 import { useHydrated } from "@/components/use-hydrated";
 import type { ActionResult } from "@/lib/actions/safe-action";
@@ -19,6 +22,13 @@ export interface CalendarActions {
   load: (input: { target: NonNullable<DialogTarget["target"]>; start: string; end: string }) => Promise<ActionResult<LoadedEvent>>;
   save: (input: { target: DialogTarget["target"]; scope: "this" | "following" | "all"; form: EventFormValues }) => Promise<ActionResult<null>>;
   remove: (input: { target: NonNullable<DialogTarget["target"]>; scope: "this" | "following" | "all" }) => Promise<ActionResult<null>>;
+  move: (input: { target: NonNullable<DialogTarget["target"]>; scope: "this" | "all"; startDeltaMinutes: number; endDeltaMinutes: number }) => Promise<ActionResult<null>>;
+}
+
+interface PendingMove {
+  item: CalendarItem;
+  startDelta: number;
+  endDelta: number;
 }
 
 interface Props {
@@ -60,7 +70,22 @@ const NARROW = "(max-width: 639px)";
 export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, timeZone, items, actions }: Props) {
   const router = useRouter();
   const [dialog, setDialog] = useState<DialogTarget | null>(null);
+  const [askScope, setAskScope] = useState<PendingMove | null>(null);
+  const [moveError, setMoveError] = useState<string | null>(null);
+  const [focusKey, setFocusKey] = useState<string | null>(null);
   const hydrated = useHydrated();
+
+  const move = async ({ item, startDelta, endDelta }: PendingMove, scope: "this" | "all") => {
+    setAskScope(null);
+    setMoveError(null);
+    const result = await actions.move({ target: fromItem(item).target as NonNullable<DialogTarget["target"]>, scope, startDeltaMinutes: startDelta, endDeltaMinutes: endDelta });
+    if (!result.ok) setMoveError(result.error);
+    setFocusKey(itemKey(item));
+    router.refresh();
+  };
+  // One occurrence of a series: ask whether the change is for it alone or for the whole series.
+  const onMove = (item: CalendarItem, startDelta: number, endDelta: number) =>
+    item.seriesId ? setAskScope({ item, startDelta, endDelta }) : void move({ item, startDelta, endDelta }, "all");
   const href = (date: string, to = view) => calendarHref(to, date);
   const title = viewTitle(view, anchor, firstDay, days);
   const unit = LABELS[view].unit;
@@ -130,10 +155,14 @@ export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, 
           today={today}
           timeZone={timeZone}
           items={items}
-          onCreate={(start, allDay) => setDialog({ target: null, start, allDay })}
+          onCreate={(start, allDay, end) => setDialog({ target: null, start, allDay, end })}
           onOpen={(item) => setDialog(fromItem(item))}
+          onMove={onMove}
+          focusKey={focusKey}
         />
       )}
+      {moveError && <FormAlert message={moveError} />}
+      {askScope && <MoveScopeDialog title={askScope.item.title} resize={askScope.startDelta === 0} onChoose={(scope) => void move(askScope, scope)} onCancel={() => setAskScope(null)} />}
 
       {dialog && (
         <EventDialog

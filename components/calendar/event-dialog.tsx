@@ -18,6 +18,8 @@ export interface DialogTarget {
   target: { eventId: string; seriesId: string | null; originalStart: string | null } | null;
   item?: CalendarItem;
   start?: { date: string; time: string };
+  /** Where a span dragged on the grid ends. */
+  end?: { date: string; time: string };
   allDay?: boolean;
 }
 
@@ -52,7 +54,7 @@ export function EventDialog({
   const [confirmDelete, setConfirmDelete] = useState(false);
   const form = useForm<EventFormValues>({
     resolver: zodResolver(eventFormSchema),
-    defaultValues: blankForm(timeZone, dialog.start ?? { date: new Date().toISOString().slice(0, 10), time: "09:00" }, dialog.allDay ?? false),
+    defaultValues: blankForm(timeZone, dialog.start ?? { date: new Date().toISOString().slice(0, 10), time: "09:00" }, dialog.allDay ?? false, dialog.end),
   });
   const { register, handleSubmit, control, reset, setError, setValue, getValues, formState } = form;
   const { errors, isSubmitting } = formState;

@@ -1,8 +1,10 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { NowLine } from "@/components/calendar/now-line";
+import { SNAP, itemKey, useGridDrag } from "@/components/calendar/use-grid-drag";
 import type { CalendarItem } from "@/lib/calendar/events";
+import { addDaysToDate } from "@/lib/calendar/time";
 import { coversDate, layoutDay, timeLabel } from "@/lib/calendar/view-layout";
 
 export const HOUR = 48;
@@ -16,9 +18,18 @@ interface Props {
   today: string;
   timeZone: string;
   items: CalendarItem[];
-  onCreate: (start: { date: string; time: string }, allDay: boolean) => void;
+  onCreate: (start: { date: string; time: string }, allDay: boolean, end?: { date: string; time: string }) => void;
   onOpen: (item: CalendarItem) => void;
+  /** An event moved (or resized) by dragging or the arrow keys; deltas in minutes. */
+  onMove: (item: CalendarItem, startDelta: number, endDelta: number) => void;
+  /** The event to give the focus back to after the grid re-renders (keyboard moves). */
+  focusKey: string | null;
 }
+
+const PER_MINUTE = HOUR / 60;
+const clock = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+/** How long the arrow keys wait for the next press before an event's move is saved. */
+const KEY_SETTLE_MS = 700;
 
 const dayLabel = (date: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
 
@@ -28,8 +39,67 @@ export function itemTone(item: CalendarItem): string {
   return "border-brand-700 bg-brand-50 text-brand-800";
 }
 
-export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, onOpen }: Props) {
+export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, onOpen, onMove, focusKey }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const create = (date: string, from: number, to: number | null) =>
+    onCreate({ date, time: clock(from) }, false, to === null ? undefined : to >= 24 * 60 ? { date: addDaysToDate(date, 1), time: "00:00" } : { date, time: clock(to) });
+  const { drag, startCreate, startMove, consumeClick } = useGridDrag(dates, PER_MINUTE, { onCreate: create, onMove });
+  // The keyboard's place on the grid: a day and a half hour; Enter creates an event there.
+  const [slot, setSlot] = useState<{ day: number; minute: number } | null>(null);
+  // Arrow keys on an event: where it goes, saved once the keys rest.
+  const [nudge, setNudge] = useState<{ key: string; item: CalendarItem; minutes: number; days: number } | null>(null);
+  const settle = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    if (!focusKey) return;
+    body.current?.querySelector<HTMLElement>(`[data-event-key="${CSS.escape(focusKey)}"]`)?.focus();
+  }, [focusKey, items]);
+
+  const onSlotKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget) return;
+    const current = slot ?? { day: Math.max(0, dates.indexOf(focusDate)), minute: 9 * 60 };
+    const moves: Record<string, { day: number; minute: number }> = {
+      ArrowUp: { ...current, minute: Math.max(0, current.minute - 30) },
+      ArrowDown: { ...current, minute: Math.min(23 * 60 + 30, current.minute + 30) },
+      ArrowLeft: { ...current, day: Math.max(0, current.day - 1) },
+      ArrowRight: { ...current, day: Math.min(dates.length - 1, current.day + 1) },
+    };
+    const next = moves[event.key];
+    if (next) {
+      event.preventDefault();
+      setSlot(next);
+      if (scroller.current) scroller.current.scrollTop = Math.max(0, next.minute * PER_MINUTE - 3 * HOUR);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      const date = dates[current.day];
+      if (date) create(date, current.minute, null);
+    }
+  };
+
+  const onEventKey = (event: KeyboardEvent<HTMLButtonElement>, item: CalendarItem) => {
+    const steps: Record<string, { minutes: number; days: number }> = { ArrowUp: { minutes: -SNAP, days: 0 }, ArrowDown: { minutes: SNAP, days: 0 }, ArrowLeft: { minutes: 0, days: -1 }, ArrowRight: { minutes: 0, days: 1 } };
+    const step = steps[event.key];
+    if (!step) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const key = itemKey(item);
+    const base = nudge?.key === key ? nudge : { key, item, minutes: 0, days: 0 };
+    const next = { ...base, minutes: base.minutes + step.minutes, days: base.days + step.days };
+    setNudge(next);
+    window.clearTimeout(settle.current);
+    settle.current = window.setTimeout(() => {
+      setNudge(null);
+      const delta = next.days * 24 * 60 + next.minutes;
+      if (delta !== 0) onMove(item, delta, delta);
+    }, KEY_SETTLE_MS);
+  };
+
+  const slotLabel = (() => {
+    const current = slot ?? { day: Math.max(0, dates.indexOf(focusDate)), minute: 9 * 60 };
+    const date = dates[current.day] ?? focusDate;
+    return `${dayLabel(date, { weekday: "long", day: "numeric", month: "long" })}, ${clock(current.minute)}`;
+  })();
   const sideways = useRef<HTMLDivElement>(null);
   const allDay = items.filter((item) => item.allDay);
   const week = dates.length > 1;
@@ -83,7 +153,21 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
             ))}
           </div>
           <div ref={scroller} className="relative h-[36rem] overflow-y-auto">
-            <div className="grid" style={{ ...columns, height: 24 * HOUR }}>
+            <div
+              ref={body}
+              className="grid focus-visible:outline-offset-[-2px]"
+              style={{ ...columns, height: 24 * HOUR }}
+              tabIndex={0}
+              role="group"
+              aria-label="Time slots"
+              aria-describedby="time-slot-help"
+              onKeyDown={onSlotKey}
+              onFocus={(event) => event.target === event.currentTarget && !slot && setSlot({ day: Math.max(0, dates.indexOf(focusDate)), minute: 9 * 60 })}
+              onBlur={(event) => event.target === event.currentTarget && setSlot(null)}
+            >
+              <p id="time-slot-help" className="sr-only" aria-live="polite">
+                {slot ? `${slotLabel}. ` : ""}Arrow keys choose a time, Enter creates an event there. On an event, arrow keys move it and Enter opens it.
+              </p>
               <div className="sticky left-0 z-10 bg-white">
                 {HOURS.map((hour) => (
                   <span key={hour} className="absolute right-2 -translate-y-2 text-[11px] text-slate-600" style={{ top: hour * HOUR }}>
@@ -91,58 +175,93 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
                   </span>
                 ))}
               </div>
-              {dates.map((date) => (
+              {dates.map((date, dayIndex) => (
                 <div
                   key={date}
                   data-date={date}
-                  className={`relative cursor-pointer border-l border-slate-100 ${date === today ? "bg-brand-50/30" : ""}`}
+                  className={`relative cursor-pointer border-l border-slate-100 select-none ${date === today ? "bg-brand-50/30" : ""}`}
+                  onPointerDown={(event) => startCreate(event, date)}
                   onClick={(event) => {
-                    const offset = event.clientY - event.currentTarget.getBoundingClientRect().top;
-                    const minutes = Math.max(0, Math.min(23 * 60 + 30, Math.floor(offset / (HOUR / 2)) * 30));
-                    onCreate({ date, time: `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}` }, false);
+                    // Touch taps arrive only as clicks (dragging is for mouse and pen).
+                    if ((event.nativeEvent as PointerEvent).pointerType !== "touch") return;
+                    const minutes = Math.floor((event.clientY - event.currentTarget.getBoundingClientRect().top) / (HOUR / 2)) * 30;
+                    create(date, Math.max(0, Math.min(23 * 60 + 30, minutes)), null);
                   }}
                 >
                   {HOURS.map((hour) => (
                     <div key={hour} className="absolute inset-x-0 border-t border-slate-100" style={{ top: hour * HOUR }} />
                   ))}
                   <NowLine date={date} timeZone={timeZone} hourHeight={HOUR} />
-                  {layoutDay(items, date, timeZone).map((block) => (
-                    <button
-                      key={`${block.item.eventId}-${block.item.originalStart ?? ""}`}
-                      type="button"
-                      onClick={(event) => {
-                        event.stopPropagation();
-                        onOpen(block.item);
-                      }}
-                      className={`absolute overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-left text-xs shadow-sm ${itemTone(block.item)}`}
-                      style={{
-                        top: (block.top / 60) * HOUR,
-                        height: Math.max(((block.bottom - block.top) / 60) * HOUR - 2, 18),
-                        left: `calc(${(block.column / block.columns) * 100}% + 2px)`,
-                        width: `calc(${100 / block.columns}% - 4px)`,
-                      }}
+                  {slot?.day === dayIndex && (
+                    <div aria-hidden="true" data-testid="slot-cursor" className="pointer-events-none absolute inset-x-0.5 rounded-md border-2 border-brand-600 bg-brand-50/60" style={{ top: slot.minute * PER_MINUTE, height: HOUR / 2 }} />
+                  )}
+                  {drag?.kind === "create" && drag.moved && drag.date === date && (
+                    <div
+                      aria-hidden="true"
+                      data-testid="new-span"
+                      className="pointer-events-none absolute inset-x-0.5 rounded-md border border-brand-600 bg-brand-100/80 px-1.5 text-xs font-semibold text-brand-800"
+                      style={{ top: Math.min(drag.from, drag.to) * PER_MINUTE, height: (Math.abs(drag.to - drag.from) + SNAP) * PER_MINUTE }}
                     >
-                      <span className="block truncate font-semibold">
-                        {block.item.recurring && (
-                          <>
-                            <span className="sr-only">Repeats: </span>
-                            <span aria-hidden="true">↻ </span>
-                          </>
+                      {clock(Math.min(drag.from, drag.to))} – {clock(Math.max(drag.from, drag.to) + SNAP)}
+                    </div>
+                  )}
+                  {layoutDay(items, date, timeZone).map((block) => {
+                    const key = itemKey(block.item);
+                    const dragging = drag && drag.kind !== "create" && drag.key === key ? drag : null;
+                    const nudged = nudge?.key === key ? nudge : null;
+                    const shiftY = (dragging?.kind === "move" ? dragging.minuteDelta : (nudged?.minutes ?? 0)) * PER_MINUTE;
+                    const shiftX = dragging?.kind === "move" ? `${dragging.dayDelta * dragging.columnWidth}px` : nudged ? `${nudged.days * 100}%` : "0px";
+                    const grow = dragging?.kind === "resize" ? dragging.minuteDelta * PER_MINUTE : 0;
+                    return (
+                      <button
+                        key={`${block.item.eventId}-${block.item.originalStart ?? ""}`}
+                        type="button"
+                        data-event-key={key}
+                        onPointerDown={(event) => startMove(event, block.item, date, "move")}
+                        onKeyDown={(event) => onEventKey(event, block.item)}
+                        onClick={(event) => {
+                          event.stopPropagation();
+                          if (!consumeClick()) onOpen(block.item);
+                        }}
+                        className={`absolute overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-left text-xs shadow-sm ${itemTone(block.item)} ${dragging || nudged ? "z-30 opacity-90 ring-2 ring-brand-600" : ""}`}
+                        style={{
+                          top: (block.top / 60) * HOUR,
+                          height: Math.max(((block.bottom - block.top) / 60) * HOUR - 2 + grow, 18),
+                          left: `calc(${(block.column / block.columns) * 100}% + 2px)`,
+                          width: `calc(${100 / block.columns}% - 4px)`,
+                          transform: shiftY || shiftX !== "0px" ? `translate(${shiftX}, ${shiftY}px)` : undefined,
+                        }}
+                      >
+                        <span className="block truncate font-semibold">
+                          {block.item.recurring && (
+                            <>
+                              <span className="sr-only">Repeats: </span>
+                              <span aria-hidden="true">↻ </span>
+                            </>
+                          )}
+                          {block.item.title || "(No title)"}
+                        </span>
+                        {block.bottom - block.top >= 45 ? (
+                          <span className="block truncate">
+                            {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
+                            {block.item.location && ` · ${block.item.location}`}
+                          </span>
+                        ) : (
+                          <span className="sr-only">
+                            {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
+                          </span>
                         )}
-                        {block.item.title || "(No title)"}
-                      </span>
-                      {block.bottom - block.top >= 45 ? (
-                        <span className="block truncate">
-                          {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
-                          {block.item.location && ` · ${block.item.location}`}
-                        </span>
-                      ) : (
-                        <span className="sr-only">
-                          {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
-                        </span>
-                      )}
-                    </button>
-                  ))}
+                        {!block.item.allDay && !block.continuesAfter && (
+                          <span
+                            aria-hidden="true"
+                            data-testid="resize-handle"
+                            className="absolute inset-x-0 bottom-0 h-1.5 cursor-ns-resize"
+                            onPointerDown={(event) => startMove(event, block.item, date, "resize")}
+                          />
+                        )}
+                      </button>
+                    );
+                  })}
                 </div>
               ))}
             </div>

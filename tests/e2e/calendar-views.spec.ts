@@ -90,3 +90,110 @@ test("on a phone the agenda opens by default and the week shows three days at a 
   await shot(page, "phone-week-swiped");
   await page.setViewportSize({ width: 1440, height: 900 });
 });
+
+const slots = () => page.getByRole("group", { name: "Time slots" });
+const column = (date: string) => slots().locator(`[data-date="${date}"]`);
+const HOUR = 48;
+/** A point in a day's column, `minutes` after midnight, in page coordinates. */
+async function at(date: string, minutes: number, dx = 30) {
+  const box = await column(date).boundingBox();
+  if (!box) throw new Error(`no column for ${date}`);
+  return { x: box.x + dx, y: box.y + (minutes / 60) * HOUR };
+}
+async function dragFrom(from: { x: number; y: number }, to: { x: number; y: number }) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 4 });
+  await page.mouse.up();
+}
+async function save(title: string) {
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Title").fill(title);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test("creates by clicking and by dragging on empty time; moves and resizes by dragging, asking this or all for a series", async () => {
+  await page.goto("/calendar?view=week&date=2026-12-07");
+  const click = await at("2026-12-08", 14 * 60 + 5);
+  await page.mouse.click(click.x, click.y);
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("Start time")).toHaveValue("14:00");
+  await expect(dialog.getByLabel("End time")).toHaveValue("15:00");
+  await save("Clicked in");
+  await expect(column("2026-12-08").getByRole("button", { name: /Clicked in.*14:00 – 15:00/ })).toBeVisible();
+
+  await dragFrom(await at("2026-12-10", 16 * 60 + 5), await at("2026-12-10", 17 * 60 + 35));
+  await expect(dialog.getByLabel("Starts")).toHaveValue("2026-12-10");
+  await expect(dialog.getByLabel("Start time")).toHaveValue("16:00");
+  await expect(dialog.getByLabel("End time")).toHaveValue("17:45");
+  await save("Dragged out");
+  await expect(column("2026-12-10").getByRole("button", { name: /Dragged out.*16:00 – 17:45/ })).toBeVisible();
+
+  // Move "Clicked in" a day later and an hour down, then pull its bottom edge half an hour further.
+  const clicked = column("2026-12-08").getByRole("button", { name: /Clicked in/ });
+  const box = await clicked.boundingBox();
+  const width = (await column("2026-12-08").boundingBox())?.width ?? 0;
+  if (!box) throw new Error("no event");
+  await dragFrom({ x: box.x + 20, y: box.y + 10 }, { x: box.x + 20 + width, y: box.y + 10 + HOUR });
+  const moved = column("2026-12-09").getByRole("button", { name: /Clicked in.*15:00 – 16:00/ });
+  await expect(moved).toBeVisible();
+  await expect(dialog).toHaveCount(0);
+  const handle = (await moved.getByTestId("resize-handle").boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 };
+  await dragFrom({ x: handle.x + 20, y: handle.y + 2 }, { x: handle.x + 20, y: handle.y + 2 + HOUR / 2 });
+  await expect(column("2026-12-09").getByRole("button", { name: /Clicked in.*15:00 – 16:30/ })).toBeVisible();
+  await shot(page, "drag-moved-and-resized");
+
+  // A series on Mondays and Tuesdays: Monday's occurrence alone, then Tuesday's for all.
+  await page.getByRole("button", { name: "New event" }).click();
+  await dialog.getByLabel("Start time").fill("10:00");
+  await dialog.getByLabel("End time").fill("10:30");
+  await dialog.getByRole("combobox", { name: "Repeat" }).selectOption("weekly");
+  await dialog.getByLabel("Tue").check();
+  await save("Team sync");
+  const monday = column("2026-12-07").getByRole("button", { name: /Team sync/ });
+  const mondayBox = (await monday.boundingBox()) ?? { x: 0, y: 0 };
+  await dragFrom({ x: mondayBox.x + 20, y: mondayBox.y + 8 }, { x: mondayBox.x + 20, y: mondayBox.y + 8 + HOUR });
+  const ask = page.getByRole("dialog", { name: "Move a repeating event" });
+  await expect(ask).toBeVisible();
+  await shot(page, "drag-series-this-or-all");
+  await ask.getByRole("button", { name: "This event" }).click();
+  await expect(column("2026-12-07").getByRole("button", { name: /Team sync.*11:00 – 11:30/ })).toBeVisible();
+  await expect(column("2026-12-08").getByRole("button", { name: /Team sync.*10:00 – 10:30/ })).toBeVisible();
+
+  const tuesday = column("2026-12-08").getByRole("button", { name: /Team sync/ });
+  const tuesdayBox = (await tuesday.boundingBox()) ?? { x: 0, y: 0 };
+  await dragFrom({ x: tuesdayBox.x + 20, y: tuesdayBox.y + 8 }, { x: tuesdayBox.x + 20, y: tuesdayBox.y + 8 + HOUR / 2 });
+  await ask.getByRole("button", { name: "All events" }).click();
+  await expect(column("2026-12-08").getByRole("button", { name: /Team sync.*10:30 – 11:00/ })).toBeVisible();
+  await page.getByRole("link", { name: "Next week" }).click();
+  await expect(column("2026-12-14").getByRole("button", { name: /Team sync.*10:30 – 11:00/ })).toBeVisible();
+  await expect(column("2026-12-15").getByRole("button", { name: /Team sync.*10:30 – 11:00/ })).toBeVisible();
+});
+
+test("creates and moves an event with the keyboard alone", async () => {
+  await page.goto("/calendar?view=week&date=2026-12-07");
+  await slots().focus();
+  for (const key of ["ArrowDown", "ArrowDown", "ArrowRight", "ArrowRight", "ArrowRight"]) await page.keyboard.press(key);
+  await expect(slots().locator('[data-date="2026-12-10"]').getByTestId("slot-cursor")).toBeVisible();
+  await shot(page, "keyboard-slot");
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("Starts")).toHaveValue("2026-12-10");
+  await expect(dialog.getByLabel("Start time")).toHaveValue("10:00");
+  await page.keyboard.type("Typed in");
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+
+  const typed = column("2026-12-10").getByRole("button", { name: /Typed in.*10:00 – 11:00/ });
+  await typed.focus();
+  for (const key of ["ArrowDown", "ArrowDown", "ArrowDown", "ArrowDown", "ArrowRight"]) await page.keyboard.press(key);
+  const landed = column("2026-12-11").getByRole("button", { name: /Typed in.*11:00 – 12:00/ });
+  await expect(landed).toBeVisible();
+  await expect(landed).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByLabel("Title")).toHaveValue("Typed in");
+  await shot(page, "keyboard-moved-and-opened");
+  await page.keyboard.press("Escape");
+});

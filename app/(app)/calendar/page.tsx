@@ -5,7 +5,7 @@ import { listRange } from "@/lib/calendar/events";
 import { rangeOf } from "@/lib/calendar/view-layout";
 import { parseView, viewDays } from "@/lib/calendar/views";
 import { todayIn } from "@/lib/calendar/zoned-date";
-import { deleteEventAction, loadEventAction, saveEventAction } from "./actions";
+import { deleteEventAction, loadEventAction, moveEventAction, saveEventAction } from "./actions";
 
 export const metadata: Metadata = { title: "Calendar" };
 
@@ -36,7 +36,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       today={today}
       timeZone={user.timeZone}
       items={items}
-      actions={{ load: loadEventAction, save: saveEventAction, remove: deleteEventAction }}
+      actions={{ load: loadEventAction, save: saveEventAction, remove: deleteEventAction, move: moveEventAction }}
     />
   );
 }

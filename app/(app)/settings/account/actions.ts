@@ -12,7 +12,7 @@ import { timeZoneSettingSchema } from "@/lib/validations/event";
 export const changePasswordAction = userAction("change-password", changePasswordSchema.and(changePasswordForSyncSchema), async ({ alsoForSync, ...input }, { user }) => {
   const version = await changePassword({ ...input, userId: user.id });
   if (alsoForSync) await renewAtollonGrant(user.id, version);
-  revalidatePath("/", "layout");
+  // No revalidation here: this session ended with the old password; the form signs in again, then refreshes.
   return null;
 });
 
