@@ -8,12 +8,14 @@ import { AgendaList } from "@/components/calendar/agenda-list";
 import { EventDialog, type DialogTarget } from "@/components/calendar/event-dialog";
 import { MonthGrid } from "@/components/calendar/month-grid";
 import { MoveScopeDialog } from "@/components/calendar/move-scope-dialog";
+import { SearchResults, resultItem } from "@/components/calendar/search-results";
 import { itemKey } from "@/components/calendar/use-grid-drag";
 import { FormAlert } from "@/components/form-alert";
 import { WeekGrid } from "@/components/calendar/week-grid";
 import { useHydrated } from "@/components/use-hydrated";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { CalendarItem } from "@/lib/calendar/events";
+import type { SearchResult } from "@/lib/calendar/search-events";
 import { addDaysToDate } from "@/lib/calendar/time";
 import { VIEWS, calendarHref, shiftAnchor, type CalendarViewName } from "@/lib/calendar/views";
 import type { EventFormValues } from "@/lib/validations/event";
@@ -41,6 +43,8 @@ interface Props {
   today: string;
   timeZone: string;
   items: CalendarItem[];
+  /** A search in the address (`q`): its results show above the calendar. */
+  search: { query: string; results: SearchResult[] } | null;
   actions: CalendarActions;
 }
 
@@ -67,7 +71,7 @@ function viewTitle(view: CalendarViewName, anchor: string, firstDay: string, day
 /** Below this width the agenda is the default and a week pages sideways by day. */
 const NARROW = "(max-width: 639px)";
 
-export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, timeZone, items, actions }: Props) {
+export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, timeZone, items, search, actions }: Props) {
   const router = useRouter();
   const [dialog, setDialog] = useState<DialogTarget | null>(null);
   const [askScope, setAskScope] = useState<PendingMove | null>(null);
@@ -133,6 +137,22 @@ export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, 
             </Link>
           ))}
         </div>
+        <form role="search" action="/calendar" className="flex">
+          <input type="hidden" name="view" value={view} />
+          <input type="hidden" name="date" value={anchor} />
+          <label htmlFor="calendar-search" className="sr-only">
+            Search events
+          </label>
+          <input
+            id="calendar-search"
+            type="search"
+            name="q"
+            defaultValue={search?.query ?? ""}
+            placeholder="Search events"
+            maxLength={200}
+            className="w-40 rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 placeholder:text-slate-500 sm:w-48"
+          />
+        </form>
         <button
           type="button"
           onClick={() => setDialog({ target: null, start: { date: anchor, time: "09:00" }, allDay: false })}
@@ -143,6 +163,15 @@ export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, 
         </button>
       </div>
       <p className="-mt-2 text-sm text-slate-600">Times in {timeZone.replace(/_/g, " ")}</p>
+      {search && (
+        <SearchResults
+          query={search.query}
+          results={search.results}
+          timeZone={timeZone}
+          clearHref={href(anchor)}
+          onOpen={(result) => setDialog({ target: result.target, item: resultItem(result) })}
+        />
+      )}
 
       {view === "month" ? (
         <MonthGrid firstDay={firstDay} days={days} anchor={anchor} today={today} timeZone={timeZone} items={items} onCreate={(start) => setDialog({ target: null, start, allDay: false })} onOpen={(item) => setDialog(fromItem(item))} />

@@ -197,3 +197,23 @@ test("creates and moves an event with the keyboard alone", async () => {
   await shot(page, "keyboard-moved-and-opened");
   await page.keyboard.press("Escape");
 });
+
+test("searches titles, locations and descriptions on the server and opens a result", async () => {
+  await page.goto("/calendar?view=week&date=2026-12-07");
+  await page.getByRole("searchbox", { name: "Search events" }).fill("WORKSHOP");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]q=WORKSHOP/);
+  const results = page.getByRole("region", { name: /1 event matches “WORKSHOP”/ });
+  await expect(results).toBeVisible();
+  await shot(page, "search-results");
+  await results.getByRole("button", { name: /Roadmap workshop/ }).click();
+  await expect(page.getByRole("dialog").getByLabel("Title")).toHaveValue("Roadmap workshop");
+  await expect(page.getByRole("dialog").getByLabel("Starts")).toHaveValue("2026-12-09");
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByRole("searchbox", { name: "Search events" }).fill("nothing like this");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "No events match “nothing like this”" })).toBeVisible();
+  await page.getByRole("link", { name: "Clear search" }).click();
+  await expect(page).not.toHaveURL(/q=/);
+});

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { CalendarView } from "@/components/calendar/calendar-view";
 import { requireUser } from "@/lib/auth/session";
 import { listRange } from "@/lib/calendar/events";
+import { searchEvents } from "@/lib/calendar/search-events";
 import { rangeOf } from "@/lib/calendar/view-layout";
 import { parseView, viewDays } from "@/lib/calendar/views";
 import { todayIn } from "@/lib/calendar/zoned-date";
@@ -15,7 +16,7 @@ function isoDate(date: { year: number; month: number; day: number }): string {
   return `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
 }
 
-export default async function CalendarPage({ searchParams }: { searchParams: Promise<{ view?: string; date?: string }> }) {
+export default async function CalendarPage({ searchParams }: { searchParams: Promise<{ view?: string; date?: string; q?: string }> }) {
   const user = await requireUser();
   const params = await searchParams;
   const chosen = parseView(params.view);
@@ -25,7 +26,8 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   const anchor = params.date && DATE.test(params.date) && !Number.isNaN(Date.parse(params.date)) ? params.date : today;
   const { firstDay, days } = viewDays(view, anchor);
   const { from, to } = rangeOf(firstDay, days, user.timeZone);
-  const items = await listRange(user.id, from, to);
+  const query = (params.q ?? "").trim().slice(0, 200);
+  const [items, results] = await Promise.all([listRange(user.id, from, to), query ? searchEvents(user.id, query) : Promise.resolve(null)]);
   return (
     <CalendarView
       view={view}
@@ -36,6 +38,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       today={today}
       timeZone={user.timeZone}
       items={items}
+      search={results ? { query, results } : null}
       actions={{ load: loadEventAction, save: saveEventAction, remove: deleteEventAction, move: moveEventAction }}
     />
   );
