@@ -2,7 +2,8 @@ import Link from "next/link";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 
-export function AppHeader({ userName }: { userName: string }) {
+/** `attention`: how many sync accounts need the person (the banner below says which and what to do). */
+export function AppHeader({ userName, attention = 0 }: { userName: string; attention?: number }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -16,6 +17,12 @@ export function AppHeader({ userName }: { userName: string }) {
           <NavLink href="/calendar">Calendar</NavLink>
           <NavLink href="/settings/sync" match="/settings">
             Settings
+            {attention > 0 && (
+              <span className="ml-1.5 inline-grid min-w-5 place-items-center rounded-full bg-amber-700 px-1.5 text-xs font-bold text-white">
+                {attention}
+                <span className="sr-only">{attention === 1 ? " account needs you" : " accounts need you"}</span>
+              </span>
+            )}
           </NavLink>
           <NavLink href="/help">Help</NavLink>
         </nav>

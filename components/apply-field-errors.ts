@@ -1,11 +1,13 @@
 import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
 
-/** Puts the server's per-field messages under the matching inputs. */
+/** Puts the server's per-field messages under the matching inputs; false when there were none. */
 export function applyFieldErrors<T extends FieldValues>(
   setError: UseFormSetError<T>,
   fieldErrors: Record<string, string> | undefined,
-): void {
-  for (const [field, message] of Object.entries(fieldErrors ?? {})) {
+): boolean {
+  const entries = Object.entries(fieldErrors ?? {});
+  for (const [field, message] of entries) {
     setError(field as Path<T>, { type: "server", message });
   }
+  return entries.length > 0;
 }

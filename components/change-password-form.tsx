@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { changePasswordSchema, PASSWORD_MIN_LENGTH, type ChangePasswordInput } from "@/lib/validations/auth";
+import { changePasswordForSyncSchema } from "@/lib/validations/sync-accounts";
 import { applyFieldErrors } from "./apply-field-errors";
 import { Button } from "./button";
 import { FormAlert } from "./form-alert";
@@ -14,10 +15,14 @@ import { TextField } from "./text-field";
 
 interface ChangePasswordFormProps {
   email: string;
-  action: (input: ChangePasswordInput) => Promise<ActionResult<null>>;
+  action: (input: ChangePasswordInput & { alsoForSync: boolean }) => Promise<ActionResult<null>>;
+  /** The person has an Atollon sync account, whose grant the new password can renew. */
+  syncs: boolean;
 }
 
-export function ChangePasswordForm({ email, action }: ChangePasswordFormProps) {
+const formSchema = changePasswordSchema.and(changePasswordForSyncSchema);
+
+export function ChangePasswordForm({ email, action, syncs }: ChangePasswordFormProps) {
   const router = useRouter();
   const [result, setResult] = useState<{ tone: "error" | "success"; message: string } | null>(null);
   const {
@@ -27,16 +32,16 @@ export function ChangePasswordForm({ email, action }: ChangePasswordFormProps) {
     reset,
     formState: { errors, isSubmitting },
   } = useForm({
-    resolver: zodResolver(changePasswordSchema),
-    defaultValues: { currentPassword: "", newPassword: "", confirmPassword: "" },
+    resolver: zodResolver(formSchema),
+    defaultValues: { currentPassword: "", newPassword: "", confirmPassword: "", alsoForSync: syncs },
   });
 
   const onSubmit = handleSubmit(async (values) => {
     setResult(null);
     const outcome = await action(values);
     if (!outcome.ok) {
-      setResult({ tone: "error", message: outcome.error });
-      applyFieldErrors(setError, outcome.fieldErrors);
+      // A message under the field says it already; one message, not two.
+      if (!applyFieldErrors(setError, outcome.fieldErrors)) setResult({ tone: "error", message: outcome.error });
       return;
     }
     // The change voided every session, this one included: sign this browser in again with the new password.
@@ -45,8 +50,9 @@ export function ChangePasswordForm({ email, action }: ChangePasswordFormProps) {
       router.replace("/sign-in");
       return;
     }
-    reset();
-    setResult({ tone: "success", message: "Password changed. Other browsers signed in to your account were signed out." });
+    reset({ currentPassword: "", newPassword: "", confirmPassword: "", alsoForSync: syncs });
+    const sync = syncs ? (values.alsoForSync ? " Calendar sync uses the new password and keeps running." : " Calendar sync is paused until you enter the new password under Settings → Synchronization.") : "";
+    setResult({ tone: "success", message: `Password changed. Other browsers signed in to your account were signed out.${sync}` });
     router.refresh();
   });
 
@@ -75,6 +81,15 @@ export function ChangePasswordForm({ email, action }: ChangePasswordFormProps) {
         error={errors.confirmPassword?.message}
         {...register("confirmPassword")}
       />
+      {syncs && (
+        <label className="flex items-start gap-2 text-sm text-slate-800">
+          <input type="checkbox" className="mt-0.5 size-4" {...register("alsoForSync")} />
+          <span>
+            Also use the new password for calendar sync
+            <span className="block text-xs text-slate-600">Otherwise syncing pauses until you confirm the new password under Settings → Synchronization.</span>
+          </span>
+        </label>
+      )}
       <div>
         <Button type="submit" disabled={isSubmitting}>
           {isSubmitting ? "Changing…" : "Change password"}

@@ -2,50 +2,102 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { LoadedEvent } from "@/app/(app)/calendar/actions";
+import { AgendaList } from "@/components/calendar/agenda-list";
 import { EventDialog, type DialogTarget } from "@/components/calendar/event-dialog";
 import { MonthGrid } from "@/components/calendar/month-grid";
+import { MoveScopeDialog } from "@/components/calendar/move-scope-dialog";
+import { SearchResults, resultItem } from "@/components/calendar/search-results";
+import { itemKey } from "@/components/calendar/use-grid-drag";
+import { FormAlert } from "@/components/form-alert";
 import { WeekGrid } from "@/components/calendar/week-grid";
 import { useHydrated } from "@/components/use-hydrated";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { CalendarItem } from "@/lib/calendar/events";
+import type { SearchResult } from "@/lib/calendar/search-events";
 import { addDaysToDate } from "@/lib/calendar/time";
+import { VIEWS, calendarHref, shiftAnchor, type CalendarViewName } from "@/lib/calendar/views";
 import type { EventFormValues } from "@/lib/validations/event";
 
 export interface CalendarActions {
   load: (input: { target: NonNullable<DialogTarget["target"]>; start: string; end: string }) => Promise<ActionResult<LoadedEvent>>;
   save: (input: { target: DialogTarget["target"]; scope: "this" | "following" | "all"; form: EventFormValues }) => Promise<ActionResult<null>>;
   remove: (input: { target: NonNullable<DialogTarget["target"]>; scope: "this" | "following" | "all" }) => Promise<ActionResult<null>>;
+  move: (input: { target: NonNullable<DialogTarget["target"]>; scope: "this" | "all"; startDeltaMinutes: number; endDeltaMinutes: number }) => Promise<ActionResult<null>>;
+}
+
+interface PendingMove {
+  item: CalendarItem;
+  startDelta: number;
+  endDelta: number;
 }
 
 interface Props {
-  view: "week" | "month";
+  view: CalendarViewName;
+  /** The address named the view; without it a narrow screen switches to the agenda. */
+  viewChosen: boolean;
   anchor: string;
   firstDay: string;
   days: number;
   today: string;
   timeZone: string;
-  monthTitle?: string;
   items: CalendarItem[];
+  /** A search in the address (`q`): its results show above the calendar. */
+  search: { query: string; results: SearchResult[] } | null;
   actions: CalendarActions;
 }
 
+const LABELS: Record<CalendarViewName, { name: string; unit: string }> = {
+  day: { name: "Day", unit: "day" },
+  week: { name: "Week", unit: "week" },
+  month: { name: "Month", unit: "month" },
+  agenda: { name: "Agenda", unit: "30 days" },
+};
+
+const format = (date: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+
 const formatRange = (first: string, last: string) => {
-  const format = (date: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
   const sameMonth = first.slice(0, 7) === last.slice(0, 7);
   return `${format(first, sameMonth ? { day: "numeric" } : { day: "numeric", month: "short" })} – ${format(last, { day: "numeric", month: sameMonth ? "long" : "short", year: "numeric" })}`;
 };
 
-export function CalendarView({ view, anchor, firstDay, days, today, timeZone, monthTitle, items, actions }: Props) {
+function viewTitle(view: CalendarViewName, anchor: string, firstDay: string, days: number): string {
+  if (view === "day") return format(anchor, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  if (view === "month") return format(`${anchor.slice(0, 7)}-01`, { month: "long", year: "numeric" });
+  return formatRange(firstDay, addDaysToDate(firstDay, days - 1));
+}
+
+/** Below this width the agenda is the default and a week pages sideways by day. */
+const NARROW = "(max-width: 639px)";
+
+export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, timeZone, items, search, actions }: Props) {
   const router = useRouter();
   const [dialog, setDialog] = useState<DialogTarget | null>(null);
+  const [askScope, setAskScope] = useState<PendingMove | null>(null);
+  const [moveError, setMoveError] = useState<string | null>(null);
+  const [focusKey, setFocusKey] = useState<string | null>(null);
   const hydrated = useHydrated();
-  const step = view === "week" ? 7 : 0;
-  const previous = view === "week" ? addDaysToDate(anchor, -step) : shiftMonth(anchor, -1);
-  const next = view === "week" ? addDaysToDate(anchor, step) : shiftMonth(anchor, 1);
-  const href = (date: string, to = view) => `/calendar?view=${to}&date=${date}`;
-  const title = view === "week" ? formatRange(firstDay, addDaysToDate(firstDay, 6)) : monthTitle;
+
+  const move = async ({ item, startDelta, endDelta }: PendingMove, scope: "this" | "all") => {
+    setAskScope(null);
+    setMoveError(null);
+    const result = await actions.move({ target: fromItem(item).target as NonNullable<DialogTarget["target"]>, scope, startDeltaMinutes: startDelta, endDeltaMinutes: endDelta });
+    if (!result.ok) setMoveError(result.error);
+    setFocusKey(itemKey(item));
+    router.refresh();
+  };
+  // One occurrence of a series: ask whether the change is for it alone or for the whole series.
+  const onMove = (item: CalendarItem, startDelta: number, endDelta: number) =>
+    item.seriesId ? setAskScope({ item, startDelta, endDelta }) : void move({ item, startDelta, endDelta }, "all");
+  const href = (date: string, to = view) => calendarHref(to, date);
+  const title = viewTitle(view, anchor, firstDay, days);
+  const unit = LABELS[view].unit;
+  const dates = view === "day" || view === "week" ? Array.from({ length: days }, (_, index) => addDaysToDate(firstDay, index)) : [];
+
+  useEffect(() => {
+    if (!viewChosen && window.matchMedia(NARROW).matches) router.replace(calendarHref("agenda", anchor));
+  }, [viewChosen, anchor, router]);
 
   return (
     <div className="flex flex-col gap-4">
@@ -56,10 +108,10 @@ export function CalendarView({ view, anchor, firstDay, days, today, timeZone, mo
           <Link href={href(today)} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
             Today
           </Link>
-          <Link href={href(previous)} aria-label={view === "week" ? "Previous week" : "Previous month"} className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 hover:bg-slate-50">
+          <Link href={href(shiftAnchor(view, anchor, -1))} aria-label={`Previous ${unit}`} className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 hover:bg-slate-50">
             ‹
           </Link>
-          <Link href={href(next)} aria-label={view === "week" ? "Next week" : "Next month"} className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 hover:bg-slate-50">
+          <Link href={href(shiftAnchor(view, anchor, 1))} aria-label={`Next ${unit}`} className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 hover:bg-slate-50">
             ›
           </Link>
           <label className="sr-only" htmlFor="calendar-date">
@@ -74,17 +126,33 @@ export function CalendarView({ view, anchor, firstDay, days, today, timeZone, mo
           />
         </nav>
         <div role="group" aria-label="View" className="flex overflow-hidden rounded-md border border-slate-300 text-sm font-medium">
-          {(["week", "month"] as const).map((option) => (
+          {VIEWS.map((option) => (
             <Link
               key={option}
               href={href(anchor, option)}
               aria-current={view === option ? "page" : undefined}
-              className={`px-3 py-1.5 capitalize ${view === option ? "bg-brand-700 text-white" : "bg-white text-slate-800 hover:bg-slate-50"}`}
+              className={`px-3 py-1.5 ${view === option ? "bg-brand-700 text-white" : "bg-white text-slate-800 hover:bg-slate-50"}`}
             >
-              {option}
+              {LABELS[option].name}
             </Link>
           ))}
         </div>
+        <form role="search" action="/calendar" className="flex">
+          <input type="hidden" name="view" value={view} />
+          <input type="hidden" name="date" value={anchor} />
+          <label htmlFor="calendar-search" className="sr-only">
+            Search events
+          </label>
+          <input
+            id="calendar-search"
+            type="search"
+            name="q"
+            defaultValue={search?.query ?? ""}
+            placeholder="Search events"
+            maxLength={200}
+            className="w-40 rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 placeholder:text-slate-500 sm:w-48"
+          />
+        </form>
         <Link href="/calendar/recently-deleted" className="text-sm font-medium text-brand-700 underline">
           Recently deleted
         </Link>
@@ -98,12 +166,35 @@ export function CalendarView({ view, anchor, firstDay, days, today, timeZone, mo
         </button>
       </div>
       <p className="-mt-2 text-sm text-slate-600">Times in {timeZone.replace(/_/g, " ")}</p>
-
-      {view === "week" ? (
-        <WeekGrid firstDay={firstDay} today={today} timeZone={timeZone} items={items} onCreate={(start, allDay) => setDialog({ target: null, start, allDay })} onOpen={(item) => setDialog(fromItem(item))} />
-      ) : (
-        <MonthGrid firstDay={firstDay} days={days} anchor={anchor} today={today} timeZone={timeZone} items={items} onCreate={(start) => setDialog({ target: null, start, allDay: false })} onOpen={(item) => setDialog(fromItem(item))} />
+      {search && (
+        <SearchResults
+          query={search.query}
+          results={search.results}
+          timeZone={timeZone}
+          clearHref={href(anchor)}
+          onOpen={(result) => setDialog({ target: result.target, item: resultItem(result) })}
+        />
       )}
+
+      {view === "month" ? (
+        <MonthGrid firstDay={firstDay} days={days} anchor={anchor} today={today} timeZone={timeZone} items={items} onCreate={(start) => setDialog({ target: null, start, allDay: false })} onOpen={(item) => setDialog(fromItem(item))} />
+      ) : view === "agenda" ? (
+        <AgendaList firstDay={firstDay} days={days} today={today} timeZone={timeZone} items={items} onOpen={(item) => setDialog(fromItem(item))} />
+      ) : (
+        <WeekGrid
+          dates={dates}
+          focusDate={dates.includes(today) ? today : anchor}
+          today={today}
+          timeZone={timeZone}
+          items={items}
+          onCreate={(start, allDay, end) => setDialog({ target: null, start, allDay, end })}
+          onOpen={(item) => setDialog(fromItem(item))}
+          onMove={onMove}
+          focusKey={focusKey}
+        />
+      )}
+      {moveError && <FormAlert message={moveError} />}
+      {askScope && <MoveScopeDialog title={askScope.item.title} resize={askScope.startDelta === 0} onChoose={(scope) => void move(askScope, scope)} onCancel={() => setAskScope(null)} />}
 
       {dialog && (
         <EventDialog
@@ -127,10 +218,4 @@ function fromItem(item: CalendarItem): DialogTarget {
     target: { eventId: item.eventId, seriesId: item.seriesId, originalStart: item.seriesId ? item.originalStart : null },
     item,
   };
-}
-
-function shiftMonth(date: string, months: number): string {
-  const [year = 1970, month = 1] = date.split("-").map(Number);
-  const shifted = new Date(Date.UTC(year, month - 1 + months, 1));
-  return shifted.toISOString().slice(0, 10);
 }

@@ -10,6 +10,7 @@ import { FormAlert } from "@/components/form-alert";
 import { TextField } from "@/components/text-field";
 import { blankForm } from "@/lib/calendar/event-form";
 import type { CalendarItem } from "@/lib/calendar/events";
+import { DAY_NAMES, describeRepeat, weekdayOf } from "@/lib/calendar/repeat-summary";
 import { WEEKDAYS, eventFormSchema, type EventFormValues } from "@/lib/validations/event";
 
 export interface DialogTarget {
@@ -17,12 +18,13 @@ export interface DialogTarget {
   target: { eventId: string; seriesId: string | null; originalStart: string | null } | null;
   item?: CalendarItem;
   start?: { date: string; time: string };
+  /** Where a span dragged on the grid ends. */
+  end?: { date: string; time: string };
   allDay?: boolean;
 }
 
 type Scope = "this" | "following" | "all";
 
-const DAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = { MO: "Mon", TU: "Tue", WE: "Wed", TH: "Thu", FR: "Fri", SA: "Sat", SU: "Sun" };
 const SCOPES: { value: Scope; label: string }[] = [
   { value: "this", label: "This event" },
   { value: "following", label: "This and following events" },
@@ -52,9 +54,9 @@ export function EventDialog({
   const [confirmDelete, setConfirmDelete] = useState(false);
   const form = useForm<EventFormValues>({
     resolver: zodResolver(eventFormSchema),
-    defaultValues: blankForm(timeZone, dialog.start ?? { date: new Date().toISOString().slice(0, 10), time: "09:00" }, dialog.allDay ?? false),
+    defaultValues: blankForm(timeZone, dialog.start ?? { date: new Date().toISOString().slice(0, 10), time: "09:00" }, dialog.allDay ?? false, dialog.end),
   });
-  const { register, handleSubmit, control, reset, setError, formState } = form;
+  const { register, handleSubmit, control, reset, setError, setValue, getValues, formState } = form;
   const { errors, isSubmitting } = formState;
 
   useEffect(() => {
@@ -78,7 +80,11 @@ export function EventDialog({
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
 
-  const [allDay, repeat, ends, customRule] = useWatch({ control, name: ["allDay", "repeat", "ends", "customRule"] });
+  const [allDay, repeat, ends, customRule, interval, weekdays, count, untilDate, startDate] = useWatch({
+    control,
+    name: ["allDay", "repeat", "ends", "customRule", "interval", "weekdays", "count", "untilDate", "startDate"],
+  });
+  const summary = describeRepeat({ repeat, ends, interval, weekdays, count, untilDate, startDate });
 
   const submit = handleSubmit(async (values) => {
     setMessage(null);
@@ -144,7 +150,16 @@ export function EventDialog({
               <fieldset className="flex flex-col gap-3 rounded-lg border border-slate-200 p-3">
                 <legend className="px-1 text-sm font-medium text-slate-800">Repeat</legend>
                 <div className="flex flex-wrap items-end gap-3">
-                  <select aria-label="Repeat" className={selectClass} {...register("repeat")}>
+                  <select
+                    aria-label="Repeat"
+                    className={selectClass}
+                    {...register("repeat", {
+                      // A weekly repeat starts on the start's weekday, as the person would pick first.
+                      onChange: (event: { target: { value: string } }) => {
+                        if (event.target.value === "weekly" && getValues("weekdays").length === 0) setValue("weekdays", [weekdayOf(getValues("startDate"))]);
+                      },
+                    })}
+                  >
                     <option value="none">Does not repeat</option>
                     <option value="daily">Daily</option>
                     <option value="weekly">Weekly</option>
@@ -157,6 +172,11 @@ export function EventDialog({
                   )}
                 </div>
                 {repeat === "custom" && <p className="text-xs text-slate-600">This event repeats by a rule the editor cannot show: {customRule}</p>}
+                {summary && (
+                  <p className="text-sm font-medium text-slate-800" aria-live="polite" data-testid="repeat-summary">
+                    {summary}
+                  </p>
+                )}
                 {repeat === "weekly" && (
                   <div role="group" aria-label="On days" className="flex flex-wrap gap-2">
                     {WEEKDAYS.map((day) => (

@@ -26,8 +26,8 @@ export function AtollonForm({ action, submitLabel }: { action: (input: { passwor
     setMessage(null);
     const result = await action(values);
     if (!result.ok) {
-      setMessage(result.error);
-      applyFieldErrors(setError, result.fieldErrors);
+      // A wrong password is said once, under the field; other failures (too many tries) above the form.
+      if (!applyFieldErrors(setError, result.fieldErrors)) setMessage(result.error);
       return;
     }
     reset();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getCurrentUser, type CurrentUser } from "../auth/session";
+import { uniqueViolationAsAppError } from "../db/errors";
 import { AppError } from "../errors";
 
 export type ActionResult<T> =
@@ -8,7 +9,8 @@ export type ActionResult<T> =
 
 const UNEXPECTED = "Something went wrong on our side. Nothing was changed; try again in a moment.";
 
-function failure(error: unknown, action: string): ActionResult<never> {
+function failure(thrown: unknown, action: string): ActionResult<never> {
+  const error = uniqueViolationAsAppError(thrown);
   if (error instanceof z.ZodError) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of error.issues) fieldErrors[issue.path.join(".")] ??= issue.message;

@@ -8,7 +8,8 @@ import { WEEKDAYS, type EventFormValues } from "@/lib/validations/event";
 
 const FREQS = { daily: "DAILY", weekly: "WEEKLY", monthly: "MONTHLY", yearly: "YEARLY" } as const;
 
-export function blankForm(timeZone: string, start: { date: string; time: string }, allDay = false): EventFormValues {
+/** A new event's fields: an hour from `start`, or up to `end` when the person dragged over a span. */
+export function blankForm(timeZone: string, start: { date: string; time: string }, allDay = false, end?: { date: string; time: string }): EventFormValues {
   const [hour = 9, minute = 0] = start.time.split(":").map(Number);
   const endHour = Math.min(hour + 1, 23);
   return {
@@ -16,8 +17,8 @@ export function blankForm(timeZone: string, start: { date: string; time: string 
     allDay,
     startDate: start.date,
     startTime: `${pad(hour)}:${pad(minute)}`,
-    endDate: start.date,
-    endTime: endHour === hour ? "23:59" : `${pad(endHour)}:${pad(minute)}`,
+    endDate: end?.date ?? start.date,
+    endTime: end?.time ?? (endHour === hour ? "23:59" : `${pad(endHour)}:${pad(minute)}`),
     timeZone,
     location: "",
     description: "",

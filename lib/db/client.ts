@@ -1,5 +1,6 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -91,7 +92,8 @@ function openPostgres(connectionString: string): OpenDatabase {
 
 async function openPglite(): Promise<OpenDatabase> {
   const location = pgliteLocation() ?? "memory://";
-  const database = await PGlite.create(location);
+  // pg_trgm indexes the calendar's search (PostgreSQL ships it in contrib; PGlite loads it here).
+  const database = await PGlite.create(location, { extensions: { pg_trgm } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(database) });
   const connection: SqlConnection = {
     exec: async (sql) => void (await database.exec(sql)),

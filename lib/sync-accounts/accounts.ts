@@ -130,6 +130,24 @@ export async function grantAtollonAccount(ownerId: string, password: string): Pr
   });
 }
 
+export async function hasAtollonAccount(ownerId: string): Promise<boolean> {
+  const db = await getDb();
+  return (await db.syncAccount.count({ where: { ownerId, provider: "ATOLLON" } })) > 0;
+}
+
+/**
+ * The person changed their login password in the app and chose to use the new one for calendar
+ * sync: typing it there is the same confirmation step 1 asks for, so the grant moves to the new
+ * password version and no sync pauses. Only for `passwordVersion`, the version that change made.
+ */
+export async function renewAtollonGrant(ownerId: string, passwordVersion: number): Promise<void> {
+  const db = await getDb();
+  await db.syncAccount.updateMany({
+    where: { ownerId, provider: "ATOLLON", owner: { passwordVersion } },
+    data: { grantedPasswordVersion: passwordVersion, state: "ACTIVE", stateMessage: null },
+  });
+}
+
 export interface RemovalResult {
   /** false: a Google token could not be revoked because Google was unreachable (the account is removed anyway). */
   revoked: boolean;

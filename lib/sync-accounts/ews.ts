@@ -34,6 +34,36 @@ async function checkConnection(ownerId: string, login: string, password: string,
   throw new AppError("invalid_input", result.message, ADDRESS_REFUSALS.has(result.reason) ? { serverUrl: "Check this address (see above)." } : undefined);
 }
 
+const EWS_NAMES: Record<EwsProvider, string> = { OFFICE365: "Office.com", EXCHANGE: "MS Exchange" };
+
+/**
+ * One mailbox is connected once. Checked before any connection test or Autodiscover: a second
+ * account can never be created, whatever the server would answer.
+ */
+async function assertMailboxFree(ownerId: string, provider: EwsProvider, login: string): Promise<void> {
+  const db = await getDb();
+  const taken = await db.syncAccount.findMany({
+    where: { ownerId, provider: { in: provider === "OFFICE365" ? ["OFFICE365", "OFFICE365_GRAPH"] : [provider] }, login: { equals: login, mode: "insensitive" } },
+    select: { provider: true, login: true },
+  });
+  // The same mailbox over Graph and over EWS would be two accounts importing every event twice.
+  if (taken.some((account) => account.provider === "OFFICE365_GRAPH")) {
+    throw new AppError(
+      "conflict",
+      `${login} is already connected with Sign in with Microsoft. Two connections to one mailbox would import every event twice: remove that account under Synchronization first if you want to connect with a password instead.`,
+      { login: `${login} is already connected with Sign in with Microsoft.` },
+    );
+  }
+  const existing = taken[0];
+  if (!existing || existing.provider === "OFFICE365_GRAPH") return;
+  const name = EWS_NAMES[existing.provider as EwsProvider];
+  throw new AppError(
+    "conflict",
+    `This mailbox is already connected: your ${name} account ${existing.login} syncs it (see Settings → Synchronization). A second account would import every event twice, so nothing was added.`,
+    { login: `Already connected as your ${name} account ${existing.login}.` },
+  );
+}
+
 export type CreateEwsOutcome = { created: string } | { discovered: string };
 
 /**
@@ -45,6 +75,7 @@ export async function createEwsAccount(ownerId: string, provider: EwsProvider, i
   if (!(await db.syncAccount.findFirst({ where: { ownerId, provider: "ATOLLON" }, select: { id: true } }))) {
     throw new AppError("invalid_input", "Create the Atollon account first (Settings → Synchronization, step 1).");
   }
+  await assertMailboxFree(ownerId, provider, input.login);
   if (!input.serverUrl) {
     const override = process.env.EWS_AUTODISCOVER_URL;
     const attempt = await beginAttempt(exchangeCounters(ownerId));
@@ -54,18 +85,12 @@ export async function createEwsAccount(ownerId: string, provider: EwsProvider, i
       throw new AppError("wrong_credentials", found.message, { password: "The server did not accept this login and password." });
     }
     await abandonAttempt(attempt);
-    if (!found.ok) throw new AppError("invalid_input", found.message, { serverUrl: found.message });
+    if (!found.ok) {
+      // The message above the form says what happened; the field only says what to do there.
+      const field: Record<string, string> = found.reason === "no-email-domain" ? { login: "Use the form user@domain, or enter the server." } : { serverUrl: "Enter the address your administrator gives you." };
+      throw new AppError("invalid_input", found.message, field);
+    }
     return { discovered: found.ewsUrl };
-  }
-  const existing = await db.syncAccount.findFirst({ where: { ownerId, provider, login: { equals: input.login, mode: "insensitive" } }, select: { id: true } });
-  if (existing) throw new AppError("conflict", `${input.login} is already connected.`, { login: `${input.login} is already connected.` });
-  // The same mailbox over Graph and over EWS would be two accounts importing every event twice.
-  if (provider === "OFFICE365" && (await db.syncAccount.findFirst({ where: { ownerId, provider: "OFFICE365_GRAPH", login: { equals: input.login, mode: "insensitive" } }, select: { id: true } }))) {
-    throw new AppError(
-      "conflict",
-      `${input.login} is already connected with Sign in with Microsoft. Two connections to one mailbox would import every event twice: remove that account under Synchronization first if you want to connect with a password instead.`,
-      { login: `${input.login} is already connected with Sign in with Microsoft.` },
-    );
   }
   const result = await checkConnection(ownerId, input.login, input.password, input.serverUrl);
   const account = await db.syncAccount.create({

@@ -63,6 +63,11 @@ export const saveEventSchema = z.object({
   form: eventFormSchema,
 });
 
+const minutes = z.number().int().min(-366 * 24 * 60).max(366 * 24 * 60);
+
+/** Dragging an event on the grid, or moving it with the arrow keys. */
+export const moveEventSchema = z.object({ target: eventTargetSchema, scope: z.enum(["this", "all"]), startDeltaMinutes: minutes, endDeltaMinutes: minutes });
+
 export const deleteEventSchema = z.object({ target: eventTargetSchema, scope: occurrenceScopeSchema });
 
 export const timeZoneSettingSchema = z.object({ timeZone: timeZoneSchema });

@@ -2,6 +2,9 @@ import { z } from "zod";
 
 export const atollonGrantSchema = z.object({ password: z.string().min(1, "Enter your login password.").max(200, "That password is too long.") });
 
+/** Beside a password change in the app: move the Atollon grant to the new password too, so no sync pauses. */
+export const changePasswordForSyncSchema = z.object({ alsoForSync: z.boolean() });
+
 export const googleLoginSchema = z.object({
   login: z
     .string()

@@ -32,7 +32,7 @@ test("a new Google account syncs by itself, and an edit in the calendar reaches 
   await signUp(page, { name: "Background User", email, password });
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("button", { name: "Confirm password" }).click();
   await expect(accountCard(page, "Atollon", email).getByText("Active")).toBeVisible();
   await page.goto("/settings/sync/google");
   await page.getByLabel("Google Login").fill(KATHERINE);
@@ -61,4 +61,21 @@ test("a new Google account syncs by itself, and an edit in the calendar reaches 
   await expect(history.getByRole("listitem").nth(1)).toContainText("Scheduled");
   await expect(history.getByRole("listitem").nth(1)).toContainText("From Google: 1 created, 0 updated, 0 deleted");
   await shot(page, "background-sync-history");
+});
+
+test("Office.com on a server not set up for Microsoft: one sentence for the person, the steps folded away for administrators, the password form", async () => {
+  await page.goto("/settings/sync/office");
+  await expect(page.getByText("Sign in with Microsoft is not set up on this server yet; ask the person who runs it.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in with Microsoft" })).toHaveCount(0);
+  // The registration steps are there for whoever runs the server, but not in a person's way.
+  await expect(page.getByText("MICROSOFT_CLIENT_ID", { exact: false })).toBeHidden();
+  await expect(page.getByText(/Entra ID/)).toBeHidden();
+  const ews = page.getByRole("region", { name: "Connect with a password (Exchange Web Services)" });
+  await expect(ews.getByLabel("Login")).toBeVisible();
+  await expect(ews.getByRole("button", { name: "Create" })).toBeVisible();
+  await shot(page, "office-unconfigured");
+  await page.getByText("For administrators").click();
+  await expect(page.getByText(/set MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET/)).toBeVisible();
+  await expect(page.getByText(`${backgroundBaseURL}/api/microsoft/callback`)).toBeVisible();
+  await shot(page, "office-unconfigured-admin-note");
 });

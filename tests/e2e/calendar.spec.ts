@@ -81,9 +81,18 @@ test("creates timed, all-day and weekly events, edits one occurrence, deletes th
     await form.getByLabel("Ends").fill("2026-12-07");
     await form.getByLabel("End time").fill("09:15");
     await form.getByRole("combobox", { name: "Repeat" }).selectOption("weekly");
-    await form.getByRole("button", { name: "Save" }).click();
-    await expect(form.getByText("Pick at least one day of the week.")).toBeVisible();
-    for (const weekday of ["Mon", "Wed", "Fri"]) await form.getByLabel(weekday).check();
+    // The start's weekday comes preselected, and the summary reads the rule back.
+    await expect(form.getByLabel("Mon")).toBeChecked();
+    await expect(form.getByTestId("repeat-summary")).toHaveText("Every week on Mon");
+    for (const weekday of ["Wed", "Fri"]) await form.getByLabel(weekday).check();
+    await form.getByLabel("Every").fill("2");
+    await form.getByRole("combobox", { name: "Ends" }).selectOption("count");
+    await form.getByLabel("Occurrences").fill("10");
+    await expect(form.getByTestId("repeat-summary")).toHaveText("Every 2 weeks on Mon, Wed and Fri, 10 times");
+    await page.screenshot({ path: testInfo.outputPath("recurrence-summary.png") });
+    await form.getByLabel("Every").fill("1");
+    await form.getByRole("combobox", { name: "Ends" }).selectOption("never");
+    await expect(form.getByTestId("repeat-summary")).toHaveText("Every week on Mon, Wed and Fri");
   });
   for (const date of ["2026-12-07", "2026-12-09", "2026-12-11"]) {
     await expect(day(page, date).getByRole("button", { name: /^Repeats: Standup/ })).toBeVisible();

@@ -33,7 +33,7 @@ test("an Office.com account: wrong password, wrong address, then right", async (
   await signUp(page, { name: "Exchange User", email, password });
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("button", { name: "Confirm password" }).click();
   await expect(accountCard("Atollon", email).getByText("Active")).toBeVisible();
 
   await page.getByRole("link", { name: "Add Office.com" }).click();
@@ -84,6 +84,21 @@ test("an MS Exchange account: the server is found from the login's domain and co
   await page.getByRole("button", { name: "Create" }).click();
   await expect(page).toHaveURL(/\/settings\/sync\?notice=created-ews$/);
   await expect(accountCard("MS Exchange", "alice@contoso.test").getByText("Active")).toBeVisible();
+});
+
+test("the same MS Exchange mailbox a second time is refused at once, naming the account that has it", async () => {
+  await page.goto("/settings/sync/exchange");
+  await page.getByLabel("Login").fill("Alice@Contoso.test");
+  await page.getByLabel("Server", { exact: true }).fill(exchangeUrl);
+  await page.getByLabel("Password").fill("secret");
+  await page.getByRole("button", { name: "Create" }).click();
+  const form = page.locator("main form");
+  await expect(form.getByRole("alert")).toContainText("This mailbox is already connected: your MS Exchange account alice@contoso.test syncs it");
+  await expect(form.getByText("Already connected as your MS Exchange account alice@contoso.test.")).toBeVisible();
+  await shot("exchange-duplicate");
+
+  await page.goto("/settings/sync");
+  await expect(page.getByRole("listitem", { name: /^MS Exchange account/ })).toHaveCount(1);
 });
 
 test("Sync now brings events across both ways for Office.com and MS Exchange", async () => {

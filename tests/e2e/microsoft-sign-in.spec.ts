@@ -42,7 +42,7 @@ test("Office.com → Sign in with Microsoft → Accept → token received → Cr
   await signUp(page, { name: "Microsoft User", email, password });
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("button", { name: "Confirm password" }).click();
   await expect(accountCardOf(page, "Atollon", email).getByText("Active")).toBeVisible();
 
   await page.getByRole("link", { name: "Add Office.com" }).click();

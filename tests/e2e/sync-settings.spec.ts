@@ -8,6 +8,7 @@ test.describe.configure({ mode: "serial" });
 const email = `sync-${Date.now()}@example.com`;
 const password = "sync settings pw 1";
 const newPassword = "sync settings pw 2";
+const thirdPassword = "sync settings pw 3";
 const ADA = "ada.lovelace@gmail.com";
 
 let page: Page;
@@ -45,13 +46,17 @@ test("step 1: the Atollon account checks the login password", async () => {
   await expect(page.getByRole("link", { name: "Add Google Calendar" })).toHaveCount(0);
   await shot("sync-step-1");
 
+  await expect(page.getByText("The Atollon account is this app's own calendar: just fill in the password you sign in with")).toBeVisible();
   await page.getByLabel("Password").fill("not my password");
-  await page.getByRole("button", { name: "Create" }).click();
-  await expect(form().getByRole("alert")).toContainText("That is not your login password.");
+  await page.getByRole("button", { name: "Confirm password" }).click();
+  // One message, under the field.
   await expect(page.getByText("This is not the password you sign in with.")).toBeVisible();
+  await expect(form().getByRole("alert")).toBeHidden();
+  await expect(page.getByText("That is not your login password.")).toHaveCount(0);
+  await shot("sync-step-1-wrong-password");
 
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("button", { name: "Confirm password" }).click();
   await expect(accountCard("Atollon", email).getByText("Active")).toBeVisible();
   await expect(page.getByRole("link", { name: "Add Google Calendar" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Add Office.com" })).toBeVisible();
@@ -104,24 +109,41 @@ test("a tampered or replayed state is refused", async () => {
   await expect(page.getByRole("listitem", { name: /alan\.turing/ })).toHaveCount(0);
 });
 
-test("a changed login password outdates the Atollon account until it is entered here", async () => {
+async function changeLoginPassword(from: string, to: string, alsoForSync: boolean) {
   await page.goto("/settings/account");
-  await page.getByLabel("Current password", { exact: true }).fill(password);
-  await page.getByLabel("New password", { exact: true }).fill(newPassword);
-  await page.getByLabel("Repeat the new password").fill(newPassword);
+  await page.getByLabel("Current password", { exact: true }).fill(from);
+  await page.getByLabel("New password", { exact: true }).fill(to);
+  await page.getByLabel("Repeat the new password").fill(to);
+  const keep = page.getByLabel("Also use the new password for calendar sync");
+  await expect(keep).toBeChecked();
+  if (!alsoForSync) await keep.uncheck();
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.locator("form").getByRole("status")).toContainText("Password changed.");
+}
+
+test("a password changed in the app keeps syncing when it is also used for calendar sync (the default)", async () => {
+  await changeLoginPassword(password, newPassword, true);
+  await expect(page.locator("form").getByRole("status")).toContainText("Calendar sync uses the new password and keeps running.");
+  await shot("password-changed-sync-kept");
+  await page.goto("/settings/sync");
+  await expect(accountCard("Atollon", email).getByText("Active")).toBeVisible();
+  await expect(page.getByText("Syncing is paused.")).toHaveCount(0);
+});
+
+test("a changed login password not used for sync outdates the Atollon account until it is entered here", async () => {
+  await changeLoginPassword(newPassword, thirdPassword, false);
 
   await page.goto("/settings/sync");
   const atollon = accountCard("Atollon", email);
   await expect(atollon.getByText("Password outdated", { exact: true })).toBeVisible();
   await expect(atollon.getByText("Password outdated — enter your new password.")).toBeVisible();
   await expect(page.getByText("Syncing is paused.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "A sync account needs you" })).toContainText("confirm the new password in the Atollon account");
   await shot("atollon-password-outdated");
-  await atollon.getByLabel("Password").fill(password);
-  await atollon.getByRole("button", { name: "Update" }).click();
-  await expect(atollon.getByRole("alert")).toContainText("That is not your login password.");
   await atollon.getByLabel("Password").fill(newPassword);
+  await atollon.getByRole("button", { name: "Update" }).click();
+  await expect(atollon.getByText("This is not the password you sign in with.")).toBeVisible();
+  await atollon.getByLabel("Password").fill(thirdPassword);
   await atollon.getByRole("button", { name: "Update" }).click();
   await expect(atollon.getByText("Active")).toBeVisible();
   await expect(page.getByText("Syncing is paused.")).toHaveCount(0);
@@ -136,6 +158,19 @@ test("a token revoked at Google → Authorization needed → re-authorized, same
   await expect(card.getByRole("link", { name: "Remove the application authorization in Google" })).toBeVisible();
   await shot("google-authorization-needed");
 
+  // Every page says so, with what to do and the way there; the header counts it.
+  await page.goto("/calendar");
+  const banner = page.getByRole("region", { name: "A sync account needs you" });
+  await expect(banner).toContainText(`Google Calendar ${ADA} needs authorization again: receive a new Google token.`);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings 1 account needs you" })).toBeVisible();
+  await shot("attention-banner-calendar");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot("attention-banner-phone");
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/help");
+  await banner.getByRole("link", { name: "Open Synchronization" }).click();
+  await expect(page).toHaveURL(/\/settings\/sync$/);
+
   await card.getByRole("button", { name: "Receive Google token" }).click();
   await expect(page.getByRole("heading", { name: "Choose an account" })).toBeVisible();
   await expect(page.getByRole("radio", { name: ADA })).toBeChecked();
@@ -146,6 +181,7 @@ test("a token revoked at Google → Authorization needed → re-authorized, same
   await expect(card.getByText("Active")).toBeVisible();
   await card.getByRole("button", { name: "Check connection" }).click();
   await expect(card.getByRole("status")).toContainText("Connection works");
+  await expect(page.getByRole("region", { name: /need(s)? you$/ })).toHaveCount(0);
   await shot("google-reauthorized");
 });
 

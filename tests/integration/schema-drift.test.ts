@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { describe, expect, it } from "vitest";
 import { withRawConnection } from "@/lib/db/client";
 import { applyMigrations, MIGRATIONS_DIR } from "@/lib/db/migrate";
@@ -11,7 +12,7 @@ import { diffCatalogs } from "../helpers/diff-catalogs";
 import { expectedCatalog } from "../helpers/expected-catalog";
 
 async function migratedPglite(migrationsDir: string) {
-  const database = await PGlite.create("memory://");
+  const database = await PGlite.create("memory://", { extensions: { pg_trgm } });
   const connection: SqlConnection = {
     exec: async (sql) => void (await database.exec(sql)),
     query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) =>

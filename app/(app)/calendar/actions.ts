@@ -5,9 +5,10 @@ import { z } from "zod";
 import { userAction } from "@/lib/actions/safe-action";
 import { contentToForm, formToContent } from "@/lib/calendar/event-form";
 import { createEvent, deleteEvent, deleteOccurrence, getEvent, saveOccurrence, updateEvent } from "@/lib/calendar/events";
+import { moveEvent } from "@/lib/calendar/move-event";
 import { AppError } from "@/lib/errors";
 import { requestSyncAfterEdit } from "@/lib/jobs/request";
-import { deleteEventSchema, eventTargetSchema, saveEventSchema, type EventFormValues } from "@/lib/validations/event";
+import { deleteEventSchema, eventTargetSchema, moveEventSchema, saveEventSchema, type EventFormValues } from "@/lib/validations/event";
 
 const gone = () => new AppError("not_found", "This event no longer exists. It may have been deleted on another device or by a sync.");
 
@@ -51,6 +52,13 @@ export const saveEventAction = userAction("save-event", saveEventSchema, async (
 export const deleteEventAction = userAction("delete-event", deleteEventSchema, async ({ target, scope }, { user }) => {
   if (target.seriesId && target.originalStart) await deleteOccurrence(user.id, target.seriesId, target.originalStart, scope);
   else await deleteEvent(user.id, (await liveEvent(user.id, target.eventId)).id);
+  await requestSyncAfterEdit(user.id);
+  revalidatePath("/calendar");
+  return null;
+});
+
+export const moveEventAction = userAction("move-event", moveEventSchema, async (input, { user }) => {
+  await moveEvent(user.id, input);
   await requestSyncAfterEdit(user.id);
   revalidatePath("/calendar");
   return null;

@@ -3,12 +3,16 @@
 import { revalidatePath } from "next/cache";
 import { userAction } from "@/lib/actions/safe-action";
 import { changePassword } from "@/lib/auth/change-password";
+import { renewAtollonGrant } from "@/lib/sync-accounts/accounts";
 import { setTimeZone } from "@/lib/auth/time-zone";
 import { changePasswordSchema } from "@/lib/validations/auth";
+import { changePasswordForSyncSchema } from "@/lib/validations/sync-accounts";
 import { timeZoneSettingSchema } from "@/lib/validations/event";
 
-export const changePasswordAction = userAction("change-password", changePasswordSchema, async (input, { user }) => {
-  await changePassword({ ...input, userId: user.id });
+export const changePasswordAction = userAction("change-password", changePasswordSchema.and(changePasswordForSyncSchema), async ({ alsoForSync, ...input }, { user }) => {
+  const version = await changePassword({ ...input, userId: user.id });
+  if (alsoForSync) await renewAtollonGrant(user.id, version);
+  // No revalidation here: this session ended with the old password; the form signs in again, then refreshes.
   return null;
 });
 

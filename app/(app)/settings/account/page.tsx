@@ -3,12 +3,14 @@ import { ChangePasswordForm } from "@/components/change-password-form";
 import { PageHeader } from "@/components/page-header";
 import { TimeZoneForm } from "@/components/time-zone-form";
 import { requireUser } from "@/lib/auth/session";
+import { hasAtollonAccount } from "@/lib/sync-accounts/accounts";
 import { changePasswordAction, setTimeZoneAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const user = await requireUser();
+  const syncs = await hasAtollonAccount(user.id);
   return (
     <>
       <PageHeader title="Account" description={`Signed in as ${user.email}.`} />
@@ -28,7 +30,7 @@ export default async function AccountPage() {
         <p className="mt-1 mb-5 max-w-xl text-sm text-slate-600">
           Changing your password signs you out in every other browser where you are signed in.
         </p>
-        <ChangePasswordForm email={user.email} action={changePasswordAction} />
+        <ChangePasswordForm email={user.email} action={changePasswordAction} syncs={syncs} />
       </section>
     </>
   );

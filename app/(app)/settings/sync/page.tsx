@@ -78,9 +78,9 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
               Atollon account
             </h2>
             <p className="mt-1 mb-5 max-w-xl text-sm text-slate-600">
-              Just fill in your password and that&apos;s it. It is the password you sign in with; it lets the sync work on your calendar. It is not stored.
+              The Atollon account is this app&apos;s own calendar: just fill in the password you sign in with to allow the sync to read and change it for you (the password is not stored).
             </p>
-            <AtollonForm action={grantAtollonAction} submitLabel="Create" />
+            <AtollonForm action={grantAtollonAction} submitLabel="Confirm password" />
           </section>
         ) : (
           <>

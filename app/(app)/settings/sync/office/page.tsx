@@ -32,35 +32,33 @@ export default async function AddOfficePage({ searchParams }: { searchParams: Pr
         <h2 id="microsoft-heading" className="mt-1 text-lg font-semibold text-slate-900">
           Sign in with Microsoft
         </h2>
-        <p className="mt-1 mb-5 max-w-2xl text-sm text-slate-600">
-          Syncs through Microsoft Graph. Enter your address, sign in at Microsoft and allow this app to read and edit your calendars. Your password stays with
-          Microsoft; this app keeps only the permission, encrypted.
-        </p>
         {config ? (
-          <OAuthTokenForm
-            kind="microsoft"
-            login={flow?.login ?? ""}
-            failure={failure}
-            received={flow?.tokenReceived ? { flowId: flow.id, login: flow.receivedLogin ?? flow.login } : null}
-            start={signInWithMicrosoftAction}
-            create={createMicrosoftAccountAction}
-          />
+          <>
+            <p className="mt-1 mb-5 max-w-2xl text-sm text-slate-600">
+              Syncs through Microsoft Graph. Enter your address, sign in at Microsoft and allow this app to read and edit your calendars. Your password stays
+              with Microsoft; this app keeps only the permission, encrypted.
+            </p>
+            <OAuthTokenForm
+              kind="microsoft"
+              login={flow?.login ?? ""}
+              failure={failure}
+              received={flow?.tokenReceived ? { flowId: flow.id, login: flow.receivedLogin ?? flow.login } : null}
+              start={signInWithMicrosoftAction}
+              create={createMicrosoftAccountAction}
+            />
+          </>
         ) : (
-          <div className="max-w-2xl rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">
-            <h3 className="font-semibold text-slate-900">This server is not configured for Microsoft yet</h3>
-            <p className="mt-2">
-              An administrator needs to register the app in Microsoft Entra ID (App registrations → New registration, platform &quot;Web&quot;, delegated Microsoft
-              Graph permissions offline_access, openid, email and Calendars.ReadWrite, plus a client secret) and set these variables:
+          <div className="mt-2 max-w-2xl text-sm text-slate-700">
+            <p className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3">
+              Sign in with Microsoft is not set up on this server yet; ask the person who runs it.
             </p>
-            <ul className="mt-2 list-disc pl-5 font-mono text-xs">
-              <li>MICROSOFT_CLIENT_ID</li>
-              <li>MICROSOFT_CLIENT_SECRET</li>
-              <li>MICROSOFT_TENANT (optional: common by default, or your organisation&apos;s tenant id)</li>
-            </ul>
-            <p className="mt-2">
-              The redirect URI to register is <code className="font-mono break-all">{microsoftRedirectUri()}</code>. Until then, the password form below still works
-              where Exchange Web Services is allowed.
-            </p>
+            <details className="mt-3">
+              <summary className="cursor-pointer font-medium text-brand-700">For administrators</summary>
+              <p className="mt-2 text-slate-600">
+                Register the app in Microsoft Entra ID with the redirect URI <code className="font-mono break-all">{microsoftRedirectUri()}</code>, then set
+                MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET; the README&apos;s &ldquo;Connecting Office.com&rdquo; lists every step and permission.
+              </p>
+            </details>
           </div>
         )}
       </section>
