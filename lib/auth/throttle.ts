@@ -48,6 +48,8 @@ export const reauthCounters = (userId: string): Counter[] => [{ key: `reauth:${u
 
 /** Passwords tried against someone's Exchange server from this app, per app user. */
 export const exchangeCounters = (userId: string): Counter[] => [{ key: `ews:${userId}`, free: THROTTLE_POLICY.reauthFree }];
+/** Passwords tried at a CalDAV server through the add and update forms, like Exchange's. */
+export const caldavCounters = (userId: string): Counter[] => [{ key: `caldav:${userId}`, free: THROTTLE_POLICY.reauthFree }];
 
 export function delayAfter(failures: number, free: number): number {
   if (failures < free) return 0;

@@ -1,4 +1,4 @@
-import { assertNotThrottled, clearFailures, recordFailure } from "@/lib/auth/throttle";
+import { abandonAttempt, attemptFailed, attemptSucceeded, beginAttempt, caldavCounters } from "@/lib/auth/throttle";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import type { SyncAccount } from "@/lib/db/generated/client";
@@ -9,7 +9,7 @@ import { PASSWORD_REJECTED_MESSAGE } from "@/lib/sync-accounts/ews";
 import type { RemoteCalendar } from "@/lib/sync/provider";
 
 /** Refusals about the address rather than the login: shown under the Server field. */
-const ADDRESS_REFUSALS = new Set<DiscoveryRefusal>(["invalid-url", "insecure-scheme", "address-not-allowed", "host-unreachable", "timeout", "tls-untrusted", "not-caldav"]);
+const ADDRESS_REFUSALS = new Set<DiscoveryRefusal>(["invalid-url", "insecure-scheme", "unreachable", "tls-untrusted", "not-caldav"]);
 
 export interface CalDavConnection {
   serverUrl: string;
@@ -22,17 +22,17 @@ export interface CalDavConnection {
  * passwords per window, like sign-in, so the form cannot be used to guess passwords at a server.
  */
 export async function listCalDavCalendars(ownerId: string, { serverUrl, login, password }: CalDavConnection): Promise<DiscoveredCalendar[]> {
-  const keys = { account: `caldav:${ownerId}` };
-  await assertNotThrottled(keys);
+  const attempt = await beginAttempt(caldavCounters(ownerId));
   const result = await discoverCalendars({ serverUrl, login, password });
   if (result.ok) {
-    await clearFailures(keys.account);
+    await attemptSucceeded(attempt);
     return result.calendars;
   }
   if (result.reason === "credentials-rejected") {
-    await recordFailure(keys);
+    await attemptFailed(attempt);
     throw new AppError("wrong_credentials", result.message, { password: "The server did not accept this login and password." });
   }
+  await abandonAttempt(attempt);
   throw new AppError("invalid_input", result.message, ADDRESS_REFUSALS.has(result.reason) ? { serverUrl: "Check this address (see above)." } : undefined);
 }
 
@@ -69,15 +69,17 @@ async function findAccount(ownerId: string, accountId: string) {
 /** A new password after a change at the server (or a new app-specific password): tested, then stored; the sync state stays. */
 export async function updateCalDavPassword(ownerId: string, accountId: string, password: string): Promise<void> {
   const { db, account } = await findAccount(ownerId, accountId);
-  const keys = { account: `caldav:${ownerId}` };
-  await assertNotThrottled(keys);
+  const attempt = await beginAttempt(caldavCounters(ownerId));
   const result = await checkCalendar({ calendarUrl: account.serverUrl, login: account.login, password });
   if (!result.ok && result.reason === "credentials-rejected") {
-    await recordFailure(keys);
+    await attemptFailed(attempt);
     throw new AppError("wrong_credentials", result.message, { password: "The server did not accept this password." });
   }
-  if (!result.ok) throw new AppError("invalid_input", result.message);
-  await clearFailures(keys.account);
+  if (!result.ok) {
+    await abandonAttempt(attempt);
+    throw new AppError("invalid_input", result.message);
+  }
+  await attemptSucceeded(attempt);
   const recovering = account.state === "PASSWORD_REJECTED" || account.state === "ERROR";
   await db.syncAccount.updateMany({ where: { id: account.id, ownerId }, data: { secret: encryptSecret(password), ...(recovering ? { state: "ACTIVE", stateMessage: null } : {}) } });
 }

@@ -11,9 +11,7 @@ import { DavClient, DavTransportError, type DavAnswer } from "@/lib/providers/ca
 export type DiscoveryRefusal =
   | "invalid-url"
   | "insecure-scheme"
-  | "address-not-allowed"
-  | "host-unreachable"
-  | "timeout"
+  | "unreachable"
   | "tls-untrusted"
   | "credentials-rejected"
   | "not-caldav"

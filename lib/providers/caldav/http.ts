@@ -1,11 +1,11 @@
 import http from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
 import zlib from "node:zlib";
-import { checkAddress, type AddressGuardOptions } from "@/lib/providers/caldav/address-guard";
+import { guardedLookup, UNREACHABLE_MESSAGE } from "@/lib/net/outbound";
+import { checkAddress, type AddressGuardOptions, type OutboundPolicy } from "@/lib/providers/caldav/address-guard";
 
 /**
- * HTTP for CalDAV: Basic authentication, every request pinned to the address the URL guard checked
+ * HTTP for CalDAV: Basic authentication, every socket resolved through the URL guard's lookup
  * (a second DNS answer cannot steer it elsewhere), redirects followed by hand and each target checked
  * again (iCloud answers from other hosts than the one typed), deadlines, a size cap, and retries of
  * 429/503/5xx and dropped connections within a time budget.
@@ -19,7 +19,11 @@ export interface DavAnswer {
   url: URL;
 }
 
-export type DavFailure = "invalid-url" | "insecure-scheme" | "address-not-allowed" | "host-unreachable" | "timeout" | "tls-untrusted" | "too-large" | "too-many-redirects";
+/**
+ * "unreachable" covers a refused address, a closed port, a dead host and a timeout alike, with one
+ * message: telling them apart would let the form scan the networks behind the app.
+ */
+export type DavFailure = "invalid-url" | "insecure-scheme" | "unreachable" | "tls-untrusted" | "too-large" | "too-many-redirects";
 
 export class DavTransportError extends Error {
   constructor(
@@ -66,11 +70,9 @@ function decode(buffer: Buffer, encoding: string | undefined): string {
   return buffer.toString("utf8");
 }
 
-function once(url: URL, address: string, family: 4 | 6, request: DavRequest, authorization: string, timeoutMs: number, maxBytes: number, agent: http.Agent): Promise<Omit<DavAnswer, "url">> {
-  const pinned: LookupFunction = (_host, options, callback) => {
-    if (options.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  };
+const unreachable = () => new DavTransportError("unreachable", UNREACHABLE_MESSAGE);
+
+function once(url: URL, policy: OutboundPolicy, request: DavRequest, authorization: string, timeoutMs: number, maxBytes: number, agent: http.Agent): Promise<Omit<DavAnswer, "url">> {
   const client = url.protocol === "https:" ? https : http;
   const body = request.body;
   const headers = {
@@ -80,7 +82,7 @@ function once(url: URL, address: string, family: 4 | 6, request: DavRequest, aut
     ...request.headers,
   };
   return new Promise((resolve, reject) => {
-    const outgoing = client.request(url, { method: request.method, headers, lookup: pinned, timeout: timeoutMs, agent }, (response) => {
+    const outgoing = client.request(url, { method: request.method, headers, lookup: guardedLookup(policy), timeout: timeoutMs, agent }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {
@@ -92,18 +94,18 @@ function once(url: URL, address: string, family: 4 | 6, request: DavRequest, aut
         try {
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: decode(Buffer.concat(chunks), response.headers["content-encoding"]) });
         } catch {
-          reject(new DavTransportError("host-unreachable", "The server's answer could not be decoded."));
+          reject(new DavTransportError("unreachable", "The server's answer could not be decoded."));
         }
       });
-      response.on("error", (error) => reject(new DavTransportError("host-unreachable", `The connection broke (${error.message}).`)));
+      response.on("error", () => reject(unreachable()));
     });
-    const deadline = setTimeout(() => outgoing.destroy(new DavTransportError("timeout", "The server did not answer in time.")), timeoutMs);
+    const deadline = setTimeout(() => outgoing.destroy(unreachable()), timeoutMs);
     outgoing.on("close", () => clearTimeout(deadline));
-    outgoing.on("timeout", () => outgoing.destroy(new DavTransportError("timeout", "The server did not answer in time.")));
+    outgoing.on("timeout", () => outgoing.destroy(unreachable()));
     outgoing.on("error", (error: NodeJS.ErrnoException) => {
       if (error instanceof DavTransportError) reject(error);
       else if (error.code && TLS_CODES.has(error.code)) reject(new DavTransportError("tls-untrusted", `The server's TLS certificate is not trusted (${error.code}).`));
-      else reject(new DavTransportError("host-unreachable", `The server could not be reached (${error.code ?? error.message}).`));
+      else reject(unreachable());
     });
     outgoing.end(body);
   });
@@ -154,12 +156,12 @@ export class DavClient {
       let failure: DavTransportError | null = null;
       this.requestCount += 1;
       try {
-        answer = await once(checked.url, checked.address, checked.family, request, this.authorization, timeoutMs, maxBytes, checked.url.protocol === "https:" ? this.agents.https : this.agents.http);
+        answer = await once(checked.url, checked.policy, request, this.authorization, timeoutMs, maxBytes, checked.url.protocol === "https:" ? this.agents.https : this.agents.http);
       } catch (error) {
         if (!(error instanceof DavTransportError)) throw error;
         failure = error;
       }
-      const transient = failure ? failure.kind === "host-unreachable" || failure.kind === "timeout" : RETRIED.has(answer?.status ?? 0);
+      const transient = failure ? failure.kind === "unreachable" : RETRIED.has(answer?.status ?? 0);
       if (transient) {
         const wait = retryDelayMs(answer, attempt);
         if (Date.now() + wait <= giveUpAt) {

@@ -31,7 +31,7 @@ afterAll(async () => {
 
 async function withAtollon() {
   const user = await createTestUser();
-  await grantAtollonAccount(user.id, user.password, null);
+  await grantAtollonAccount(user.id, user.password);
   return user;
 }
 

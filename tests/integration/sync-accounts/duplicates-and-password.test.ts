@@ -35,7 +35,7 @@ async function failureOf(promise: Promise<unknown>): Promise<AppError> {
 describe("a mailbox that is already connected", () => {
   it("is refused before any connection test, naming the account that has it — even with a wrong password, a dead server or no server", async () => {
     const user = await createTestUser();
-    await grantAtollonAccount(user.id, user.password, null);
+    await grantAtollonAccount(user.id, user.password);
     await createEwsAccount(user.id, "EXCHANGE", { login: "alice@contoso.test", serverUrl: exchange.ewsUrl, password: "secret" });
     const db = await getDb();
 
@@ -56,7 +56,7 @@ describe("a mailbox that is already connected", () => {
 
   it("says once, above the form, that no server was found, and under the field only what to do", async () => {
     const user = await createTestUser();
-    await grantAtollonAccount(user.id, user.password, null);
+    await grantAtollonAccount(user.id, user.password);
     vi.stubEnv("EWS_AUTODISCOVER_URL", "http://127.0.0.1:9/autodiscover/autodiscover.xml");
     try {
       const error = await failureOf(createEwsAccount(user.id, "EXCHANGE", { login: "bob@nowhere.test", serverUrl: "", password: "secret" }));
@@ -88,7 +88,7 @@ describe("changing the login password in the app", () => {
 
   it("with 'Also use the new password for calendar sync', keeps syncs running", async () => {
     const user = await createTestUser();
-    await grantAtollonAccount(user.id, user.password, null);
+    await grantAtollonAccount(user.id, user.password);
     await renewAtollonGrant(user.id, await change(user.id));
     expect(await syncsPausedReason(user.id)).toBeNull();
     expect((await listAccounts(user.id))[0]).toMatchObject({ provider: "ATOLLON", state: "ACTIVE" });
@@ -96,7 +96,7 @@ describe("changing the login password in the app", () => {
 
   it("without it, pauses syncs until the new password is confirmed, as a change made elsewhere does", async () => {
     const user = await createTestUser();
-    await grantAtollonAccount(user.id, user.password, null);
+    await grantAtollonAccount(user.id, user.password);
     const version = await change(user.id);
     expect(await syncsPausedReason(user.id)).toMatch(/enter the new password/);
     // A renewal for a version that is no longer the password's (a second change meanwhile) grants nothing.

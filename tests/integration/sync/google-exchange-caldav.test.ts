@@ -35,7 +35,7 @@ afterAll(async () => {
 describe("Google, MS Exchange and CalDAV on one user", () => {
   it("carries each side's changes to the other two through Atollon, and nothing echoes back", async () => {
     const user = await createTestUser();
-    await grantAtollonAccount(user.id, user.password, null);
+    await grantAtollonAccount(user.id, user.password);
     const email = `${user.id.slice(0, 8)}@gmail.com`;
     const db = await getDb();
     const googleId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "GOOGLE", login: email, secret: encryptSecret(google.oauth.grant(email).refreshToken) } })).id;

@@ -70,7 +70,7 @@ describe("CalDAV provider against Radicale", () => {
     const [created] = await remote.create([{ localId: "c", content: eventContent({ title: "C" }), seriesRemoteId: null }]);
     if (!created?.ok) throw new Error("create failed");
     await person.edit(created.remoteId, { title: "C, changed in the phone" });
-    const update = await remote.update([{ remoteId: created.remoteId, versionToken: created.versionToken, localId: "c", content: eventContent({ title: "C, changed here" }), seriesRemoteId: null }]);
+    const update = await remote.update([{ remoteId: created.remoteId, versionToken: created.versionToken, localId: "c", content: eventContent({ title: "C, changed here" }), seriesRemoteId: null, previous: null }]);
     expect(update).toMatchObject([{ ok: false, kind: "conflict" }]);
     expect(await remote.delete([{ remoteId: created.remoteId, versionToken: created.versionToken }])).toMatchObject([{ ok: false, kind: "conflict" }]);
     expect((await person.live()).map((item) => item.content?.title)).toEqual(["C, changed in the phone"]);
@@ -88,9 +88,9 @@ describe("CalDAV provider against Radicale", () => {
     const [exception] = await remote.create([{ localId: "e", content: eventContent({ title: "Standup (late)", start: "2026-12-02T10:00:00.000Z", end: "2026-12-02T11:00:00.000Z", originalStart: "2026-12-02T09:00:00.000Z" }), seriesRemoteId: master.remoteId }]);
     if (!exception?.ok) throw new Error("exception failed");
     // The engine still holds the master's first version: it was only the exception that moved it.
-    const [renamed] = await remote.update([{ remoteId: master.remoteId, versionToken: master.versionToken, localId: "s", content: { ...series, title: "Daily standup" }, seriesRemoteId: null }]);
+    const [renamed] = await remote.update([{ remoteId: master.remoteId, versionToken: master.versionToken, localId: "s", content: { ...series, title: "Daily standup" }, seriesRemoteId: null, previous: null }]);
     expect(renamed).toMatchObject({ ok: true });
-    const [again] = await remote.update([{ remoteId: exception.remoteId, versionToken: exception.versionToken, localId: "e", content: eventContent({ title: "Standup (later)", start: "2026-12-02T11:00:00.000Z", end: "2026-12-02T12:00:00.000Z", originalStart: "2026-12-02T09:00:00.000Z" }), seriesRemoteId: master.remoteId }]);
+    const [again] = await remote.update([{ remoteId: exception.remoteId, versionToken: exception.versionToken, localId: "e", content: eventContent({ title: "Standup (later)", start: "2026-12-02T11:00:00.000Z", end: "2026-12-02T12:00:00.000Z", originalStart: "2026-12-02T09:00:00.000Z" }), seriesRemoteId: master.remoteId, previous: null }]);
     expect(again).toMatchObject({ ok: true });
   });
 
