@@ -101,7 +101,7 @@ async function everyPasswordForm(browser: Browser, app: App, exchange: FakeEws):
 
   await page.goto("/settings/account");
   await page.getByLabel("Current password").fill(SECRETS.password);
-  await page.getByLabel("New password").fill(SECRETS.newPassword);
+  await page.getByLabel("New password", { exact: true }).fill(SECRETS.newPassword);
   await page.getByLabel("Repeat the new password").fill(SECRETS.newPassword);
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Password changed.")).toBeVisible({ timeout: 60_000 });
