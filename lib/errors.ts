@@ -11,7 +11,7 @@ export type AppErrorCode =
   | "not_found"
   /** A unique value is taken, e.g. an email already registered. */
   | "conflict"
-  /** Too many attempts in the current window. */
+  /** Too many attempts: the message says how long to wait. */
   | "rate_limited"
   /** Credentials did not match. */
   | "wrong_credentials";
