@@ -89,7 +89,7 @@ test("Recently deleted lists what was deleted here and by a sync, and Restore br
   await shot("recently-deleted");
 
   await list.getByRole("listitem", { name: "Review 2" }).getByRole("button", { name: "Restore" }).click();
-  await expect(page.getByRole("status").or(page.getByRole("alert")).first()).toContainText("“Review 2” is back in your calendar");
+  await expect(page.getByRole("status").filter({ hasText: "“Review 2” is back in your calendar" })).toBeVisible();
   await expect(list.getByRole("listitem", { name: "Review 2" })).toHaveCount(0);
   await shot("recently-deleted-restored");
 
