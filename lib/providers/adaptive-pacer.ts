@@ -7,10 +7,10 @@
  * window — Google per user per minute, Outlook per mailbox per ten minutes — and a refused call may
  * count as well. So probing a service that just refused, even with one call every few seconds,
  * keeps its window full: the refusals feed themselves. The pacer therefore keeps a ledger of its
- * own calls over the service's window. A first refusal of a whole request is taken at its word (its
- * Retry-After: it may be a passing spike); a batch taken only in part, or a second refusal, shows the
- * window full: its limit becomes a fraction (β) of what the service accepted in the last window,
- * and nothing more is sent until the ledger has room
+ * own calls over the service's window. A first refusal is taken at its word (its Retry-After: it
+ * may be a passing spike), and a single call tests it before batches go on at half their size; a
+ * second refusal shows the window full: its limit becomes a fraction (β) of what the service
+ * accepted in the last window, and nothing more is sent until the ledger has room
  * under it (and any Retry-After has passed): the wait lasts until the window has slid past the
  * burst that hit the limit, and the calls then sent are accepted. Each batch accepted in full
  * raises the batch size and the limit again by a step (the additive increase), so a limit that was
@@ -65,6 +65,8 @@ export class AdaptivePacer {
   private checkedAt: number;
   private notBefore = 0;
   private throttled = false;
+  /** While one call tests a first refusal: the batch size to go on with once it is accepted. */
+  private probeThen: number | null = null;
   private readonly ledger: Sent[] = [];
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -106,6 +108,10 @@ export class AdaptivePacer {
         this.waitedMs += wait;
       }
       await this.sleep(wait);
+      // The wait served the Retry-After and earned the calls it was for.
+      this.notBefore = 0;
+      this.refill(this.now());
+      this.tokens = Math.max(this.tokens, count);
     }
     const now = this.now();
     this.refill(now);
@@ -117,7 +123,8 @@ export class AdaptivePacer {
 
   /** The last `count` calls acquired were all accepted: the additive increase. */
   accepted(): void {
-    this.batch = Math.min(this.options.maxBatch, this.batch + (this.options.batchStep ?? this.options.maxBatch));
+    this.batch = this.probeThen ?? Math.min(this.options.maxBatch, this.batch + (this.options.batchStep ?? this.options.maxBatch));
+    this.probeThen = null;
     if (this.throttled) {
       this.limit += 1;
       this.rate = this.limit / this.options.limit.windowMs;
@@ -131,25 +138,27 @@ export class AdaptivePacer {
   refused(refused: number, retryAfterMs: number | null): void {
     const now = this.now();
     const last = this.ledger.at(-1);
-    let partly = false;
     if (last) {
       const moved = Math.min(refused, last.accepted);
       last.accepted -= moved;
       last.refused += moved;
-      partly = last.accepted > 0;
     }
     this.refusedCalls += refused;
     this.prune(now);
-    // A request refused whole, the first time, may be a passing spike: its Retry-After is trusted.
-    // A batch the service took only part of, or a second refusal, shows the window full: what it
-    // took is the best estimate of the limit (with nothing taken, the limit halves).
-    if (this.throttled || partly) {
+    if (this.throttled) {
+      // Refused again: the window is full. What it took is the best estimate of the limit (with
+      // nothing taken, the limit halves).
       const acceptedInWindow = this.ledger.reduce((sum, sent) => sum + sent.accepted, 0);
       const estimate = acceptedInWindow > 0 ? Math.floor(BETA * acceptedInWindow) : Math.floor(this.limit / 2);
       this.limit = Math.max(1, Math.min(this.limit, estimate));
+      this.batch = Math.max(1, Math.floor((this.probeThen ?? this.batch) / 2));
+      this.probeThen = null;
+    } else {
+      // A first refusal may be a passing spike: its Retry-After is trusted, and one call tests it.
+      this.probeThen = Math.max(1, Math.floor(this.batch / 2));
+      this.batch = 1;
     }
     this.rate = Math.min(this.rate / 2, this.limit / this.options.limit.windowMs);
-    this.batch = Math.max(1, Math.floor(this.batch / 2));
     this.tokens = Math.min(this.tokens, 0);
     this.notBefore = Math.max(this.notBefore, now + Math.max(0, retryAfterMs ?? 0));
     this.throttled = true;

@@ -19,6 +19,8 @@ export interface Phase {
   events: number;
   /** HTTP requests as the fake server counted them, not as the app reports them. */
   requests: number;
+  /** Calls as the run recorded them (what the services' quotas count: each call inside a batch). */
+  calls: number;
   wallMs: number;
   eventsPerSec: number;
   peakRssMb: number;
@@ -62,9 +64,12 @@ export async function measurePhase(
   const peak = phasePeakRssMb();
   const heapEndMb = settledHeapMb();
   if (outcome !== "complete") throw new Error(`The ${events}-event run ended ${outcome}: ${summary}`);
+  const db = await getDb();
+  const recorded = await db.syncRun.findFirstOrThrow({ where: { accountId: account.accountId }, orderBy: { startedAt: "desc" }, select: { calls: true } });
   return {
     events,
     requests: (await countRequests()) - requestsBefore,
+    calls: recorded.calls,
     wallMs,
     eventsPerSec: events === 0 ? 0 : round(events / (wallMs / 1000), 0),
     peakRssMb: peak,
@@ -77,7 +82,7 @@ export async function measurePhase(
 }
 
 export function phaseLine(suite: string, name: string, phase: Phase, target: string): string {
-  return `${suite} · ${name.padEnd(10)} ${phase.requests} requests (${target}), ${phase.wallMs} ms, ${phase.eventsPerSec} events/s, peak RSS ${phase.peakRssMb} MB (${phase.startRssMb} MB at start), heap ${phase.heapStartMb} → ${phase.heapEndMb} MB, ${phase.eventWrites} event writes — ${phase.summary}`;
+  return `${suite} · ${name.padEnd(10)} ${phase.requests} requests (${target}), ${phase.calls} calls, ${phase.wallMs} ms, ${phase.eventsPerSec} events/s, peak RSS ${phase.peakRssMb} MB (${phase.startRssMb} MB at start), heap ${phase.heapStartMb} → ${phase.heapEndMb} MB, ${phase.eventWrites} event writes — ${phase.summary}`;
 }
 
 export function contentAt(index: number, title: string) {

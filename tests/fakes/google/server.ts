@@ -2,7 +2,7 @@
 // in another process (Playwright) steer it through /__control endpoints.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createCalendarApi, type CalendarApi } from "./calendar-api";
+import { createCalendarApi, type CalendarApi, type QuotaOptions } from "./calendar-api";
 import { FakeGoogleOAuth, readBody, type FakeOAuthOptions } from "./oauth";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -110,6 +110,12 @@ async function control(oauth: FakeGoogleOAuth, calendar: CalendarApi, req: Incom
       return true;
     case "/__control/channels/expire":
       reply({ expired: calendar.channels.expire(url.searchParams.get("id") ?? "") });
+      return true;
+    case "/__control/quota":
+      // POST: the per-user quota (QuotaOptions without a clock); DELETE lifts it. GET: calls refused so far.
+      if (req.method === "POST") calendar.setQuota(JSON.parse(await readBody(req)) as QuotaOptions);
+      else if (req.method === "DELETE") calendar.setQuota(null);
+      reply({ refused: calendar.quotaRefused });
       return true;
     case "/__control/omit-refresh-token":
       oauth.omitRefreshToken = url.searchParams.get("value") === "1";

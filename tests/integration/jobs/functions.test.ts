@@ -117,6 +117,19 @@ describe("the sync function", () => {
     }
   }, 60_000);
 
+  it("sends the continuation for the time the service gave when a run stopped because requests were limited", async () => {
+    const continueAt = new Date(Date.now() + 45_000).toISOString();
+    const data = { accountId: "00000000-0000-4000-8000-000000000001", ownerId: "00000000-0000-4000-8000-000000000002" };
+    const limited = { status: "synced", outcome: "partial", summary: "…", continueAt };
+    const { result, ctx } = await new InngestTestEngine({ function: syncAccountJob, steps: [{ id: "sync", handler: () => limited }, sent("continue-sync")] }).execute({ events: [syncEvent(data)] });
+    expect(result).toEqual(limited);
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith("continue-sync", { name: SYNC_REQUESTED, data: { ...data, service: "google", reason: "continue" }, ts: Date.parse(continueAt) });
+
+    const done = { status: "synced", outcome: "complete", summary: "…", continueAt: null };
+    const quiet = await new InngestTestEngine({ function: syncAccountJob, steps: [{ id: "sync", handler: () => done }] }).execute({ events: [syncEvent(data)] });
+    expect(quiet.ctx.step.sendEvent).not.toHaveBeenCalled();
+  });
+
   it("runs one at a time per account, throttled per remote service, with retries", () => {
     expect(syncAccountJob.opts).toMatchObject({ concurrency: [{ key: "event.data.accountId", limit: 1 }], throttle: { key: "event.data.service" }, retries: 4 });
   });

@@ -82,10 +82,14 @@ describe("Retry-After from Google", () => {
     }
     expect(Date.now() - started).toBeLessThan(10_000);
     const failed = await lastRun(accountId);
-    // The listing, the first batch, and the batch Google refused: a failed run still counts what it cost.
-    expect(failed).toMatchObject({ outcome: "FAILED", requests: 3, error: expect.stringMatching(/^Google is busy \(HTTP 429 rateLimitExceeded\) with a batch of writes and asked to wait 3600 s; .*The sync resumes from where it stopped at the next run\.$/) });
+    // The listing, the first 50 creates (in batches ramping up: 5, 10, 15, 20), and the batch Google
+    // refused: a failed run still counts what it cost.
+    expect(failed).toMatchObject({ outcome: "FAILED", requests: 6, error: expect.stringMatching(/^Google is busy \(HTTP 429 rateLimitExceeded\) with a batch of writes and asked to wait 3600 s; .*The sync resumes from where it stopped at the next run\.$/) });
     const db = await getDb();
-    expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ state: "ERROR", stateMessage: failed.error, runLeaseUntil: null });
+    const stopped = await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } });
+    expect(stopped).toMatchObject({ state: "ERROR", stateMessage: failed.error, runLeaseUntil: null, nextSyncReason: "continue" });
+    // Asked again when Google said, not at the next interval.
+    expect(stopped.nextSyncAt.getTime() - Date.now()).toBeGreaterThan(3_500_000);
     expect(liveRemote(email)).toHaveLength(51);
 
     expect(await syncAccount(user.id, accountId, { trigger: "manual" })).toMatchObject({ outcome: "complete" });
