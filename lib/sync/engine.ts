@@ -2,7 +2,7 @@ import type { EventContent } from "@/lib/calendar/event-content";
 import { contentHash } from "@/lib/sync/content-hash";
 import { decide, recogniseOwnWrite, type Action } from "@/lib/sync/decide";
 import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
-import { CursorExpiredError, type ListingContext, type RemoteCalendar, type RemoteItem, type WriteResult } from "@/lib/sync/provider";
+import { CursorExpiredError, type ListingContext, type RemoteCalendar, type RemoteItem, type UnreadableItem, type WriteResult } from "@/lib/sync/provider";
 import { LocalConflictError, type PullCreate, type SyncStore } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
@@ -258,6 +258,7 @@ class SyncRun {
         this.listed.add(remoteId);
         this.listedSinceCheckpoint.push(remoteId);
       }
+      await this.noteUnreadable(page.unreadable ?? []);
       const heldAsExceptions = await this.exceptionsAmongDeletions(page.items);
       const isException = (item: RemoteItem) => item.seriesRemoteId !== null || heldAsExceptions.has(item.remoteId);
       for (const item of page.items) {
@@ -284,6 +285,22 @@ class SyncRun {
     if (full) await this.reconcileAbsent();
     else await this.decideUnreported(unlisted);
     return next;
+  }
+
+  /**
+   * Items the listing could not read: failures of this run (which keep the cursor, so the next run
+   * reads them again), and present — with a series' exceptions — for everything that decides what
+   * is gone.
+   */
+  private async noteUnreadable(unreadable: UnreadableItem[]): Promise<void> {
+    if (unreadable.length === 0) return;
+    const pairs = new Map((await this.store.pairsByRemoteIds(unreadable.map((item) => item.remoteId))).map((pair) => [pair.remoteId, pair]));
+    const exceptions = await this.store.exceptionPairs([...pairs.values()].map((pair) => pair.localId));
+    for (const remoteId of [...unreadable.map((item) => item.remoteId), ...exceptions.map(({ pair }) => pair.remoteId as string)]) {
+      this.listed.add(remoteId);
+      this.listedSinceCheckpoint.push(remoteId);
+    }
+    for (const { remoteId, message } of unreadable) this.fail({ localId: pairs.get(remoteId)?.localId ?? null, remoteId, message }, true);
   }
 
   private noteRestored(content: EventContent): void {

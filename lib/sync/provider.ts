@@ -38,6 +38,18 @@ export interface ChangePage {
    * this list as well.
    */
   unchanged?: string[];
+  /**
+   * Items the listing reported but could not read (one lacks a property the provider needs): each
+   * is a failure of this run, the rest of the listing goes on, and the cursor stays where it was so
+   * that the next run reads them again. Never taken for deleted — nor are a series' exceptions.
+   */
+  unreadable?: UnreadableItem[];
+}
+
+export interface UnreadableItem {
+  remoteId: string;
+  /** Why, for the run's history: the service's own words. */
+  message: string;
 }
 
 /** What the engine holds of one remote item. */

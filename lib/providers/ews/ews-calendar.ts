@@ -91,8 +91,9 @@ export class EwsCalendar implements RemoteCalendar {
         pending.delete(id);
         pendingFrom.delete(id);
       }
-      const items = [...(await readItems(this.connection, ready)), ...deleted];
-      const page: ChangePage = unchanged.length > 0 ? { items, unchanged } : { items };
+      const read = await readItems(this.connection, ready);
+      const items = [...read.items, ...deleted];
+      const page: ChangePage = { items, ...(unchanged.length > 0 ? { unchanged } : {}), ...(read.unreadable.length > 0 ? { unreadable: read.unreadable } : {}) };
       if (last) {
         yield state ? { ...page, nextCursor: state } : page;
         return;
@@ -113,7 +114,7 @@ export class EwsCalendar implements RemoteCalendar {
       view.PropertySet = PropertySet.IdOnly;
       const results = await call(this.connection, "a search for tagged events (FindItem)", () => this.connection.service.FindItems(new FolderId(WellKnownFolderName.Calendar), filter as SearchFilter, view));
       const ids = results.Items.map((item) => item.Id.UniqueId);
-      found.push(...(await readItems(this.connection, ids)).filter((item) => item.localTag !== null && wanted.has(item.localTag)));
+      found.push(...(await readItems(this.connection, ids)).items.filter((item) => item.localTag !== null && wanted.has(item.localTag)));
     }
     return found;
   }
@@ -124,15 +125,16 @@ export class EwsCalendar implements RemoteCalendar {
    */
   async read(remoteIds: string[]): Promise<(RemoteItem | "absent" | null)[]> {
     const masters = [...new Set(remoteIds.map((id) => parseExceptionId(id)?.masterId ?? id))];
-    let items: RemoteItem[];
+    let read: Awaited<ReturnType<typeof readItems>>;
     try {
-      items = await readItems(this.connection, masters);
+      read = await readItems(this.connection, masters);
     } catch (error) {
       if (error instanceof RemoteUnavailableError) return remoteIds.map(() => null);
       throw error;
     }
-    const byId = new Map(items.map((item) => [item.remoteId, item]));
-    return remoteIds.map((id) => byId.get(id) ?? "absent");
+    const byId = new Map(read.items.map((item) => [item.remoteId, item]));
+    const unreadable = new Set(read.unreadable.map((item) => item.remoteId));
+    return remoteIds.map((id) => byId.get(id) ?? (unreadable.has(parseExceptionId(id)?.masterId ?? id) ? null : "absent"));
   }
 
   create(requests: CreateRequest[]): Promise<WriteResult[]> {

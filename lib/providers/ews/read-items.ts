@@ -1,5 +1,17 @@
-import { AppointmentSchema, AppointmentType, BasePropertySet, BodyType, ItemId, ItemSchema, PropertySet, ServiceResult, type Appointment, type ServiceResponse } from "ews-javascript-api";
-import type { RemoteItem } from "@/lib/sync/provider";
+import {
+  AppointmentSchema,
+  AppointmentType,
+  BasePropertySet,
+  BodyType,
+  ItemId,
+  ItemSchema,
+  PropertySet,
+  ServiceLocalException,
+  ServiceResult,
+  type Appointment,
+  type ServiceResponse,
+} from "ews-javascript-api";
+import type { RemoteItem, UnreadableItem } from "@/lib/sync/provider";
 import { RemoteUnavailableError } from "@/lib/sync/provider";
 import { contentOf, LOCAL_ID, readAppointment, WRITTEN } from "@/lib/providers/ews/appointment";
 import { CANCELLED, exceptionId, seriesState } from "@/lib/providers/ews/occurrences";
@@ -102,42 +114,66 @@ function itemOf(appointment: Appointment, cancelled?: Set<string>): RemoteItem {
   return { remoteId: appointment.Id.UniqueId, versionToken: appointment.Id.ChangeKey, localTag: read.localTag, seriesRemoteId: null, content: contentOf(read), updatedAt: updatedAt(appointment) };
 }
 
-/** The items behind these ids: singles, and each master with its exceptions, cancelled occurrences and deleted ones. */
-export async function readItems(connection: EwsConnection, ids: string[]): Promise<RemoteItem[]> {
+/** What the library throws reading a property the answer lacks: this item cannot be read, the others can. */
+function unreadable(appointment: Appointment, error: unknown): UnreadableItem {
+  if (!(error instanceof ServiceLocalException)) throw error;
+  return { remoteId: appointment.Id.UniqueId, message: `Exchange's copy of this event could not be read (${error.Message}); it is read again at the next run.` };
+}
+
+/**
+ * The items behind these ids: singles, and each master with its exceptions, cancelled occurrences
+ * and deleted ones. An item the library cannot read is reported apart; a series one of whose
+ * exceptions cannot be read is reported so as a whole, so that none of it is taken for deleted.
+ */
+export async function readItems(connection: EwsConnection, ids: string[]): Promise<{ items: RemoteItem[]; unreadable: UnreadableItem[] }> {
   const items: RemoteItem[] = [];
+  const failed: UnreadableItem[] = [];
   const occurrences: { masterId: string; masterTag: string | null; id: ItemId }[] = [];
   for (const appointment of await bindAll(connection, ids.map((id) => itemId(id)))) {
     if (!appointment) continue;
-    if (appointment.AppointmentType !== AppointmentType.RecurringMaster) {
-      items.push(itemOf(appointment));
-      continue;
+    try {
+      if (appointment.AppointmentType !== AppointmentType.RecurringMaster) {
+        items.push(itemOf(appointment));
+        continue;
+      }
+      const masterId = appointment.Id.UniqueId;
+      const first = readAppointment(appointment);
+      const state = seriesState(appointment, first.view);
+      const cancelled = Object.entries(state.cancelled).filter(([start]) => state.deleted.has(start));
+      const master = itemOf(appointment, new Set(cancelled.map(([start]) => start)));
+      items.push(master);
+      for (const [start, { localId, content }] of cancelled) {
+        items.push({ remoteId: exceptionId(masterId, start), versionToken: cancelledToken(content), localTag: localId, seriesRemoteId: masterId, content, updatedAt: master.updatedAt });
+      }
+      // An occurrence deleted in Outlook is an EXDATE of the master, and the end of any exception the
+      // engine knew at that start.
+      for (const start of state.deleted) {
+        if (!state.cancelled[start]) items.push({ remoteId: exceptionId(masterId, start), versionToken: "", localTag: null, seriesRemoteId: masterId, content: null, updatedAt: null });
+      }
+      for (const { id } of state.modified.values()) occurrences.push({ masterId, masterTag: master.localTag, id: itemId(id) });
+    } catch (error) {
+      failed.push(unreadable(appointment, error));
     }
-    const masterId = appointment.Id.UniqueId;
-    const first = readAppointment(appointment);
-    const state = seriesState(appointment, first.view);
-    const cancelled = Object.entries(state.cancelled).filter(([start]) => state.deleted.has(start));
-    const master = itemOf(appointment, new Set(cancelled.map(([start]) => start)));
-    items.push(master);
-    for (const [start, { localId, content }] of cancelled) {
-      items.push({ remoteId: exceptionId(masterId, start), versionToken: cancelledToken(content), localTag: localId, seriesRemoteId: masterId, content, updatedAt: master.updatedAt });
-    }
-    // An occurrence deleted in Outlook is an EXDATE of the master, and the end of any exception the
-    // engine knew at that start.
-    for (const start of state.deleted) {
-      if (!state.cancelled[start]) items.push({ remoteId: exceptionId(masterId, start), versionToken: "", localTag: null, seriesRemoteId: masterId, content: null, updatedAt: null });
-    }
-    for (const { id } of state.modified.values()) occurrences.push({ masterId, masterTag: master.localTag, id: itemId(id) });
   }
   const exceptions = await bindAll(connection, occurrences.map((entry) => entry.id));
+  const broken = new Set<string>();
   exceptions.forEach((appointment, index) => {
     const entry = occurrences[index];
     if (!appointment || !entry) return;
-    const read = readAppointment(appointment);
-    const content = contentOf(read);
+    let read;
+    let content;
+    try {
+      read = readAppointment(appointment);
+      content = contentOf(read);
+    } catch (error) {
+      failed.push({ ...unreadable(appointment, error), remoteId: entry.masterId });
+      broken.add(entry.masterId);
+      return;
+    }
     if (!content.originalStart) return;
     // An exception starts as a copy of its master, our tag included: only a tag of its own is its own.
     const localTag = read.localTag !== entry.masterTag ? read.localTag : null;
     items.push({ remoteId: exceptionId(entry.masterId, content.originalStart), versionToken: appointment.Id.ChangeKey, localTag, seriesRemoteId: entry.masterId, content, updatedAt: updatedAt(appointment) });
   });
-  return items;
+  return { items: items.filter((item) => !broken.has(item.seriesRemoteId ?? item.remoteId)), unreadable: failed };
 }

@@ -154,6 +154,15 @@ async function current(): Promise<Exchange[]> {
     await server.step("stale update (ErrorIrresolvableConflict)", () =>
       calendar.update([{ remoteId: ours.remoteId, versionToken: renamed?.changeKey ?? "", localId: "single", content: eventContent({ title: "Lost" }), previous: null, seriesRemoteId: null }]),
     );
+    fake.mailbox.omitConflictResults = true;
+    const unchecked = fake.mailbox.items.get(ours.remoteId);
+    await server.step("update answered without ConflictResults", () =>
+      calendar.update([{ remoteId: ours.remoteId, versionToken: unchecked?.changeKey ?? "", localId: "single", content: eventContent({ title: "Renamed again", attendees }), previous: eventContent({ title: "Renamed", attendees }), seriesRemoteId: null }]),
+    );
+    fake.mailbox.omitConflictResults = false;
+    const html = fake.mailbox.add({ subject: "HTML, 2007 zone", body: "<p>Agenda</p>", bodyType: "HTML", legacyTimeZone: "(GMT+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna", start: "2026-12-03T09:00:00Z", end: "2026-12-03T10:00:00Z" });
+    fake.mailbox.busyReads.set(html.id, { times: 1, backOffMs: 1 });
+    await server.step("item busy once inside a 200 answer, HTML body, TimeZone string only", () => calendar.read([html.id]));
     await server.step("delete", () => calendar.delete([{ remoteId: weekly.remoteId, versionToken: fake.mailbox.items.get(weekly.remoteId)?.changeKey ?? "" }]));
     for (const item of outlook.slice(0, 3)) fake.mailbox.remove(item.id);
     await server.step("update of a deleted item", () => calendar.update([{ remoteId: outlook[0]?.id ?? "", versionToken: "", localId: "x", content: eventContent(), previous: null, seriesRemoteId: null }]));

@@ -44,6 +44,29 @@ describe("sync runs", () => {
     expect(side.remote.items.size).toBe(2);
   });
 
+  it("syncs the rest when an item cannot be read, records it on the run, keeps the cursor, and never takes it for deleted", async () => {
+    const side = account();
+    side.remote.userCreate(content({ title: "Dentist" }));
+    const damaged = side.remote.userCreate(content({ title: "Damaged" }));
+    const known = side.remote.userCreate(content({ title: "Known" }));
+    side.remote.unreadable.add(damaged);
+    const first = await runSync(side);
+    expect(first).toMatchObject({ outcome: "partial", pulled: { created: 2 }, failures: [{ localId: null, remoteId: damaged, message: "cannot be read" }] });
+    expect((await side.store.loadState()).remoteCursor).toBeNull();
+
+    // A synced item that becomes unreadable during a full listing stays.
+    side.remote.unreadable.add(known);
+    side.remote.expireCursors();
+    const second = await runSync({ ...side, deletions: "apply" });
+    expect(second).toMatchObject({ outcome: "partial", fullListing: true, pulled: { deleted: 0 } });
+    expect(second.failures.map((failure) => failure.remoteId).sort()).toEqual([damaged, known].sort());
+    expect(titles(side.store.live())).toEqual(["Dentist", "Known"]);
+
+    side.remote.unreadable.clear();
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pulled: { created: 1, deleted: 0 }, failures: [] });
+    expect(titles(side.store.live())).toEqual(["Damaged", "Dentist", "Known"]);
+  });
+
   it("sees the deletion of an item the saved cursor never reported, where the remote forgets such deletions (Exchange)", async () => {
     const side = account();
     side.remote.forgetsDeletionsOfUnlisted = true;

@@ -68,6 +68,8 @@ export class MemoryRemote implements RemoteCalendar {
    * starts from knew the item (an item created after the cursor and deleted again is not reported).
    */
   forgetsDeletionsOfUnlisted = false;
+  /** Items the listing reports as unreadable (ChangePage.unreadable) instead of handing them over. */
+  readonly unreadable = new Set<string>();
   /** Pages carry a cursor a listing can resume from (Exchange's do; Google's page tokens are no cursors). */
   pageCursors = true;
   /** Items whose version the engine holds are handed over unread (as Exchange's provider does with ChangeKeys). */
@@ -150,8 +152,14 @@ export class MemoryRemote implements RemoteCalendar {
       const known = this.skipsKnownVersions && context ? await context.known(page.filter((item) => item.content !== null).map((item) => item.remoteId)) : new Map<string, KnownItem>();
       // Exceptions are items of their own here: each is reported (or not) for itself.
       const unchanged = page.filter((item) => item.content !== null && known.get(item.remoteId)?.versionToken === item.versionToken);
-      const read = page.filter((item) => !unchanged.includes(item));
-      yield { items: read.map((item) => this.asRemoteItem(item)), ...(unchanged.length > 0 ? { unchanged: unchanged.map((item) => item.remoteId) } : {}), ...cursor };
+      const read = page.filter((item) => !unchanged.includes(item) && !this.unreadable.has(item.remoteId));
+      const failed = page.filter((item) => this.unreadable.has(item.remoteId)).map((item) => ({ remoteId: item.remoteId, message: "cannot be read" }));
+      yield {
+        items: read.map((item) => this.asRemoteItem(item)),
+        ...(unchanged.length > 0 ? { unchanged: unchanged.map((item) => item.remoteId) } : {}),
+        ...(failed.length > 0 ? { unreadable: failed } : {}),
+        ...cursor,
+      };
       if (last) return;
     }
   }

@@ -118,4 +118,31 @@ describe("runSync with the EWS provider against the fake", () => {
     expect([made.bodyType, made.body]).toEqual(["Text", "New agenda"]);
     expect(store.live().map((live) => live.content.description)).toEqual(["New agenda"]);
   });
+
+  it("syncs the rest when one item cannot be read (a property it asks for is missing), reports that item on the run, and reads it at the next run", async () => {
+    const store = new MemoryStore("latest", new MemoryCalendar());
+    const remote = await openEwsCalendar({ serverUrl: fake.ewsUrl, login: "alice@contoso.test", password: "secret", env });
+    const side = { store, remote };
+    const fine = fake.mailbox.add({ subject: "Fine", start: "2026-12-02T08:00:00Z", end: "2026-12-02T09:00:00Z" });
+    const damaged = fake.mailbox.add({ subject: "Damaged", start: "2026-12-03T08:00:00Z", end: "2026-12-03T09:00:00Z", missing: ["Start"] });
+    fake.mailbox.add({ subject: "Also fine", start: "2026-12-04T08:00:00Z", end: "2026-12-04T09:00:00Z" });
+
+    const first = await runSync(side);
+    expect(first).toMatchObject({ outcome: "partial", pulled: { created: 2 } });
+    expect(first.failures).toEqual([{ localId: null, remoteId: damaged.id, message: expect.stringContaining("could not be read") }]);
+    expect(localTitles(store)).toEqual(["Also fine", "Fine"]);
+
+    // Still unreadable: reported again, nothing else happens, nothing is taken for deleted.
+    expect(await runSync(side)).toMatchObject({ outcome: "partial", pulled: { created: 0, updated: 0, deleted: 0 }, failures: [{ remoteId: damaged.id }] });
+    delete damaged.missing;
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", pulled: { created: 1 }, failures: [] });
+    expect(localTitles(store)).toEqual(["Also fine", "Damaged", "Fine"]);
+
+    // An event already synced that cannot be read during a full listing is not taken for deleted.
+    fine.missing = ["Start"];
+    fake.mailbox.touch(fine);
+    fake.mailbox.expireSyncStates();
+    expect(await runSync({ ...side, deletions: "apply" })).toMatchObject({ outcome: "partial", fullListing: true, pulled: { deleted: 0 }, failures: [{ remoteId: fine.id, localId: expect.any(String) }] });
+    expect(localTitles(store)).toEqual(["Also fine", "Damaged", "Fine"]);
+  });
 });
