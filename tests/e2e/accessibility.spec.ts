@@ -1,0 +1,44 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { signUp } from "./helpers";
+
+// axe-core on every page a person reaches, signed out and signed in, at the desktop and the phone size.
+test.describe.configure({ mode: "serial" });
+
+async function expectNoSeriousViolations(page: Page, path: string) {
+  await page.goto(path);
+  await page.waitForLoadState("networkidle");
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${path}: ${violation.id} (${violation.impact}) — ${violation.help}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  expect(serious).toEqual([]);
+}
+
+const SIGNED_IN = [
+  "/calendar?view=week&date=2026-12-07",
+  "/calendar?view=day&date=2026-12-07",
+  "/calendar?view=month&date=2026-12-07",
+  "/calendar?view=agenda&date=2026-12-07",
+  "/calendar?view=week&date=2026-12-07&q=standup",
+  "/settings/sync",
+  "/settings/sync/google",
+  "/settings/sync/office",
+  "/settings/sync/exchange",
+  "/settings/account",
+  "/help",
+  "/help/remove-google-authorization",
+];
+
+test("no serious or critical accessibility violations on any page, at 1440×900 and 390×844", async ({ page }) => {
+  for (const path of ["/sign-in", "/sign-up"]) await expectNoSeriousViolations(page, path);
+  await signUp(page, { name: "Axe Checker", email: `axe-${Date.now()}@example.com`, password: "axe password 1" });
+  // The settings pages past step 1 only show once the Atollon account exists.
+  await page.goto("/settings/sync");
+  await page.getByLabel("Password").fill("axe password 1");
+  await page.getByRole("button", { name: "Confirm password" }).click();
+  await expect(page.getByRole("link", { name: "Add Google Calendar" })).toBeVisible();
+  for (const path of SIGNED_IN) await expectNoSeriousViolations(page, path);
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ["/calendar?view=agenda&date=2026-12-07", "/calendar?view=week&date=2026-12-07", "/settings/sync"]) await expectNoSeriousViolations(page, path);
+});
