@@ -40,7 +40,7 @@ export function MonthGrid({ firstDay, days, anchor, today, timeZone, items, onCr
             <div
               key={date}
               data-date={date}
-              className={`flex min-h-28 cursor-pointer flex-col gap-1 border-t border-l border-slate-100 p-1.5 [&:nth-child(7n+1)]:border-l-0 ${inMonth ? "" : "bg-slate-50 text-slate-400"}`}
+              className={`flex min-h-28 cursor-pointer flex-col gap-1 border-t border-l border-slate-100 p-1.5 [&:nth-child(7n+1)]:border-l-0 ${inMonth ? "" : "bg-slate-50 text-slate-500"}`}
               onClick={() => onCreate({ date, time: "09:00" })}
             >
               <span aria-current={date === today ? "date" : undefined} className={`grid size-6 place-items-center rounded-full text-xs font-semibold ${date === today ? "bg-brand-700 text-white" : ""}`}>
