@@ -162,7 +162,10 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
               aria-label="Time slots"
               aria-describedby="time-slot-help"
               onKeyDown={onSlotKey}
-              onFocus={(event) => event.target === event.currentTarget && !slot && setSlot({ day: Math.max(0, dates.indexOf(focusDate)), minute: 9 * 60 })}
+              onFocus={(event) => {
+                // The slot shows for the keyboard only: a mouse press focuses the grid too, and drags instead.
+                if (event.target === event.currentTarget && !slot && event.currentTarget.matches(":focus-visible")) setSlot({ day: Math.max(0, dates.indexOf(focusDate)), minute: 9 * 60 });
+              }}
               onBlur={(event) => event.target === event.currentTarget && setSlot(null)}
             >
               <p id="time-slot-help" className="sr-only" aria-live="polite">
