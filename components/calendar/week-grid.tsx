@@ -115,7 +115,8 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
   useEffect(() => {
     const container = sideways.current;
     const column = container?.querySelector<HTMLElement>(`[data-column="${focusDate}"]`);
-    if (container && column) container.scrollLeft = column.offsetLeft - 64;
+    // Past the 4rem of hours, the focused day first.
+    if (container && column) container.scrollLeft += column.getBoundingClientRect().left - container.getBoundingClientRect().left - 64;
   }, [focusDate]);
 
   return (

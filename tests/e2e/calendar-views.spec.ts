@@ -79,7 +79,7 @@ test("on a phone the agenda opens by default and the week shows three days at a 
   const wednesday = week.locator('[data-column="2026-12-09"]');
   const box = await wednesday.boundingBox();
   expect(box?.width).toBeGreaterThan(95);
-  // The anchored day is in view; Sunday is a swipe away, and the hours stay put beside it.
+  // The anchored day is in view; Sunday is a swipe away.
   await expect(wednesday).toBeInViewport();
   const sunday = week.locator('[data-column="2026-12-13"]');
   await expect(sunday).not.toBeInViewport();
