@@ -188,9 +188,13 @@ export function writeComponent(component: ICAL.Component, content: EventContent,
   component.addPropertyWithValue("summary", content.title);
   if (content.description) component.addPropertyWithValue("description", content.description);
   if (content.location) component.addPropertyWithValue("location", content.location);
-  if (content.rrule) component.addProperty(new ICAL.Property([RAW_RRULE, {}, "unknown", content.rrule]));
-  addPoints(component, "exdate", content.exdates, content);
-  addPoints(component, "rdate", content.rdates, content);
+  // An overridden occurrence is one instance: recurrence belongs to its series alone, and servers
+  // refuse an override that carries EXDATE or RDATE (Radicale answers 400).
+  if (!content.originalStart) {
+    if (content.rrule) component.addProperty(new ICAL.Property([RAW_RRULE, {}, "unknown", content.rrule]));
+    addPoints(component, "exdate", content.exdates, content);
+    addPoints(component, "rdate", content.rdates, content);
+  }
   component.addPropertyWithValue("status", content.status.toUpperCase());
   component.addPropertyWithValue("transp", content.transparency.toUpperCase());
   if (content.visibility !== "default") component.addPropertyWithValue("class", content.visibility.toUpperCase());
