@@ -103,9 +103,11 @@ export function CalDavAccountForm({ test, create }: Props) {
                 type="radio"
                 value={value}
                 {...register("kind", {
-                  onChange: () => {
+                  // One registration serves every radio (the last one's options win): read the choice from the event.
+                  onChange: (event: { target: { value: string } }) => {
                     changed();
-                    setValue("serverUrl", CALDAV_PRESETS[value].serverUrl);
+                    const chosen = CALDAV_KINDS.find((candidate) => candidate === event.target.value) ?? "other";
+                    setValue("serverUrl", CALDAV_PRESETS[chosen].serverUrl);
                   },
                 })}
               />
