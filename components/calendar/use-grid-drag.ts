@@ -93,9 +93,10 @@ export function useGridDrag(dates: string[], pixelsPerMinute: number, handlers: 
         const current = dragRef.current;
         if (!current || current.kind === "create") return;
         const minuteDelta = Math.round((move.clientY - origin.y) / pixelsPerMinute / SNAP) * SNAP;
-        const over = kind === "move" ? document.elementFromPoint(move.clientX, move.clientY)?.closest("[data-date]")?.getAttribute("data-date") : null;
-        const overIndex = over ? dates.indexOf(over) : -1;
-        const dayDelta = kind === "move" && overIndex !== -1 ? overIndex - fromIndex : current.dayDelta;
+        // The day comes from the distance across columns, not from the element under the pointer:
+        // that is the dragged event itself once it follows the pointer, in its own column.
+        const columns = columnWidth > 0 ? Math.round((move.clientX - origin.x) / columnWidth) : 0;
+        const dayDelta = kind === "move" ? Math.min(Math.max(columns, -fromIndex), dates.length - 1 - fromIndex) : 0;
         const moved = current.moved || Math.hypot(move.clientX - origin.x, move.clientY - origin.y) > THRESHOLD;
         update({ ...current, minuteDelta, dayDelta, moved });
       },

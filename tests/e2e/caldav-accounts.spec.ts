@@ -33,7 +33,7 @@ test("a CalDAV account: wrong password, wrong address, then right; the person pi
   await signUp(page, { name: "CalDAV User", email, password });
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("button", { name: "Confirm password" }).click();
   await expect(accountCardOf(page, "Atollon", email).getByText("Active")).toBeVisible();
 
   await page.getByRole("link", { name: "Add CalDAV account" }).click();
