@@ -86,10 +86,10 @@ async function everyPasswordForm(browser: Browser, app: App, exchange: FakeEws):
 
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(SECRETS.atollonGuess);
-  await page.getByRole("button", { name: "Create" }).click();
-  await expect(page.getByText("That is not your login password.")).toBeVisible({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Confirm password" }).click();
+  await expect(page.getByText("This is not the password you sign in with.")).toBeVisible({ timeout: 60_000 });
   await page.getByLabel("Password").fill(SECRETS.password);
-  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("button", { name: "Confirm password" }).click();
   await expect(page.getByRole("link", { name: "Add MS Exchange" })).toBeVisible({ timeout: 60_000 });
 
   await page.getByRole("link", { name: "Add MS Exchange" }).click();
