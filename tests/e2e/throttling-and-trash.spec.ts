@@ -35,7 +35,7 @@ test("Google limiting requests beyond the run's budget: the card says how many e
   }
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("button", { name: "Confirm password" }).click();
   await expect(accountCardOf(page, "Atollon", email).getByText("Active")).toBeVisible();
   await page.goto("/settings/sync/google");
   await page.getByLabel("Google Login").fill(ALAN);
