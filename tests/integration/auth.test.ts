@@ -141,6 +141,9 @@ describe("sign-in", () => {
   }, 300_000);
 
   it("counts wrong passwords at the Atollon step apart from sign-in", async () => {
+    // One instant for every attempt: on a slow machine the growing waits could otherwise run out
+    // between the guesses, and the last attempt would rightly pass.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-02T09:00:00Z") });
     const user = await createTestUser();
     for (let attempt = 0; attempt < 10; attempt += 1) await failureOf(grantAtollonAccount(user.id, `guess ${attempt}`));
     expect((await failureOf(grantAtollonAccount(user.id, user.password))).code).toBe("rate_limited");
