@@ -126,7 +126,8 @@ export interface OutboundRequest {
   agent?: http.Agent;
 }
 
-const TLS_CODES = new Set([
+/** Node error codes that mean the server's certificate was not trusted. */
+export const TLS_CODES: ReadonlySet<string> = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "SELF_SIGNED_CERT_IN_CHAIN",

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
-import { guardedLookup, UNREACHABLE_MESSAGE } from "@/lib/net/outbound";
+import { guardedLookup, TLS_CODES, UNREACHABLE_MESSAGE } from "@/lib/net/outbound";
 import { checkAddress, type AddressGuardOptions, type OutboundPolicy } from "@/lib/providers/caldav/address-guard";
 
 /**
@@ -34,16 +34,6 @@ export class DavTransportError extends Error {
     this.name = "DavTransportError";
   }
 }
-
-const TLS_CODES = new Set([
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
 
 const MAX_REDIRECTS = 5;
 
