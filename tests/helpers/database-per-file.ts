@@ -1,10 +1,11 @@
 // Every test file gets a database of its own: an in-memory PGlite by default, or a fresh database
 // on the PostgreSQL server named by TEST_DATABASE_URL (created here, dropped after the file).
 import { randomBytes } from "node:crypto";
+import { cpSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { closeDb } from "@/lib/db/client";
 
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -31,7 +32,14 @@ beforeAll(async () => {
   process.env.DATA_DIR = path.join(os.tmpdir(), `calendar-sync-test-${process.pid}-${randomBytes(4).toString("hex")}`);
   if (!serverUrl) {
     delete process.env.DATABASE_URL;
-    process.env.PGLITE_DIR = "memory://";
+    // A copy of the run's migrated template (tests/helpers/pglite-template.ts), in this file's data folder.
+    const template = inject("pgliteTemplate");
+    if (template) {
+      process.env.PGLITE_DIR = path.join(process.env.DATA_DIR, "pglite");
+      cpSync(template, process.env.PGLITE_DIR, { recursive: true });
+    } else {
+      process.env.PGLITE_DIR = "memory://";
+    }
     return;
   }
   const url = new URL(serverUrl);
@@ -44,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeDb();
+  if (process.env.DATA_DIR) rmSync(process.env.DATA_DIR, { recursive: true, force: true });
   if (databaseName) {
     const name = databaseName;
     await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
