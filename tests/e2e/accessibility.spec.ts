@@ -31,6 +31,8 @@ const SIGNED_IN = [
 ];
 
 test("no serious or critical accessibility violations on any page, at 1440×900 and 390×844", async ({ page }) => {
+  // Every page is audited twice over; axe takes seconds a page on a busy two-core machine.
+  test.setTimeout(180_000);
   for (const path of ["/sign-in", "/sign-up"]) await expectNoSeriousViolations(page, path);
   await signUp(page, { name: "Axe Checker", email: `axe-${Date.now()}@example.com`, password: "axe password 1" });
   // The settings pages past step 1 only show once the Atollon account exists.

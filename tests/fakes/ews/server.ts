@@ -7,6 +7,7 @@ import { messageType, type2, verifyType3 } from "@/tests/fakes/ews/ntlm";
 import { FaultError } from "@/tests/fakes/ews/item-xml";
 import { OPERATIONS, requestParser, runOperation, type Operation } from "@/tests/fakes/ews/operations";
 import { versionRefusal } from "@/tests/fakes/ews/versions";
+import { keepIdleConnections } from "../keep-alive";
 
 /**
  * A local stand-in for an Exchange server's EWS endpoint and POX Autodiscover, answering the way
@@ -209,6 +210,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     }
   }
 
+  keepIdleConnections(server);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;

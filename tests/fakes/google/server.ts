@@ -4,6 +4,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createCalendarApi, type CalendarApi, type QuotaOptions } from "./calendar-api";
 import { FakeGoogleOAuth, readBody, type FakeOAuthOptions } from "./oauth";
+import { keepIdleConnections } from "../keep-alive";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -41,6 +42,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
       res.end(JSON.stringify({ error: { code: 500, message: String(error) } }));
     });
   });
+  keepIdleConnections(server);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { keepIdleConnections } from "../keep-alive";
 
 interface AccessGrant {
   email: string;
@@ -391,6 +392,7 @@ export async function serveIdentity(identity: FakeMicrosoftIdentity, seen?: (req
       if (!handled) res.writeHead(404).end();
     });
   });
+  keepIdleConnections(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

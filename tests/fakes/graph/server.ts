@@ -7,6 +7,7 @@ import { createGraphApi, type Fault, type GraphApi } from "./graph-api";
 import { FakeMicrosoftIdentity, type FakeIdentityOptions } from "./identity";
 import type { StoredEvent } from "./mailbox";
 import type { LifecycleEvent } from "./subscriptions";
+import { keepIdleConnections } from "../keep-alive";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -56,6 +57,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       res.end(JSON.stringify({ error: { code: "InternalServerError", message: String(error) } }));
     });
   });
+  keepIdleConnections(server);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
