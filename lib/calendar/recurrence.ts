@@ -28,8 +28,26 @@ function fromFloating(series: SeriesFields, floating: Date): string {
   return series.allDay ? utcMidnightToDate(floating) : instantFromFloating(floating, series.timeZone ?? "UTC").toISOString();
 }
 
+/** Rules parsed, by what they are parsed from: a view parses the same series on every request. Bounded: cleared when full. */
+const parsed = new Map<string, RRule>();
+/** The same rules restarted at a period (see ruleFrom): the views of one week restart them at the same one. */
+const moved = new Map<string, RRule>();
+const PARSED_KEPT = 10_000;
+
+const ruleKey = (series: SeriesFields) => `${series.allDay ? "d" : "t"}|${series.start}|${series.timeZone ?? ""}|${series.rrule ?? ""}`;
+
 /** Parses an RRULE value; throws RecurrenceError with a message a person can act on. */
 export function parseRule(series: SeriesFields): RRule {
+  const key = ruleKey(series);
+  const known = parsed.get(key);
+  if (known) return known;
+  const rule = parseRuleAnew(series);
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(key, rule);
+  return rule;
+}
+
+function parseRuleAnew(series: SeriesFields): RRule {
   if (!series.rrule) throw new RecurrenceError("This event does not repeat.");
   let options;
   try {
@@ -43,7 +61,8 @@ export function parseRule(series: SeriesFields): RRule {
   // UNTIL is a UTC instant for timed series (RFC 5545): compare it on the same wall clock.
   const until = options.until ? (series.allDay ? options.until : floatingFromInstant(options.until, series.timeZone ?? "UTC")) : null;
   if (until && until < dtstart) throw new RecurrenceError("The repeat rule ends before the event starts.");
-  return new RRule({ ...options, dtstart, until, tzid: null });
+  // Without rrule's cache of results: a rule kept here would otherwise keep every window asked of it.
+  return new RRule({ ...options, dtstart, until, tzid: null }, true);
 }
 
 function duration(series: SeriesFields): number {
@@ -115,8 +134,14 @@ export function ruleFrom(series: SeriesFields, floatingFrom: Date): RRule {
     byminute: origOptions.byminute ?? given(options.byminute),
     bysecond: origOptions.bysecond ?? given(options.bysecond),
   };
+  const key = `${ruleKey(series)}|${start}`;
+  const known = moved.get(key);
+  if (known) return known;
   // rrule keeps DTSTART's milliseconds on every occurrence.
-  return new RRule({ ...origOptions, ...derived, dtstart: new Date(start + (options.dtstart.getTime() % 1000)), tzid: null });
+  const restarted = new RRule({ ...origOptions, ...derived, dtstart: new Date(start + (options.dtstart.getTime() % 1000)), tzid: null }, true);
+  if (moved.size >= PARSED_KEPT) moved.clear();
+  moved.set(key, restarted);
+  return restarted;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createEvent, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchExceptions, updateEvent, type DeletedBy, type StoredEvent } from "@/lib/calendar/events";
+import { createEvents, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchExceptions, updateEvent, type DeletedBy, type StoredEvent } from "@/lib/calendar/events";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { getDb } from "@/lib/db/client";
 import type { Prisma, SyncPair } from "@/lib/db/generated/client";
@@ -170,8 +170,7 @@ export class PrismaSyncStore implements SyncStore {
     const db = await getDb();
     return db.$transaction(
       async (tx) => {
-        const created: LocalEvent[] = [];
-        for (const { content, seriesId } of entries) created.push(await createEvent(this.ownerId, content, { seriesId, db: tx }));
+        const created = await createEvents(this.ownerId, entries, { db: tx });
         await this.upsertPairs(
           tx,
           created.map((event, index) => (entries[index] as PullCreate).pair(event)),
