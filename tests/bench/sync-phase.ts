@@ -52,7 +52,8 @@ export async function measurePhase(
   account: BenchAccount,
   events: number,
   countRequests: () => Promise<number>,
-  run: () => Promise<{ outcome: string; summary: string }> = () => syncAccount(account.userId, account.accountId, { trigger: "bench" }),
+  /** A run made without "Sync now" (no SyncRun is recorded) reports its calls itself. */
+  run: () => Promise<{ outcome: string; summary: string; calls?: number }> = () => syncAccount(account.userId, account.accountId, { trigger: "bench" }),
 ): Promise<Phase> {
   const seq = await currentEventSeq(account.userId);
   const requestsBefore = await countRequests();
@@ -60,13 +61,13 @@ export async function measurePhase(
   const startRssMb = settledRssMb();
   resetPeakRss();
   const started = performance.now();
-  const { outcome, summary } = await run();
+  const { outcome, summary, calls } = await run();
   const wallMs = round(performance.now() - started, 0);
   const peak = phasePeakRssMb();
   const heapEndMb = settledHeapMb();
   if (outcome !== "complete") throw new Error(`The ${events}-event run ended ${outcome}: ${summary}`);
   const db = await getDb();
-  const recorded = await db.syncRun.findFirstOrThrow({ where: { accountId: account.accountId }, orderBy: { startedAt: "desc" }, select: { calls: true } });
+  const recorded = calls !== undefined ? { calls } : await db.syncRun.findFirstOrThrow({ where: { accountId: account.accountId }, orderBy: { startedAt: "desc" }, select: { calls: true } });
   return {
     events,
     requests: (await countRequests()) - requestsBefore,
