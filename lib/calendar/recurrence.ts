@@ -28,8 +28,26 @@ function fromFloating(series: SeriesFields, floating: Date): string {
   return series.allDay ? utcMidnightToDate(floating) : instantFromFloating(floating, series.timeZone ?? "UTC").toISOString();
 }
 
+/** Rules parsed, by what they are parsed from: a view parses the same series on every request. Bounded: cleared when full. */
+const parsed = new Map<string, RRule>();
+/** The same rules restarted at a period (see ruleFrom): the views of one week restart them at the same one. */
+const moved = new Map<string, RRule>();
+const PARSED_KEPT = 10_000;
+
+const ruleKey = (series: SeriesFields) => `${series.allDay ? "d" : "t"}|${series.start}|${series.timeZone ?? ""}|${series.rrule ?? ""}`;
+
 /** Parses an RRULE value; throws RecurrenceError with a message a person can act on. */
 export function parseRule(series: SeriesFields): RRule {
+  const key = ruleKey(series);
+  const known = parsed.get(key);
+  if (known) return known;
+  const rule = parseRuleAnew(series);
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(key, rule);
+  return rule;
+}
+
+function parseRuleAnew(series: SeriesFields): RRule {
   if (!series.rrule) throw new RecurrenceError("This event does not repeat.");
   let options;
   try {
@@ -43,7 +61,8 @@ export function parseRule(series: SeriesFields): RRule {
   // UNTIL is a UTC instant for timed series (RFC 5545): compare it on the same wall clock.
   const until = options.until ? (series.allDay ? options.until : floatingFromInstant(options.until, series.timeZone ?? "UTC")) : null;
   if (until && until < dtstart) throw new RecurrenceError("The repeat rule ends before the event starts.");
-  return new RRule({ ...options, dtstart, until, tzid: null });
+  // Without rrule's cache of results: a rule kept here would otherwise keep every window asked of it.
+  return new RRule({ ...options, dtstart, until, tzid: null }, true);
 }
 
 function duration(series: SeriesFields): number {
@@ -57,14 +76,82 @@ function overlaps(start: string, end: string, allDay: boolean, from: Date, to: D
   return s < to.getTime() && (e > from.getTime() || (e === s && s >= from.getTime()));
 }
 
+/** The periods a rule can move its start across without changing what it produces (see ruleFrom). */
+const PERIODIC = new Set<number>([RRule.YEARLY, RRule.MONTHLY, RRule.WEEKLY, RRule.DAILY]);
+
+const given = (values: number[] | null): number[] | undefined => (values && values.length > 0 ? values : undefined);
+
+/** Monday 0 … Sunday 6, as rrule numbers weekdays. */
+const weekdayOf = (floating: Date) => (floating.getUTCDay() + 6) % 7;
+
+/**
+ * The start of the rule's period (its year, month, week from WKST, or day) that holds `floating`,
+ * and that period's number counted from a fixed origin (so two numbers differ by whole periods).
+ */
+function period(freq: number, wkst: number, floating: Date): { number: number; start: number } {
+  const year = floating.getUTCFullYear();
+  const month = floating.getUTCMonth();
+  const day = Math.floor(floating.getTime() / DAY);
+  switch (freq) {
+    case RRule.YEARLY:
+      return { number: year, start: Date.UTC(year, 0, 1) };
+    case RRule.MONTHLY:
+      return { number: year * 12 + month, start: Date.UTC(year, month, 1) };
+    case RRule.WEEKLY: {
+      const first = day - ((weekdayOf(floating) - wkst + 7) % 7);
+      return { number: first / 7, start: first * DAY };
+    }
+    default:
+      return { number: day, start: day * DAY };
+  }
+}
+
+/**
+ * The series' rule, started at the last period boundary (a whole number of INTERVALs after DTSTART)
+ * at or before `floatingFrom`: it produces exactly the occurrences of the full rule from there on,
+ * without walking every occurrence since the series began — a series started ten years ago costs
+ * what one started last week does. rrule iterates period by period from DTSTART and takes from
+ * DTSTART only the first period, the stepping and the defaults of unset BY* parts (weekday, day of
+ * month, month, time of day); the defaults are made explicit here, so moving DTSTART by whole
+ * periods changes nothing else. COUNT counts from the very first occurrence (and bounds the work
+ * anyway), and sub-daily rules step from DTSTART's time: both keep the full walk.
+ */
+export function ruleFrom(series: SeriesFields, floatingFrom: Date): RRule {
+  const rule = parseRule(series);
+  const { options, origOptions } = rule;
+  if (options.count !== null || !PERIODIC.has(options.freq) || floatingFrom <= options.dtstart) return rule;
+  const interval = options.interval;
+  const origin = period(options.freq, options.wkst, options.dtstart);
+  const target = period(options.freq, options.wkst, floatingFrom);
+  const periods = Math.floor((target.number - origin.number) / interval) * interval;
+  if (periods <= 0) return rule;
+  const start = options.freq === RRule.YEARLY ? Date.UTC(origin.number + periods, 0, 1) : options.freq === RRule.MONTHLY ? Date.UTC(Math.floor((origin.number + periods) / 12), (origin.number + periods) % 12, 1) : origin.start + periods * (options.freq === RRule.WEEKLY ? 7 : 1) * DAY;
+  const derived = {
+    bymonth: origOptions.bymonth ?? given(options.bymonth),
+    bymonthday: origOptions.bymonthday ?? given(options.bymonthday),
+    byweekday: origOptions.byweekday ?? given(options.byweekday),
+    byhour: origOptions.byhour ?? given(options.byhour),
+    byminute: origOptions.byminute ?? given(options.byminute),
+    bysecond: origOptions.bysecond ?? given(options.bysecond),
+  };
+  const key = `${ruleKey(series)}|${start}`;
+  const known = moved.get(key);
+  if (known) return known;
+  // rrule keeps DTSTART's milliseconds on every occurrence.
+  const restarted = new RRule({ ...origOptions, ...derived, dtstart: new Date(start + (options.dtstart.getTime() % 1000)), tzid: null }, true);
+  if (moved.size >= PARSED_KEPT) moved.clear();
+  moved.set(key, restarted);
+  return restarted;
+}
+
 /**
  * The occurrences of a series that overlap [from, to), exceptions not applied. For all-day series
  * `from`/`to` are compared with the dates at midnight UTC, i.e. as calendar dates.
  */
 export function expandSeries(series: SeriesFields, from: Date, to: Date): Occurrence[] {
-  const rule = parseRule(series);
   const length = duration(series);
   const windowStart = new Date(toFloatingBound(series, from).getTime() - length - ZONE_SLACK);
+  const rule = ruleFrom(series, windowStart);
   const windowEnd = new Date(toFloatingBound(series, to).getTime() + ZONE_SLACK);
   const excluded = new Set(series.exdates);
   const floating = [...rule.between(windowStart, windowEnd, true, (_date, index) => index < MAX_OCCURRENCES)];

@@ -1,4 +1,4 @@
-import { TZDate } from "@date-fns/tz";
+import { TZDate, tzOffset } from "@date-fns/tz";
 
 /**
  * Recurrence is computed on wall-clock times ("every Monday at 09:00 in Prague"), and only each
@@ -33,12 +33,51 @@ export function instantToWall(zone: string, instant: Date): WallTime {
   };
 }
 
+const HOUR = 3_600_000;
+/** Offsets (ms) per zone per UTC hour; null: the hour holds a change of offset. Bounded: cleared when full. */
+const hourOffsets = new Map<string, Map<number, number | null>>();
+const HOURS_KEPT = 200_000;
+
+/**
+ * The zone's offset throughout the UTC hour holding `ms`, or null when it changes within that hour
+ * (or is no whole minute, as before standard time). Turning a wall time into an instant is most of
+ * what expanding a series costs (Intl formats a date for every offset asked): a view asks for the
+ * same few hours of each zone again and again.
+ */
+function steadyOffset(zone: string, ms: number): number | null {
+  const hour = Math.floor(ms / HOUR);
+  let offsets = hourOffsets.get(zone);
+  if (!offsets) hourOffsets.set(zone, (offsets = new Map()));
+  const known = offsets.get(hour);
+  if (known !== undefined) return known;
+  const first = tzOffset(zone, new Date(hour * HOUR));
+  const last = tzOffset(zone, new Date(hour * HOUR + HOUR - 1));
+  const offset = first === last && Number.isInteger(first) ? first * 60_000 : null;
+  if (offsets.size >= HOURS_KEPT) offsets.clear();
+  offsets.set(hour, offset);
+  return offset;
+}
+
 export function floatingFromInstant(instant: Date, zone: string): Date {
+  const offset = steadyOffset(zone, instant.getTime());
+  if (offset !== null) return new Date(instant.getTime() + offset);
   const wall = instantToWall(zone, instant);
   return new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second ?? 0));
 }
 
+/** How far from a wall time's instant the offset must hold for no other instant to show that wall time. */
+const UNAMBIGUOUS = 3 * HOUR;
+
 export function instantFromFloating(floating: Date, zone: string): Date {
+  // The instant at the offset the zone has around then, when that offset holds for hours on either
+  // side: then the wall time is neither skipped nor repeated by a change. Else, at a change (and
+  // before 1970, when some zones moved across the date line), TZDate decides as it always did.
+  const wall = floating.getTime();
+  const guess = steadyOffset(zone, wall);
+  if (guess !== null && wall > UNAMBIGUOUS) {
+    const instant = wall - guess;
+    if (steadyOffset(zone, instant) === guess && steadyOffset(zone, instant - UNAMBIGUOUS) === guess && steadyOffset(zone, instant + UNAMBIGUOUS) === guess) return new Date(instant);
+  }
   return wallToInstant(zone, {
     year: floating.getUTCFullYear(),
     month: floating.getUTCMonth() + 1,

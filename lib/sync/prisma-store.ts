@@ -1,4 +1,4 @@
-import { createEvent, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchExceptions, updateEvent, type DeletedBy, type StoredEvent } from "@/lib/calendar/events";
+import { createEvents, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchExceptions, updateEvent, type DeletedBy, type StoredEvent } from "@/lib/calendar/events";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { getDb } from "@/lib/db/client";
 import type { Prisma, SyncPair } from "@/lib/db/generated/client";
@@ -24,19 +24,6 @@ const LISTED_PER_STATEMENT = 10_000;
 
 const toLocal = (event: StoredEvent): LocalEvent => event;
 
-function columns(pair: Pair) {
-  return {
-    remoteId: pair.remoteId,
-    localVersion: pair.localVersion,
-    localHash: pair.localHash,
-    remoteVersion: pair.remoteVersion,
-    remoteHash: pair.remoteHash,
-    sentHash: pair.sentHash,
-    listed: pair.listed,
-    base: (pair.base ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
-  };
-}
-
 /** The Atollon side of one sync account, in the database: the owner's events plus the account's pairs and cursors. */
 export class PrismaSyncStore implements SyncStore {
   constructor(
@@ -61,7 +48,13 @@ export class PrismaSyncStore implements SyncStore {
     }
     const remoteIds = [...latest.values()].flatMap((pair) => (pair.remoteId === null ? [] : [pair.remoteId]));
     await tx.syncPair.deleteMany({ where: { accountId: this.accountId, OR: [{ eventId: { in: [...latest.keys()] } }, { remoteId: { in: remoteIds } }] } });
-    await tx.syncPair.createMany({ data: [...latest.values()].map((pair) => ({ accountId: this.accountId, eventId: pair.localId, ...columns(pair) })) });
+    // jsonb_populate_recordset: one parameter for any number of pairs (Prisma's createMany binds
+    // nine per pair, and took two seconds for a page of 2,500 on the bench machine).
+    const rows = [...latest.values()].map(({ localId, ...pair }) => ({ ...pair, accountId: this.accountId, eventId: localId }));
+    await tx.$executeRaw`
+      INSERT INTO "SyncPair" ("accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base")
+      SELECT "accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base"
+      FROM jsonb_populate_recordset(NULL::"SyncPair", ${JSON.stringify(rows)}::jsonb)`;
   }
 
   private async local<T>(work: () => Promise<T>, id: string): Promise<T> {
@@ -170,8 +163,7 @@ export class PrismaSyncStore implements SyncStore {
     const db = await getDb();
     return db.$transaction(
       async (tx) => {
-        const created: LocalEvent[] = [];
-        for (const { content, seriesId } of entries) created.push(await createEvent(this.ownerId, content, { seriesId, db: tx }));
+        const created = await createEvents(this.ownerId, entries, { db: tx });
         await this.upsertPairs(
           tx,
           created.map((event, index) => (entries[index] as PullCreate).pair(event)),

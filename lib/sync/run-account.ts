@@ -88,7 +88,8 @@ export function throttledMessage(remoteName: string, left: number, continueAt: D
   return `${remoteName} is limiting requests; ${plural(left, "event")} left, continuing at ${at}.`;
 }
 
-async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteCalendar> {
+/** The remote calendar of a sync account, as a run talks to it. */
+export async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteCalendar> {
   if (account.provider === "OFFICE365" || account.provider === "EXCHANGE") return ewsRemote(account);
   if (account.provider === "CALDAV") return caldavRemote(account);
   if (account.provider === "OFFICE365_GRAPH") {

@@ -8,7 +8,7 @@ import { LOCAL_ENV, newCalDavCalendar, type CalDavPerson } from "../helpers/cald
 import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy";
 import { startRadicale, type Radicale } from "../helpers/radicale";
 import type { BenchOptions, Suite } from "./suite";
-import { benchUser, CHANGES, contentAt, editLocal, measurePhase, onBenchDatabase, phaseLine, seedLocal, type BenchAccount, type Phase } from "./sync-phase";
+import { benchUser, CHANGES, contentAt, editLocal, importBaselines, measurePhase, onBenchDatabase, phaseLine, ratios, ratiosLine, seedLocal, writesBaseline, type BenchAccount, type Phase } from "./sync-phase";
 
 /**
  * The same runs as the other providers' suites against a real CalDAV server (Radicale, its own
@@ -57,6 +57,8 @@ async function measure(events: number, server: Radicale, proxy: FaultProxy, data
   const importer = await connect(server, proxy, importCalendar);
   const imported = await caldavPhase(importer, proxy, events);
   log(phaseLine("caldav", "import", imported, `${methods(imported)}; target ${targets.importRequests}: one sync-collection REPORT and one calendar-multiget REPORT per ${MULTIGET_BATCH}`));
+  // After the import: the import meets the server cold and the listing alone warm, so the order never flatters the run.
+  const baselines = await importBaselines(importer, events);
 
   const exportCalendar = await newCalDavCalendar(server, "export");
   const exporter = await connect(server, proxy, exportCalendar);
@@ -66,6 +68,7 @@ async function measure(events: number, server: Radicale, proxy: FaultProxy, data
 
   // The listing reports the export's own PUTs at the ETags the engine holds: none is read again.
   const afterExport = await caldavPhase(exporter, proxy, 0);
+  const writesMs = await writesBaseline(exporter);
   log(phaseLine("caldav", "afterExport", afterExport, `${methods(afterExport)}; target exactly ${targets.afterExport}: the listing, and no multiget`));
 
   const idle = await caldavPhase(importer, proxy, 0);
@@ -77,7 +80,10 @@ async function measure(events: number, server: Radicale, proxy: FaultProxy, data
   const changed = await caldavPhase(importer, proxy, 2 * CHANGES);
   log(phaseLine("caldav", "changes100", changed, `${methods(changed)}; target ${targets.changes100}: the listing, a multiget of the ${CHANGES} changed there, a multiget of the ${CHANGES} to update here (a PUT replaces the whole resource), ${CHANGES} PUTs`));
 
-  return { database: databaseName, events, targets, import: imported, export: exported, afterExport, noChange: idle, changes100: changed };
+  const measured = ratios(imported, idle, changed, baselines, writesMs);
+  log(ratiosLine("caldav", events, imported, idle, changed, measured));
+
+  return { database: databaseName, events, targets, import: imported, export: exported, afterExport, noChange: idle, changes100: changed, baselines: measured };
 }
 
 async function connect(server: Radicale, proxy: FaultProxy, calendar: CalDavPerson): Promise<BenchAccount> {

@@ -9,6 +9,8 @@ import type { BenchOptions, Suite } from "./suite";
 
 const SERIES = 500;
 const ZONE = "Europe/Prague";
+const DAY = 86_400_000;
+const WEEKDAYS = ["MO", "TU,TH", "WE", "FR", "MO,WE,FR"];
 
 /** The calendar's hot queries with a big calendar: the week view and the sync engine's changed-since. */
 export const calendarSuite: Suite = {
@@ -27,24 +29,22 @@ export const calendarSuite: Suite = {
   },
 };
 
-async function measure(events: number, log: (line: string) => void, name: string) {
+/** Seeds `count` events, the last SERIES of them never-ending weekly series starting at `seriesStart(i)`. */
+async function seed(ownerId: string, count: number, seriesStart: (index: number) => number): Promise<number> {
   const db = await getDb();
-  const user = await createTestUser();
-  const singles = Math.max(events - SERIES, 0);
+  const singles = Math.max(count - SERIES, 0);
   const year = Date.UTC(2026, 0, 5, 8);
-
   // Seeding goes around the domain (one multi-row insert per chunk): it is set-up, not what is measured.
-  const seedStarted = performance.now();
   const rows = Array.from({ length: singles + SERIES }, (_, index) => {
     const recurring = index >= singles;
-    const start = new Date(year + (index % 365) * 86_400_000 + (index % 10) * 3_600_000);
+    const start = new Date(recurring ? seriesStart(index - singles) : year + (index % 365) * DAY + (index % 10) * 3_600_000);
     return {
-      ownerId: user.id,
+      ownerId,
       title: `${recurring ? "Series" : "Event"} ${index}`,
       startAt: start,
       endAt: new Date(start.getTime() + 3_600_000),
       timeZone: ZONE,
-      rrule: recurring ? ["FREQ=WEEKLY;BYDAY=MO,WE", "FREQ=DAILY;INTERVAL=3", "FREQ=MONTHLY;BYDAY=2TU"][index % 3] : null,
+      rrule: recurring ? `FREQ=WEEKLY;BYDAY=${WEEKDAYS[index % WEEKDAYS.length]}` : null,
       exdates: [],
       rdates: [],
       reminders: [],
@@ -52,8 +52,38 @@ async function measure(events: number, log: (line: string) => void, name: string
     };
   });
   for (let start = 0; start < rows.length; start += 1000) await db.event.createMany({ data: rows.slice(start, start + 1000) });
-  await db.user.update({ where: { id: user.id }, data: { eventSeq: BigInt(rows.length) } });
+  await db.user.update({ where: { id: ownerId }, data: { eventSeq: BigInt(rows.length) } });
+  return rows.length;
+}
+
+/** The rows a view reads, as one plain indexed range query without recurrence: what the view is measured against. */
+async function baseRecords(ownerId: string, from: Date, to: Date): Promise<number> {
+  const db = await getDb();
+  const slackFrom = new Date(from.getTime() - DAY);
+  const slackTo = new Date(to.getTime() + DAY);
+  const rows = await db.event.findMany({
+    where: {
+      ownerId,
+      deletedAt: null,
+      seriesId: null,
+      startAt: { lt: slackTo },
+      OR: [{ rrule: null, endAt: { gte: slackFrom } }, { rrule: { not: null }, OR: [{ recurrenceEndsAt: null }, { recurrenceEndsAt: { gt: slackFrom } }] }],
+    },
+  });
+  return rows.length;
+}
+
+async function measure(events: number, log: (line: string) => void, name: string) {
+  // The view shows the week of Wed 10 June 2026; "recent" series began the week before, "old" ones ten years earlier.
+  const seriesSlot = (index: number) => (index % 5) * DAY + (index % 10) * 3_600_000;
+  const recentUser = await createTestUser();
+  const oldUser = await createTestUser();
+  const seedStarted = performance.now();
+  const seeded = await seed(recentUser.id, events, (index) => Date.UTC(2026, 5, 1, 7) + seriesSlot(index));
+  await seed(oldUser.id, events, (index) => Date.UTC(2016, 5, 6, 7) + seriesSlot(index));
   const seedMs = round(performance.now() - seedStarted, 0);
+  const user = recentUser;
+  const year = Date.UTC(2026, 0, 5, 8);
 
   const writes = 200;
   const writeStarted = performance.now();
@@ -67,26 +97,43 @@ async function measure(events: number, log: (line: string) => void, name: string
 
   const { from, to } = rangeOf(weekStart("2026-06-10"), 7, ZONE);
   const shown = (await listRange(user.id, from, to)).length;
+  const shownOld = (await listRange(oldUser.id, from, to)).length;
+  const baseRows = await baseRecords(user.id, from, to);
+  const rangeQueryMs = await median(20, () => baseRecords(user.id, from, to));
   const weekViewMs = await median(20, () => listRange(user.id, from, to));
+  const oldWeekViewMs = await median(20, () => listRange(oldUser.id, from, to));
   const monthRange = rangeOf(weekStart("2026-06-01"), 42, ZONE);
+  const monthRangeQueryMs = await median(10, () => baseRecords(user.id, monthRange.from, monthRange.to));
   const monthViewMs = await median(10, () => listRange(user.id, monthRange.from, monthRange.to));
+  const oldMonthViewMs = await median(10, () => listRange(oldUser.id, monthRange.from, monthRange.to));
   const latest = await currentEventSeq(user.id);
   const changedSinceMs = await median(50, () => listChangedSince(user.id, latest - 100n, 500));
   const noChangeMs = await median(50, () => listChangedSince(user.id, latest, 500));
   const fullPageMs = await median(10, () => listChangedSince(user.id, 0n, 500));
 
   const figures = {
-    events: rows.length + writes,
+    events: seeded + writes,
     recurringSeries: SERIES,
     seedMs,
     createEventsPerSec: round(writes / (writeMs / 1000), 0),
-    weekView: { items: shown, medianMs: weekViewMs },
-    monthView: { medianMs: monthViewMs },
+    weekView: {
+      items: shown,
+      itemsWithOldSeries: shownOld,
+      medianMs: weekViewMs,
+      oldSeriesMedianMs: oldWeekViewMs,
+      baseRows,
+      rangeQueryMs,
+      ratio: round(weekViewMs / rangeQueryMs),
+      oldSeriesRatio: round(oldWeekViewMs / rangeQueryMs),
+    },
+    monthView: { medianMs: monthViewMs, oldSeriesMedianMs: oldMonthViewMs, rangeQueryMs: monthRangeQueryMs, ratio: round(monthViewMs / monthRangeQueryMs) },
     changedSince: { last100Ms: changedSinceMs, noChangesMs: noChangeMs, firstPageOf500Ms: fullPageMs },
     peakRssMb: peakRssMb(),
   };
   log(
-    `calendar · ${name.padEnd(10)} ${figures.events} events: week view ${weekViewMs} ms (${shown} items), month view ${monthViewMs} ms, ` +
+    `calendar · ${name.padEnd(10)} ${figures.events} events, ${SERIES} never-ending weekly series: week view ${weekViewMs} ms (${shown} items; series begun 10 years ago: ${oldWeekViewMs} ms, ${shownOld} items) ` +
+      `vs plain range query of its ${baseRows} rows ${rangeQueryMs} ms → ×${figures.weekView.ratio} (old series ×${figures.weekView.oldSeriesRatio}, target ≤ 3); ` +
+      `month view ${monthViewMs} ms (old series ${oldMonthViewMs} ms) vs range query ${monthRangeQueryMs} ms → ×${figures.monthView.ratio}; ` +
       `changed-since 100 ${changedSinceMs} ms / none ${noChangeMs} ms / first 500 ${fullPageMs} ms, createEvent ${figures.createEventsPerSec}/s, peak RSS ${figures.peakRssMb} MB`,
   );
   return figures;

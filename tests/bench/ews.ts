@@ -1,7 +1,7 @@
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import type { BenchOptions, Suite } from "./suite";
-import { benchUser, CHANGES, contentAt, editLocal, measurePhase, onBenchDatabase, phaseLine, seedLocal, startFakeProcess, type BenchAccount, type FakeProcess, type Phase } from "./sync-phase";
+import { benchUser, CHANGES, contentAt, editLocal, importBaselines, measurePhase, onBenchDatabase, phaseLine, ratios, ratiosLine, seedLocal, writesBaseline, startFakeProcess, type BenchAccount, type FakeProcess, type Phase } from "./sync-phase";
 
 const LOGIN = "alice@contoso.test";
 const PASSWORD = "secret";
@@ -56,6 +56,8 @@ async function measure(events: number, importFake: FakeExchange, exportFake: Fak
   await importFake.process.post(`${importFake.control}/items`, remoteItems(events), 2000);
   const imported = await ewsPhase(importer, importFake, events);
   log(phaseLine("ews", "import", imported, `${ops(imported)}; target ≤ ${targets.importSyncFolderItems} SyncFolderItems, GetItem batches of ≥ 100`));
+  // After the import: the import meets the server cold and the listing alone warm, so the order never flatters the run.
+  const baselines = await importBaselines(importer, events);
 
   const exporter = await connect(exportFake);
   await seedLocal(exporter.userId, events);
@@ -65,6 +67,7 @@ async function measure(events: number, importFake: FakeExchange, exportFake: Fak
   // SyncFolderItems reports the export's own creates; at the ChangeKeys the engine holds, none is read.
   const afterExport = await ewsPhase(exporter, exportFake, 0);
   log(phaseLine("ews", "afterExport", afterExport, `${ops(afterExport)}; target ≤ ${targets.importSyncFolderItems} SyncFolderItems and no GetItem`));
+  const writesMs = await writesBaseline(exporter);
 
   const idle = await ewsPhase(importer, importFake, 0);
   log(phaseLine("ews", "noChange", idle, `${ops(idle)}; target exactly ${targets.noChange} and no event writes`));
@@ -75,8 +78,10 @@ async function measure(events: number, importFake: FakeExchange, exportFake: Fak
   await importFake.process.post(`${importFake.control}/patch`, remote.map((item) => ({ id: item.id, change: { subject: `${item.subject} (renamed)` } })));
   const changed = await ewsPhase(importer, importFake, 2 * CHANGES);
   log(phaseLine("ews", "changes100", changed, `${ops(changed)}; ${CHANGES} changed on each side`));
+  const measured = ratios(imported, idle, changed, baselines, writesMs);
+  log(ratiosLine("ews", events, imported, idle, changed, measured));
 
-  return { database: databaseName, targets, import: imported, export: exported, afterExport, noChange: idle, changes100: changed };
+  return { database: databaseName, targets, import: imported, export: exported, afterExport, noChange: idle, changes100: changed, baselines: measured };
 }
 
 async function connect(fake: FakeExchange): Promise<BenchAccount> {

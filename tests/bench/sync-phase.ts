@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { currentEventSeq, listChangedSince, updateEvent } from "@/lib/calendar/events";
+import { currentEventSeq, listChangedSince, toStoredEvent, updateEvent } from "@/lib/calendar/events";
 import { getDb } from "@/lib/db/client";
 import { grantAtollonAccount } from "@/lib/sync-accounts/accounts";
-import { syncAccount } from "@/lib/sync/run-account";
+import { remoteFor, syncAccount } from "@/lib/sync/run-account";
+import type { RemoteCalendar, UpdateRequest } from "@/lib/sync/provider";
 import { eventContent } from "../helpers/event-content";
 import { createTestUser } from "../helpers/users";
 import { phasePeakRssMb, resetPeakRss, round, settledHeapMb, settledRssMb } from "./measure";
@@ -51,7 +52,8 @@ export async function measurePhase(
   account: BenchAccount,
   events: number,
   countRequests: () => Promise<number>,
-  run: () => Promise<{ outcome: string; summary: string }> = () => syncAccount(account.userId, account.accountId, { trigger: "bench" }),
+  /** A run made without "Sync now" (no SyncRun is recorded) reports its calls itself. */
+  run: () => Promise<{ outcome: string; summary: string; calls?: number }> = () => syncAccount(account.userId, account.accountId, { trigger: "bench" }),
 ): Promise<Phase> {
   const seq = await currentEventSeq(account.userId);
   const requestsBefore = await countRequests();
@@ -59,13 +61,13 @@ export async function measurePhase(
   const startRssMb = settledRssMb();
   resetPeakRss();
   const started = performance.now();
-  const { outcome, summary } = await run();
+  const { outcome, summary, calls } = await run();
   const wallMs = round(performance.now() - started, 0);
   const peak = phasePeakRssMb();
   const heapEndMb = settledHeapMb();
   if (outcome !== "complete") throw new Error(`The ${events}-event run ended ${outcome}: ${summary}`);
   const db = await getDb();
-  const recorded = await db.syncRun.findFirstOrThrow({ where: { accountId: account.accountId }, orderBy: { startedAt: "desc" }, select: { calls: true } });
+  const recorded = calls !== undefined ? { calls } : await db.syncRun.findFirstOrThrow({ where: { accountId: account.accountId }, orderBy: { startedAt: "desc" }, select: { calls: true } });
   return {
     events,
     requests: (await countRequests()) - requestsBefore,
@@ -177,4 +179,76 @@ export async function editLocal(userId: string): Promise<Set<string>> {
     await updateEvent(userId, event.id, { ...event.content, title: `${event.content.title} (moved)`, location: "Room 9" }, { expectedVersion: event.version });
   }
   return new Set(local.map((event) => event.content.title));
+}
+
+/**
+ * What a run is measured against, in the same run (so a loaded machine moves both alike): the
+ * database storing the same rows with one multi-row statement per 1,000 (seedLocal, for a scratch
+ * user), and the remote serving the full listing alone (read through the provider, nothing applied).
+ */
+export async function importBaselines(account: BenchAccount, events: number, given?: RemoteCalendar): Promise<{ insertMs: number; listingMs: number }> {
+  const scratch = await createTestUser();
+  const insertStarted = performance.now();
+  await seedLocal(scratch.id, events);
+  const insertMs = round(performance.now() - insertStarted, 0);
+  const remote = given ?? (await remoteOf(account));
+  const listingStarted = performance.now();
+  let listed = 0;
+  for await (const page of remote.listChanges(null)) listed += page.items.length + (page.unchanged?.length ?? 0);
+  const listingMs = round(performance.now() - listingStarted, 0);
+  if (listed < events) throw new Error(`The listing reported ${listed} items of ${events}.`);
+  return { insertMs, listingMs };
+}
+
+/**
+ * The remote's own time for CHANGES updates, written straight through the provider in its write
+ * batches (the events of an account that exported them, sent again as they are).
+ */
+export async function writesBaseline(account: BenchAccount, given?: RemoteCalendar): Promise<number> {
+  const db = await getDb();
+  const pairs = await db.syncPair.findMany({ where: { accountId: account.accountId, remoteId: { not: null }, event: { rrule: null } }, take: CHANGES, include: { event: true } });
+  const remote = given ?? (await remoteOf(account));
+  const requests: UpdateRequest[] = pairs.map((pair) => {
+    const content = toStoredEvent(pair.event).content;
+    return { remoteId: pair.remoteId as string, versionToken: pair.remoteVersion ?? "", localId: pair.eventId, content: { ...content, title: `${content.title} (again)` }, previous: content, seriesRemoteId: null };
+  });
+  const batch = remote.writeBatchSize ?? 50;
+  const started = performance.now();
+  for (let start = 0; start < requests.length; start += batch) {
+    const results = await remote.update(requests.slice(start, start + batch));
+    const failed = results.find((result) => !result.ok);
+    if (failed && !failed.ok) throw new Error(`A baseline write failed: ${failed.message}`);
+  }
+  return round(performance.now() - started, 0);
+}
+
+async function remoteOf(account: BenchAccount) {
+  const db = await getDb();
+  return remoteFor(account.userId, await db.syncAccount.findUniqueOrThrow({ where: { id: account.accountId } }));
+}
+
+export interface Ratios {
+  insertMs: number;
+  listingMs: number;
+  writesMs: number;
+  /** import ÷ (listing + 5 × insert): target ≤ 1. */
+  importRatio: number;
+  /** changes100 ÷ (3 × noChange + writes): target ≤ 1. */
+  changesRatio: number;
+}
+
+export function ratios(imported: Phase, idle: Phase, changed: Phase, baselines: { insertMs: number; listingMs: number }, writesMs: number): Ratios {
+  return {
+    ...baselines,
+    writesMs,
+    importRatio: round(imported.wallMs / (baselines.listingMs + 5 * baselines.insertMs)),
+    changesRatio: round(changed.wallMs / (3 * idle.wallMs + writesMs)),
+  };
+}
+
+export function ratiosLine(suite: string, events: number, imported: Phase, idle: Phase, changed: Phase, r: Ratios): string {
+  return (
+    `${suite} · targets    import ${imported.wallMs} ms vs listing alone ${r.listingMs} ms + 5 × insert of ${events} rows ${r.insertMs} ms → ${r.importRatio} (target ≤ 1); ` +
+    `changes ${changed.wallMs} ms vs 3 × no-change ${idle.wallMs} ms + ${CHANGES} writes alone ${r.writesMs} ms → ${r.changesRatio} (target ≤ 1)`
+  );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { EventContent } from "@/lib/calendar/event-content";
 import {
   createEvent,
+  createEvents,
   currentEventSeq,
   deleteEvent,
   deleteOccurrence,
@@ -113,6 +114,58 @@ describe("events", () => {
     // Paging: a limit and the last sequence seen walk the same list.
     const first = await listChangedSince(user.id, mark, 1);
     expect(await listChangedSince(user.id, first[0]?.changeSeq ?? 0n, 1)).toEqual([changed[1]]);
+  });
+
+  it("creates many events at once exactly as one by one: every field, a change number each in order, occurrences checked against their series", async () => {
+    const user = await createTestUser();
+    const series = await createEvent(user.id, timed({ title: "Standup", rrule: "FREQ=WEEKLY;BYDAY=MO,WE" }));
+    const seq = await currentEventSeq(user.id);
+    const rich = timed({
+      title: "Rich",
+      description: "Agenda: <b>Q1</b> & 'budget'",
+      location: "Room \"4\"",
+      transparency: "transparent",
+      visibility: "private",
+      status: "tentative",
+      reminders: [10, 60],
+      exdates: ["2026-12-14T08:00:00.000Z"],
+      rrule: "FREQ=DAILY;COUNT=3",
+      attendees: [{ email: "ana@example.com", name: "Ana", response: "accepted", optional: false }],
+      organizer: { email: "boss@example.com", name: null },
+    });
+    const day = timed({ allDay: true, start: "2026-12-24", end: "2026-12-27", timeZone: null, reminders: [] });
+    const moved = timed({ title: "Standup (late)", start: "2026-12-09T12:00:00.000Z", end: "2026-12-09T13:00:00.000Z", originalStart: "2026-12-09T08:00:00.000Z" });
+    const entries = [
+      { content: rich, seriesId: null },
+      { content: day, seriesId: null },
+      { content: moved, seriesId: series.id },
+    ];
+    const created = await createEvents(user.id, entries);
+    expect(created.map((event) => event.content)).toEqual([rich, day, moved]);
+    expect(created.map((event) => [event.version, event.seriesId, event.deletedAt])).toEqual([
+      [1, null, null],
+      [1, null, null],
+      [1, series.id, null],
+    ]);
+    expect(created.map((event) => event.changeSeq)).toEqual([seq + 1n, seq + 2n, seq + 3n]);
+    expect(await currentEventSeq(user.id)).toBe(seq + 3n);
+    for (const event of created) expect(await getEvent(user.id, event.id)).toEqual(event);
+    expect((await listChangedSince(user.id, seq, 10)).map((event) => event.id)).toEqual(created.map((event) => event.id));
+    expect((await listRange(user.id, ...week)).map((item) => item.title)).toContain("Standup (late)");
+  });
+
+  it("creates none of many events when one is refused", async () => {
+    const user = await createTestUser();
+    const other = await createTestUser();
+    const foreignSeries = await createEvent(other.id, timed({ rrule: "FREQ=DAILY" }));
+    const seq = await currentEventSeq(user.id);
+    const good = { content: timed(), seriesId: null };
+    await rejectsWith(createEvents(user.id, [good, { content: timed({ rrule: "FREQ=NEVER" }), seriesId: null }]), "invalid_input");
+    await rejectsWith(createEvents(user.id, [good, { content: timed({ originalStart: "2026-12-07T08:00:00.000Z" }), seriesId: null }]), "invalid_input");
+    // Another user's series is no series of this user's.
+    await rejectsWith(createEvents(user.id, [good, { content: timed({ originalStart: "2026-12-07T08:00:00.000Z" }), seriesId: foreignSeries.id }]), "not_found");
+    expect(await currentEventSeq(user.id)).toBe(seq);
+    expect(await listRange(user.id, ...week)).toEqual([]);
   });
 
   it("numbers concurrent writes of one user in commit order", async () => {

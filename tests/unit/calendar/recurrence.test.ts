@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RecurrenceError, expandSeries, isOccurrence, seriesEndsAt, type SeriesFields } from "@/lib/calendar/recurrence";
+import { RecurrenceError, expandSeries, isOccurrence, parseRule, ruleFrom, seriesEndsAt, type SeriesFields } from "@/lib/calendar/recurrence";
 import { wallToInstant } from "@/lib/calendar/time";
 
 const timed = (zone: string, start: string, end: string, rrule: string, extra: Partial<SeriesFields> = {}): SeriesFields => ({
@@ -108,5 +108,65 @@ describe("recurrence expansion", () => {
     expect(isOccurrence(series, "2026-03-30T08:00:00.000Z")).toBe(false);
     expect(() => expandSeries({ ...series, rrule: "FREQ=SOMETIMES" }, new Date(), new Date())).toThrow(RecurrenceError);
     expect(() => expandSeries({ ...series, rrule: "FREQ=DAILY;UNTIL=20200101T000000Z" }, new Date(), new Date())).toThrow("ends before the event starts");
+  });
+});
+
+describe("expanding a series from the view's start", () => {
+  // Rules of every shape ruleFrom moves: unset parts rrule takes from DTSTART (weekday, day of
+  // month, month, time), intervals, WKST, nth weekdays, BYSETPOS, last days, UNTIL, all-day.
+  const rules: SeriesFields[] = [
+    timed("Europe/Prague", "2016-03-23T08:00:00.000Z", "2016-03-23T09:00:00.000Z", "FREQ=WEEKLY"),
+    timed("Europe/Prague", "2016-03-23T08:00:00.000Z", "2016-03-23T09:00:00.000Z", "FREQ=WEEKLY;BYDAY=MO,WE"),
+    timed("America/New_York", "2016-02-04T15:30:00.000Z", "2016-02-04T16:00:00.000Z", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH"),
+    timed("America/New_York", "2016-02-04T15:30:00.000Z", "2016-02-04T16:00:00.000Z", "FREQ=WEEKLY;INTERVAL=3;WKST=SU;BYDAY=SU,TH"),
+    timed("Europe/Prague", "2016-01-31T10:00:00.000Z", "2016-01-31T11:00:00.000Z", "FREQ=MONTHLY"),
+    timed("Europe/Prague", "2016-05-10T10:00:00.000Z", "2016-05-10T11:00:00.000Z", "FREQ=MONTHLY;INTERVAL=5;BYDAY=2TU"),
+    timed("Asia/Tokyo", "2016-05-10T01:00:00.000Z", "2016-05-10T02:00:00.000Z", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
+    timed("UTC", "2016-02-29T12:00:00.000Z", "2016-02-29T13:00:00.000Z", "FREQ=YEARLY"),
+    timed("Europe/Prague", "2016-03-01T07:00:00.000Z", "2016-03-01T08:00:00.000Z", "FREQ=YEARLY;INTERVAL=2;BYMONTH=3,9;BYDAY=-1SU"),
+    timed("Europe/Prague", "2016-03-01T07:00:00.000Z", "2016-03-01T08:00:00.000Z", "FREQ=DAILY;INTERVAL=3;BYHOUR=8,17"),
+    timed("Europe/Prague", "2016-03-01T07:00:00.000Z", "2016-03-01T08:00:00.000Z", "FREQ=DAILY;INTERVAL=7;UNTIL=20250101T000000Z"),
+    allDay("2016-10-24", "2016-10-25", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR"),
+    allDay("2016-01-31", "2016-02-01", "FREQ=MONTHLY;BYMONTHDAY=-1,15"),
+    allDay("2016-07-04", "2016-07-05", "FREQ=YEARLY"),
+  ];
+  const froms = ["2016-03-24T00:00:00Z", "2019-12-30T23:00:00Z", "2024-02-29T05:00:00Z", "2026-10-25T00:30:00Z", "2031-06-01T00:00:00Z"];
+
+  it("produces exactly the occurrences of the full rule from any later point", () => {
+    for (const series of rules) {
+      const full = parseRule(series);
+      for (const from of froms) {
+        const at = new Date(from);
+        const until = new Date(at.getTime() + 400 * 86_400_000);
+        const moved = ruleFrom(series, at);
+        expect(moved.between(at, until, true).map(String), `${series.rrule} from ${from}`).toEqual(full.between(at, until, true).map(String));
+      }
+    }
+  });
+
+  it("starts within one repeat of the view, however long ago the series began", () => {
+    const weekly = rules[2] as SeriesFields;
+    const at = new Date("2026-06-10T00:00:00Z");
+    const start = ruleFrom(weekly, at).options.dtstart.getTime();
+    expect(start).toBeLessThanOrEqual(at.getTime());
+    expect(at.getTime() - start).toBeLessThan(2 * 7 * 86_400_000);
+    const yearly = rules[8] as SeriesFields;
+    expect(at.getTime() - ruleFrom(yearly, at).options.dtstart.getTime()).toBeLessThan(2 * 366 * 86_400_000);
+  });
+
+  it("shows a week of a series begun ten years ago exactly as of one begun last week", () => {
+    const old = timed("Europe/Prague", "2016-06-06T07:00:00.000Z", "2016-06-06T08:00:00.000Z", "FREQ=WEEKLY;BYDAY=MO,WE", { exdates: ["2026-06-10T07:00:00.000Z"] });
+    const recent = { ...old, start: "2026-06-01T07:00:00.000Z", end: "2026-06-01T08:00:00.000Z" };
+    const week = ["2026-06-07T22:00:00Z", "2026-06-14T22:00:00Z"] as const;
+    expect(starts(old, ...week)).toEqual(["2026-06-08T07:00:00.000Z"]);
+    expect(starts(recent, ...week)).toEqual(starts(old, ...week));
+    // Winter time: the same wall clock, an hour later in UTC.
+    expect(starts(old, "2026-12-06T23:00:00Z", "2026-12-13T23:00:00Z")).toEqual(["2026-12-07T08:00:00.000Z", "2026-12-09T08:00:00.000Z"]);
+  });
+
+  it("keeps walking from the first occurrence when COUNT counts from there", () => {
+    const series = timed("UTC", "2016-01-04T09:00:00.000Z", "2016-01-04T10:00:00.000Z", "FREQ=WEEKLY;COUNT=3");
+    expect(ruleFrom(series, new Date("2026-01-01T00:00:00Z")).options.dtstart.toISOString()).toBe("2016-01-04T09:00:00.000Z");
+    expect(starts(series, "2016-01-01T00:00:00Z", "2026-01-01T00:00:00Z")).toHaveLength(3);
   });
 });
