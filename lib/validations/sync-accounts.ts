@@ -97,3 +97,6 @@ export function caldavServerUrl(kind: CalDavKind, serverUrl: string): string {
   const trimmed = serverUrl.trim().replace(/\/+$/, "");
   return kind === "nextcloud" && !/\/remote\.php\/dav$/i.test(trimmed) ? `${trimmed}/remote.php/dav` : trimmed;
 }
+
+export const settleConflictSchema = z.object({ conflictId: z.uuid(), choice: z.enum(["local", "remote", "both"], "Choose which version to keep.") });
+export const conflictIdSchema = z.object({ conflictId: z.uuid() });

@@ -62,7 +62,7 @@ async function connect(provider: Provider, userId: string): Promise<Remote> {
     const account = await db.syncAccount.create({ data: { ownerId: userId, provider: "GOOGLE", login: email, secret: encryptSecret(google.oauth.grant(email).refreshToken) } });
     return {
       accountId: account.id,
-      items: () => google.calendar.events(email).filter((event) => event.status !== "cancelled").map((event) => ({ id: event.id, title: event.summary ?? "", location: event.location ?? "" })),
+      items: () => google.calendar.events(email).filter((event) => event.status !== "cancelled").map((event) => ({ id: event.id, title: String(event.summary ?? ""), location: String(event.location ?? "") })),
       edit: (id, change) => google.calendar.userPatch(email, id, { ...(change.title ? { summary: change.title } : {}), ...(change.location ? { location: change.location } : {}) }),
     };
   }
