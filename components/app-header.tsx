@@ -2,8 +2,11 @@ import Link from "next/link";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 
-/** `attention`: how many sync accounts need the person (the banner below says which and what to do). */
-export function AppHeader({ userName, attention = 0 }: { userName: string; attention?: number }) {
+/**
+ * `attention`: how many sync accounts need the person (the banner below says which and what to do);
+ * `conflicts`: how many conflicts wait for them to settle.
+ */
+export function AppHeader({ userName, attention = 0, conflicts = 0 }: { userName: string; attention?: number; conflicts?: number }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -24,6 +27,15 @@ export function AppHeader({ userName, attention = 0 }: { userName: string; atten
               </span>
             )}
           </NavLink>
+          {conflicts > 0 && (
+            <NavLink href="/settings/sync/conflicts">
+              Conflicts
+              <span className="ml-1.5 inline-grid min-w-5 place-items-center rounded-full bg-amber-700 px-1.5 text-xs font-bold text-white">
+                {conflicts}
+                <span className="sr-only">{conflicts === 1 ? " conflict waits for you" : " conflicts wait for you"}</span>
+              </span>
+            </NavLink>
+          )}
           <NavLink href="/help">Help</NavLink>
         </nav>
         <div className="ml-auto flex items-center gap-2">

@@ -2,13 +2,14 @@ import { AppHeader } from "@/components/app-header";
 import { AttentionBanner } from "@/components/attention-banner";
 import { requireUser } from "@/lib/auth/session";
 import { accountsNeedingAttention } from "@/lib/sync-accounts/attention";
+import { countOpenConflicts } from "@/lib/sync/conflicts/manage";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const attention = await accountsNeedingAttention(user.id);
+  const [attention, conflicts] = await Promise.all([accountsNeedingAttention(user.id), countOpenConflicts(user.id)]);
   return (
     <div className="flex min-h-screen flex-col">
-      <AppHeader userName={user.name} attention={attention.length} />
+      <AppHeader userName={user.name} attention={attention.length} conflicts={conflicts} />
       <AttentionBanner items={attention} />
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">{children}</main>
     </div>

@@ -17,6 +17,7 @@ const POLICY_LABELS = (remoteName: string): Record<ConflictPolicy, string> => ({
   LATEST: "The most recent change wins",
   LOCAL: "Atollon wins",
   REMOTE: `${remoteName} wins`,
+  ASK: "Ask me",
 });
 
 /** What a working "Check connection" proved, for accounts that hold an authorization rather than a password. */

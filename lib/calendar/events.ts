@@ -242,6 +242,20 @@ export async function deleteEvent(ownerId: string, id: string, options: WriteOpt
 }
 
 /**
+ * Moves one event (a tombstone too) up the change sequence, content unchanged, so that every sync
+ * account looks at it again (a settled conflict is sent from here). Fails like an update when the
+ * event changed since `expectedVersion`.
+ */
+export async function touchEvent(ownerId: string, id: string, options: WriteOptions = {}): Promise<StoredEvent> {
+  return inTransaction(options.db, async (tx) => {
+    const current = await ownedRow(tx, ownerId, id);
+    if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) throw new AppError("conflict", CHANGED);
+    const changeSeq = await nextChangeSeq(tx, ownerId);
+    return toStoredEvent(await tx.event.update({ where: { id }, data: { changeSeq, version: { increment: 1 } } }));
+  });
+}
+
+/**
  * Moves the live exceptions of a series up the change sequence, content unchanged, so that every
  * sync account looks at them again (a series re-created remotely needs its exceptions re-created).
  */

@@ -1,5 +1,7 @@
 import type { EventContent } from "@/lib/calendar/event-content";
 import { contentHash } from "@/lib/sync/content-hash";
+import { conflictRecord, type ConflictRecord } from "@/lib/sync/conflicts/record";
+import { planSettlement } from "@/lib/sync/conflicts/settle";
 import { decide, recogniseOwnWrite, type Action } from "@/lib/sync/decide";
 import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
 import { CursorExpiredError, type ListingContext, type RemoteCalendar, type RemoteItem, type UnreadableItem, type WriteResult } from "@/lib/sync/provider";
@@ -53,6 +55,10 @@ export interface SyncReport {
   pulled: DirectionCounts;
   pushed: DirectionCounts;
   conflicts: number;
+  /** Conflicts a person settled (or undid) that this run carried out. */
+  settled: number;
+  /** Conflicts met by this run that wait for a person ("Ask me"). */
+  conflictsWaiting: number;
   /** HTTP requests made. */
   requests: number;
   /** Calls made, as the service's quota counts them (each call inside a batch is one). */
@@ -79,6 +85,8 @@ interface PendingUpdate {
   versionToken: string;
   /** What the remote item holds now, as far as this run knows (see UpdateRequest.previous). */
   previous: EventContent | null;
+  /** The conflict this update settles, recorded with the pair once it is written. */
+  conflict?: ConflictRecord | null;
 }
 
 const emptyCounts = (): DirectionCounts => ({ created: 0, updated: 0, deleted: 0 });
@@ -103,6 +111,8 @@ class SyncRun {
     pulled: emptyCounts(),
     pushed: emptyCounts(),
     conflicts: 0,
+    settled: 0,
+    conflictsWaiting: 0,
     requests: 0,
     calls: 0,
     throttledUntil: null,
@@ -170,6 +180,7 @@ class SyncRun {
     this.savedRemoteCursor = state.remoteCursor;
     this.localSeqAtStart = state.localSeq;
     await this.resolveInFlightCreates();
+    if (state.settlementsWaiting) await this.carryOutSettlements();
     const nextRemoteCursor = await this.pull(state.remoteCursor);
     const nextLocalSeq = await this.push(state.localSeq);
     await this.flushWrites();
@@ -206,6 +217,7 @@ class SyncRun {
     const pending = await this.store.pendingPairs();
     if (pending.length === 0) return;
     const found = new Map((await this.remote.findByLocalTag(pending.map((pair) => pair.localId))).map((item) => [item.localTag, item]));
+    const lost: string[] = [];
     for (const pair of pending) {
       const item = found.get(pair.localId);
       if (item && item.content !== null) {
@@ -213,6 +225,30 @@ class SyncRun {
         await this.store.savePairs([{ ...pair, remoteId: item.remoteId, remoteVersion: null, remoteHash: pair.localHash, sentHash: null }]);
       } else {
         await this.store.deletePairs([pair.localId]);
+        lost.push(pair.localId);
+      }
+    }
+    // Created again now, not left to the push phase: the change that made the create (a change that
+    // won over a remote deletion, decided in an earlier run) may be older than the saved position.
+    for (const event of await this.store.localEvents(lost)) if (event.deletedAt === null) this.queueCreate(event);
+  }
+
+  /**
+   * What people chose for conflicts since the last run: written here, in the Atollon calendar, each
+   * in one transaction; the push phase below then takes each to the remote like any local change.
+   */
+  private async carryOutSettlements(): Promise<void> {
+    const settlements = await this.store.settlements();
+    const ids = settlements.map((settlement) => settlement.eventId);
+    const locals = new Map((await this.store.localEvents(ids)).map((event) => [event.id, event]));
+    const pairs = new Map((await this.store.pairsByLocalIds(ids)).map((pair) => [pair.localId, pair]));
+    for (const settlement of settlements) {
+      try {
+        await this.store.settle(settlement.conflictId, planSettlement(settlement, locals.get(settlement.eventId) ?? null, pairs.get(settlement.eventId) ?? null));
+        this.report.settled += 1;
+      } catch (error) {
+        if (!(error instanceof LocalConflictError)) throw error;
+        this.fail({ localId: settlement.eventId, remoteId: settlement.remoteId, message: error.message }, false);
       }
     }
   }
@@ -536,7 +572,7 @@ class SyncRun {
         const versionToken = remote?.versionToken ?? target.remoteVersion ?? "";
         // The item as this run read it (changed there too, and overwritten by the policy), else as last synced.
         const previous = remote?.content ?? target.base;
-        this.updates.push({ event: local as LocalEvent, pair: { ...target, remoteId: target.remoteId }, versionToken, previous });
+        this.updates.push({ event: local as LocalEvent, pair: { ...target, remoteId: target.remoteId }, versionToken, previous, conflict: this.conflictOf(action, local, remote) });
         if (this.updates.length >= this.writeBatchSize) await this.flushUpdates();
         return;
       }
@@ -552,10 +588,26 @@ class SyncRun {
         await this.pullWrite(remote as RemoteItem, null, seriesId, false);
         return;
       case "pull-update":
-        await this.pullWrite(remote as RemoteItem, local, seriesId, false);
+        await this.pullWrite(remote as RemoteItem, local, seriesId, false, this.conflictOf(action, local, remote));
         return;
+      case "merge":
+        await this.mergeWrite(remote as RemoteItem, local as LocalEvent, action.content, this.conflictOf(action, local, remote));
+        return;
+      case "release":
+        if (!local) return;
+        await this.store.releaseHeld(local.id);
+        this.settled.delete(local.id);
+        return;
+      case "hold": {
+        const record = this.conflictOf(action, local, remote);
+        if (!record || !local || !remote) return;
+        if (!pair?.held) this.report.conflictsWaiting += 1;
+        await this.store.savePairs([{ ...(pair ?? { ...this.recordedPair(local, remote, null), localVersion: -1, localHash: "" }), held: true }], { conflicts: [record] });
+        return;
+      }
       case "pull-restore":
-        await this.pullWrite(remote as RemoteItem, local, seriesId, true);
+        // A held pair released by a deletion here: its item was listed before (see pullWrite).
+        await this.pullWrite(remote as RemoteItem, local, seriesId, true, null, Boolean(pair?.listed && pair.remoteId === remote?.remoteId));
         return;
     }
   }
@@ -616,7 +668,37 @@ class SyncRun {
     this.report.pulled.created += entries.length;
   }
 
-  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean): Promise<void> {
+  private conflictOf(action: Action, local: LocalEvent | null, remote: RemoteItem | null): ConflictRecord | null {
+    if (!("conflicting" in action) || !action.conflicting || !local || !remote) return null;
+    return conflictRecord(local, remote, action.conflicting);
+  }
+
+  /**
+   * Both sides changed different fields (or the policy settled the fields both changed): the merged
+   * content is written here, with a pair saying the remote still holds its version, and then sent
+   * there — so a run that dies between the two sends it next time.
+   */
+  private async mergeWrite(remote: RemoteItem, local: LocalEvent, merged: EventContent, conflict: ConflictRecord | null): Promise<void> {
+    const theirs = remote.content as EventContent;
+    const hash = contentHash(theirs);
+    const sent: Pair & { remoteId: string } = { localId: local.id, remoteId: remote.remoteId, localVersion: -1, localHash: hash, remoteVersion: this.versionToRecord(remote), remoteHash: hash, sentHash: null, listed: false, base: theirs };
+    try {
+      const updated = await this.store.pullUpdate(local.id, local.version, merged, false, () => sent, conflict ? { conflicts: [conflict] } : undefined);
+      this.report.pulled.updated += 1;
+      this.updates.push({ event: updated, pair: sent, versionToken: remote.versionToken, previous: theirs });
+      if (this.updates.length >= this.writeBatchSize) await this.flushUpdates();
+    } catch (error) {
+      if (!(error instanceof LocalConflictError)) throw error;
+      this.fail({ localId: local.id, remoteId: remote.remoteId, message: error.message }, true);
+    }
+  }
+
+  /**
+   * `listed`: a saved cursor has reported this item already (its pair said so), which writing it
+   * again does not undo — an item read again outside the listing would otherwise count as unlisted,
+   * and the next listing, which has no reason to report it, would take it for deleted.
+   */
+  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean, conflict: ConflictRecord | null = null, listed = false): Promise<void> {
     const content = remote.content as EventContent;
     const hash = contentHash(content);
     const remoteVersion = this.versionToRecord(remote);
@@ -628,7 +710,7 @@ class SyncRun {
       remoteVersion,
       remoteHash: hash,
       sentHash: null,
-      listed: false,
+      listed,
       base: content,
     });
     if (restore) this.noteRestored(content);
@@ -639,7 +721,7 @@ class SyncRun {
         this.pulledCreates.push({ content, seriesId, pair: pairFor });
         if (seriesId !== null) await this.flushPulledCreates();
       } else {
-        await this.store.pullUpdate(local.id, local.version, content, restore, pairFor);
+        await this.store.pullUpdate(local.id, local.version, content, restore, pairFor, conflict ? { conflicts: [conflict] } : undefined);
         this.report.pulled[restore ? "created" : "updated"] += 1;
       }
     } catch (error) {
@@ -724,6 +806,7 @@ class SyncRun {
         })),
       );
       const updated: Pair[] = [];
+      const conflicts: ConflictRecord[] = [];
       const stale: PendingUpdate[] = [];
       for (const [index, entry] of batch.entries()) {
         const { event, pair } = entry;
@@ -731,6 +814,7 @@ class SyncRun {
         if (result?.ok) {
           const hash = contentHash(event.content);
           updated.push({ ...pair, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, base: event.content });
+          if (entry.conflict) conflicts.push(entry.conflict);
         } else if (result && !result.ok && result.kind === "not-found") {
           // Deleted remotely while changed here: the change wins, the event is created again.
           await this.store.deletePairs([event.id]);
@@ -742,7 +826,7 @@ class SyncRun {
           this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
         }
       }
-      await this.store.savePairs(updated);
+      await this.store.savePairs(updated, conflicts.length > 0 ? { conflicts } : undefined);
       this.report.pushed.updated += updated.length;
       this.progress();
       await this.settleStale(stale);

@@ -1,12 +1,15 @@
-import { createEvents, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchExceptions, updateEvent, type DeletedBy, type StoredEvent } from "@/lib/calendar/events";
+import { createEvent, createEvents, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchEvent, touchExceptions, updateEvent, type DeletedBy, type StoredEvent } from "@/lib/calendar/events";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { getDb } from "@/lib/db/client";
 import type { Prisma, SyncPair } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
-import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore } from "@/lib/sync/store";
+import type { SettleChoice, Settlement } from "@/lib/sync/conflicts/record";
+import type { SettlementWrites } from "@/lib/sync/conflicts/settle";
+import type { ContentField } from "@/lib/sync/content-hash";
+import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore, type WriteRecords } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
-const POLICY: Record<string, ConflictPolicy> = { LATEST: "latest", LOCAL: "local", REMOTE: "remote" };
+const POLICY: Record<string, ConflictPolicy> = { LATEST: "latest", LOCAL: "local", REMOTE: "remote", ASK: "ask" };
 
 const toPair = (row: SyncPair): Pair => ({
   localId: row.eventId,
@@ -18,11 +21,14 @@ const toPair = (row: SyncPair): Pair => ({
   sentHash: row.sentHash,
   listed: row.listed,
   base: row.base as unknown as EventContent | null,
+  held: row.held,
 });
 
 const LISTED_PER_STATEMENT = 10_000;
 
 const toLocal = (event: StoredEvent): LocalEvent => event;
+
+const json = (content: EventContent) => content as unknown as Prisma.InputJsonValue;
 
 /** The Atollon side of one sync account, in the database: the owner's events plus the account's pairs and cursors. */
 export class PrismaSyncStore implements SyncStore {
@@ -52,9 +58,35 @@ export class PrismaSyncStore implements SyncStore {
     // nine per pair, and took two seconds for a page of 2,500 on the bench machine).
     const rows = [...latest.values()].map(({ localId, ...pair }) => ({ ...pair, accountId: this.accountId, eventId: localId }));
     await tx.$executeRaw`
-      INSERT INTO "SyncPair" ("accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base")
-      SELECT "accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base"
+      INSERT INTO "SyncPair" ("accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base", "held")
+      SELECT "accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base", COALESCE("held", false)
       FROM jsonb_populate_recordset(NULL::"SyncPair", ${JSON.stringify(rows)}::jsonb)`;
+  }
+
+  /**
+   * The conflicts recorded with a write, in its transaction. One open conflict per event: a newer
+   * version of theirs, met while the event waits, replaces the one the open conflict showed.
+   */
+  private async recordConflicts(tx: Prisma.TransactionClient, records: WriteRecords | undefined): Promise<void> {
+    const fresh = [];
+    for (const conflict of records?.conflicts ?? []) {
+      const data = {
+        remoteId: conflict.remoteId,
+        remoteVersion: conflict.remoteVersion,
+        fields: conflict.fields,
+        atollon: json(conflict.atollon),
+        theirs: json(conflict.theirs),
+        winner: conflict.winner,
+        reason: conflict.reason,
+      };
+      if (conflict.winner === null) {
+        const updated = await tx.syncConflict.updateMany({ where: { accountId: this.accountId, eventId: conflict.eventId, status: "OPEN" }, data });
+        if (updated.count > 0) continue;
+      }
+      const settled = conflict.winner !== null;
+      fresh.push({ ...data, accountId: this.accountId, eventId: conflict.eventId, status: settled ? ("SETTLED" as const) : ("OPEN" as const), choice: conflict.winner, settledAt: settled ? new Date() : null });
+    }
+    if (fresh.length > 0) await tx.syncConflict.createMany({ data: fresh });
   }
 
   private async local<T>(work: () => Promise<T>, id: string): Promise<T> {
@@ -69,7 +101,7 @@ export class PrismaSyncStore implements SyncStore {
   async loadState(): Promise<AccountSyncState> {
     const db = await getDb();
     const account = await db.syncAccount.findFirstOrThrow({ where: { id: this.accountId, ownerId: this.ownerId } });
-    return { remoteCursor: account.remoteCursor, localSeq: account.localSeq, policy: POLICY[account.conflictPolicy] ?? "latest" };
+    return { remoteCursor: account.remoteCursor, localSeq: account.localSeq, policy: POLICY[account.conflictPolicy] ?? "latest", settlementsWaiting: account.settlementsWaiting };
   }
 
   async saveCursors(remoteCursor: string | null, localSeq: bigint, listedRemoteIds: string[], options?: { unlistOthers?: boolean }): Promise<void> {
@@ -122,10 +154,17 @@ export class PrismaSyncStore implements SyncStore {
     return rows.map(toPair);
   }
 
-  async savePairs(pairs: Pair[]): Promise<void> {
+  async savePairs(pairs: Pair[], records?: WriteRecords): Promise<void> {
     if (pairs.length === 0) return;
     const db = await getDb();
-    await db.$transaction((tx) => this.upsertPairs(tx, pairs));
+    if (!records?.conflicts?.length) {
+      await db.$transaction((tx) => this.upsertPairs(tx, pairs));
+      return;
+    }
+    await db.$transaction(async (tx) => {
+      await this.upsertPairs(tx, pairs);
+      await this.recordConflicts(tx, records);
+    });
   }
 
   async deletePairs(localIds: string[]): Promise<void> {
@@ -174,13 +213,14 @@ export class PrismaSyncStore implements SyncStore {
     );
   }
 
-  async pullUpdate(id: string, expectedVersion: number, content: EventContent, restore: boolean, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+  async pullUpdate(id: string, expectedVersion: number, content: EventContent, restore: boolean, pair: (event: LocalEvent) => Pair, records?: WriteRecords): Promise<LocalEvent> {
     const db = await getDb();
     return this.local(
       () =>
         db.$transaction(async (tx) => {
           const updated = await updateEvent(this.ownerId, id, content, { expectedVersion, restore, db: tx });
           await this.upsertPairs(tx, [pair(updated)]);
+          await this.recordConflicts(tx, records);
           return updated;
         }),
       id,
@@ -220,5 +260,61 @@ export class PrismaSyncStore implements SyncStore {
         }),
       id,
     );
+  }
+
+  async settlements(): Promise<Settlement[]> {
+    const db = await getDb();
+    const rows = await db.syncConflict.findMany({ where: { accountId: this.accountId, status: { in: ["CHOSEN", "UNDO"] }, account: { ownerId: this.ownerId } }, orderBy: { createdAt: "asc" } });
+    return rows.flatMap((row) =>
+      row.choice === null
+        ? []
+        : [
+            {
+              conflictId: row.id,
+              kind: row.status === "UNDO" ? ("undo" as const) : ("settle" as const),
+              choice: row.choice as SettleChoice,
+              eventId: row.eventId,
+              remoteId: row.remoteId,
+              remoteVersion: row.remoteVersion,
+              fields: row.fields as ContentField[],
+              atollon: row.atollon as unknown as EventContent,
+              theirs: row.theirs as unknown as EventContent,
+              copyId: row.copyId,
+            },
+          ],
+    );
+  }
+
+  async settle(conflictId: string, writes: SettlementWrites | null): Promise<void> {
+    const db = await getDb();
+    const work = () =>
+      db.$transaction(async (tx) => {
+        const conflict = await tx.syncConflict.findFirst({ where: { id: conflictId, accountId: this.accountId, account: { ownerId: this.ownerId } } });
+        if (!conflict) return;
+        let copyId = conflict.copyId;
+        if (writes) {
+          const options = { expectedVersion: writes.expectedVersion, db: tx };
+          let event: LocalEvent | null = null;
+          if (writes.content) event = await updateEvent(this.ownerId, writes.eventId, writes.content, { ...options, restore: writes.restore });
+          else if (writes.touch) event = await touchEvent(this.ownerId, writes.eventId, options);
+          if (writes.pair) await this.upsertPairs(tx, [writes.pair(event ?? toStoredEvent(await tx.event.findFirstOrThrow({ where: { id: writes.eventId, ownerId: this.ownerId } })))]);
+          if (writes.copy) copyId = (await createEvent(this.ownerId, writes.copy, { db: tx })).id;
+          if (writes.deleteCopy && (await tx.event.count({ where: { id: writes.deleteCopy, ownerId: this.ownerId } })) > 0) await deleteEvent(this.ownerId, writes.deleteCopy, { db: tx });
+        }
+        const undo = conflict.status === "UNDO";
+        await tx.syncConflict.update({ where: { id: conflict.id }, data: undo ? { status: "UNDONE", undoneAt: new Date() } : { status: "SETTLED", settledAt: new Date(), copyId } });
+        const waiting = await tx.syncConflict.count({ where: { accountId: this.accountId, status: { in: ["CHOSEN", "UNDO"] } } });
+        if (waiting === 0) await tx.syncAccount.update({ where: { id: this.accountId }, data: { settlementsWaiting: false } });
+      });
+    await (writes ? this.local(work, writes.eventId) : work());
+  }
+
+  async releaseHeld(localId: string): Promise<void> {
+    const db = await getDb();
+    await db.$transaction(async (tx) => {
+      await tx.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: localId } });
+      await touchEvent(this.ownerId, localId, { db: tx });
+      await tx.syncConflict.updateMany({ where: { accountId: this.accountId, eventId: localId, status: "OPEN" }, data: { status: "SETTLED", settledAt: new Date() } });
+    });
   }
 }

@@ -78,6 +78,8 @@ export function summarize(report: SyncReport, remoteName: string): string {
   const side = (counts: SyncReport["pulled"]) => `${counts.created} created, ${counts.updated} updated, ${counts.deleted} deleted`;
   const parts = [`From ${remoteName}: ${side(report.pulled)}`, `to ${remoteName}: ${side(report.pushed)}`];
   if (report.conflicts > 0) parts.push(`${report.conflicts} conflict${report.conflicts === 1 ? "" : "s"} settled`);
+  if (report.conflictsWaiting > 0) parts.push(`${report.conflictsWaiting} conflict${report.conflictsWaiting === 1 ? "" : "s"} waiting for you`);
+  if (report.settled > 0) parts.push(`${report.settled} conflict${report.settled === 1 ? "" : "s"} settled as you chose`);
   if (report.failures.length > 0) parts.push(`${report.failures.length} left for the next run`);
   return `${parts.join("; ")} (${costOf(report)}).`;
 }

@@ -1,4 +1,6 @@
 import type { EventContent } from "@/lib/calendar/event-content";
+import type { ConflictRecord, Settlement } from "@/lib/sync/conflicts/record";
+import type { SettlementWrites } from "@/lib/sync/conflicts/settle";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
 /** The local event changed between the engine reading it and writing it (a user edited it meanwhile). */
@@ -13,6 +15,13 @@ export interface AccountSyncState {
   remoteCursor: string | null;
   localSeq: bigint;
   policy: ConflictPolicy;
+  /** A person settled or undid a conflict of this account since the last run: the run carries it out first. */
+  settlementsWaiting?: boolean;
+}
+
+/** Records written together with a change (see ConflictRecord): never a write of their own. */
+export interface WriteRecords {
+  conflicts?: ConflictRecord[];
 }
 
 /**
@@ -40,7 +49,7 @@ export interface SyncStore {
   /** Pairs with a remote id, ordered by local id, for walking them all in pages. */
   listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]>;
   /** Upserts by local id, in one transaction; a pair taking over a remote id replaces the pair that had it. */
-  savePairs(pairs: Pair[]): Promise<void>;
+  savePairs(pairs: Pair[], records?: WriteRecords): Promise<void>;
   deletePairs(localIds: string[]): Promise<void>;
 
   localEvents(ids: string[]): Promise<LocalEvent[]>;
@@ -66,6 +75,7 @@ export interface SyncStore {
     content: EventContent,
     restore: boolean,
     pair: (event: LocalEvent) => Pair,
+    records?: WriteRecords,
   ): Promise<LocalEvent>;
   /**
    * Tombstones a local event and forgets its pair; a series takes its exceptions and their pairs with
@@ -81,6 +91,20 @@ export interface SyncStore {
   detachExceptions(seriesId: string): Promise<LocalEvent[]>;
   /** Brings a tombstone back as it was, a series with the exceptions its deletion took (the user chose to restore). */
   restoreLocal(id: string, pair: (event: LocalEvent) => Pair): Promise<LocalEvent>;
+
+  /** Conflicts a person settled (or asked to undo) that no run has carried out yet. */
+  settlements(): Promise<Settlement[]>;
+  /**
+   * Carries one settlement out and marks it done, in one transaction; null closes it with nothing
+   * to write (its event is gone). Throws LocalConflictError when the event changed since it was read.
+   */
+  settle(conflictId: string, writes: SettlementWrites | null): Promise<void>;
+  /**
+   * An event an open conflict held whose remote item was deleted: forgets its pair, moves it up the
+   * change sequence (so the push phase creates it again, this run or the next after a crash) and
+   * closes its open conflict, in one transaction.
+   */
+  releaseHeld(localId: string): Promise<void>;
 }
 
 export interface PullCreate {

@@ -1,6 +1,7 @@
 import type { EventContent } from "@/lib/calendar/event-content";
 
-export type ConflictPolicy = "latest" | "local" | "remote";
+/** "ask": a conflict changes neither side; the event waits until a person settles it. */
+export type ConflictPolicy = "latest" | "local" | "remote" | "ask";
 
 /** An event of the Atollon calendar, as the engine sees it. */
 export interface LocalEvent {
@@ -47,4 +48,9 @@ export interface Pair {
    * an item missing from the next listing is gone.
    */
   listed: boolean;
+  /**
+   * An open conflict holds the pair (policy "Ask me"): neither side is written until a person
+   * settles it and a run carries that out.
+   */
+  held?: boolean;
 }

@@ -31,7 +31,7 @@ export const flowIdSchema = z.object({ flowId: z.uuid() });
 
 export const syncNowSchema = z.object({ accountId: z.uuid(), deletions: z.enum(["ask", "apply", "restore"]).default("ask") });
 
-export const CONFLICT_POLICIES = ["LATEST", "LOCAL", "REMOTE"] as const;
+export const CONFLICT_POLICIES = ["LATEST", "LOCAL", "REMOTE", "ASK"] as const;
 export const conflictPolicySchema = z.object({ accountId: z.uuid(), policy: z.enum(CONFLICT_POLICIES, "Choose who wins a conflict.") });
 
 export const OFFICE365_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
@@ -97,3 +97,6 @@ export function caldavServerUrl(kind: CalDavKind, serverUrl: string): string {
   const trimmed = serverUrl.trim().replace(/\/+$/, "");
   return kind === "nextcloud" && !/\/remote\.php\/dav$/i.test(trimmed) ? `${trimmed}/remote.php/dav` : trimmed;
 }
+
+export const settleConflictSchema = z.object({ conflictId: z.uuid(), choice: z.enum(["local", "remote", "both"], "Choose which version to keep.") });
+export const conflictIdSchema = z.object({ conflictId: z.uuid() });

@@ -7,6 +7,7 @@ import { expect } from "vitest";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { contentHash } from "@/lib/sync/content-hash";
 import { runSync, type SyncReport } from "@/lib/sync/engine";
+import type { ConflictPolicy } from "@/lib/sync/types";
 import { Crash, MemoryStore, content } from "./memory-sides";
 import { FaultyRemote, type RemoteHarness } from "./remote-harness";
 
@@ -17,6 +18,10 @@ export type Op =
   | { kind: "exception"; side: Side; pick: number; cancel: boolean }
   | { kind: "edit"; side: Side; pick: number; field: "title" | "time" | "rrule" | "attendees"; value: number }
   | { kind: "delete"; side: Side; pick: number }
+  /** People edit the same synced event on both sides: the same field (a conflict) or different fields (merged). */
+  | { kind: "clash"; pick: number; sameField: boolean; value: number }
+  /** A person on the conflicts page: settles an open conflict, or undoes a settled one. */
+  | { kind: "settle"; pick: number; choice: "local" | "remote" | "both" | "undo" }
   | { kind: "sync"; crashSide: Side | "listing" | null; crashAfter: number; failWrites: number; expire: boolean; editDuring?: boolean };
 
 const side = fc.constantFrom<Side>("local", "remote");
@@ -34,6 +39,8 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete" as const), side, pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("clash" as const), pick: fc.nat(), sameField: fc.boolean(), value: fc.nat({ max: 50 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("settle" as const), pick: fc.nat(), choice: fc.constantFrom("local" as const, "remote" as const, "both" as const, "undo" as const) }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -62,7 +69,9 @@ function shifted(body: EventContent, steps: number): Partial<EventContent> {
 }
 
 class World {
-  readonly store = new MemoryStore("latest");
+  readonly store: MemoryStore;
+  /** Uids "Keep both" made more events of (each side holds all of them), with how many "Keep both" there were. */
+  readonly forked = new Map<string, number>();
   readonly remote: FaultyRemote;
   private nextUid = 1;
   private lastTick = 0;
@@ -75,6 +84,7 @@ class World {
     readonly harness: RemoteHarness,
     private readonly options: ConvergenceOptions = {},
   ) {
+    this.store = new MemoryStore(options.policy ?? "latest");
     this.remote = new FaultyRemote(harness.remote);
     this.store.clock = () => new Date((this.lastTick = Math.max(Date.now(), this.lastTick + 1)));
   }
@@ -118,7 +128,64 @@ class World {
 
   private deleted(uid: string, s: Side): void {
     const other: Side = s === "local" ? "remote" : "local";
-    if (!this.pendingEdits.get(uid)?.has(other)) this.mustBeGone.add(uid);
+    // A held event's other side has a change not synced yet: it wins over the deletion.
+    if (!this.pendingEdits.get(uid)?.has(other) && !this.heldUids().has(uid)) this.mustBeGone.add(uid);
+  }
+
+  /**
+   * Uids of the events an open conflict holds ("Ask me"), on both sides: the two versions of one
+   * occurrence that each side changed on its own are two uids in one conflict.
+   */
+  heldUids(): Set<string> {
+    const uids = new Set<string>();
+    for (const pair of this.store.pairs.values()) {
+      const event = this.store.events.get(pair.localId);
+      if (!pair.held || !event) continue;
+      uids.add(uidOf(event.content));
+      for (const conflict of this.store.conflicts) if (conflict.eventId === pair.localId && conflict.status === "open") uids.add(uidOf(conflict.theirs));
+    }
+    // The occurrences of a held series are part of it.
+    for (const [series, exceptions] of this.exceptionUids) if (uids.has(series)) for (const uid of exceptions) uids.add(uid);
+    return uids;
+  }
+
+  private async clash(o: Extract<Op, { kind: "clash" }>): Promise<void> {
+    const remoteItems = new Map((await this.harness.live()).map((item) => [item.remoteId, item]));
+    const synced = this.store.live().filter((event) => {
+      const remoteId = this.store.pairs.get(event.id)?.remoteId;
+      return remoteId && remoteItems.has(remoteId);
+    });
+    const chosen = synced[o.pick % Math.max(synced.length, 1)];
+    if (!chosen) return;
+    const uid = uidOf(chosen.content);
+    this.store.userEdit(chosen.id, { title: `${uid} a${o.value}` });
+    await this.harness.userEdit(this.store.pairs.get(chosen.id)?.remoteId as string, o.sameField ? { title: `${uid} b${o.value}` } : { location: `Room ${o.value}` });
+    this.edited(uid, "local");
+    this.edited(uid, "remote");
+  }
+
+  /** What a person does on the conflicts page; the next run carries it out. */
+  settle(o: Extract<Op, { kind: "settle" }>): void {
+    const alive = (eventId: string) => this.store.events.get(eventId)?.deletedAt === null;
+    const candidates =
+      o.choice === "undo"
+        ? this.store.conflicts.filter((c) => c.status === "settled" && c.choice !== null && alive(c.eventId))
+        : this.store.conflicts.filter((c) => c.status === "open" && this.store.pairs.get(c.eventId)?.held);
+    const chosen = candidates[o.pick % Math.max(candidates.length, 1)];
+    if (!chosen) return;
+    const event = this.store.events.get(chosen.eventId);
+    if (!event) return;
+    const uid = uidOf(event.content);
+    if (o.choice === "undo") this.store.undo(chosen.id);
+    else {
+      // "Keep both" is offered for events of their own, not for one occurrence of a series.
+      const choice = o.choice === "both" && event.seriesId !== null ? "local" : o.choice;
+      this.store.choose(chosen.id, choice);
+      if (choice === "both") this.forked.set(uid, (this.forked.get(uid) ?? 0) + 1);
+    }
+    if (chosen.choice === "both" && !this.forked.has(uid)) this.forked.set(uid, 0);
+    this.edited(uid, "local");
+    this.edited(uid, "remote");
   }
 
   private async create(s: Side, body: EventContent, series: string | null): Promise<void> {
@@ -127,6 +194,8 @@ class World {
   }
 
   async apply(o: Exclude<Op, { kind: "sync" }>): Promise<void> {
+    if (o.kind === "settle") return this.settle(o);
+    if (o.kind === "clash") return this.clash(o);
     if (o.kind === "create") {
       const uid = `uid-${this.nextUid++}`;
       const rrule = o.recurring ? "FREQ=WEEKLY;COUNT=10" : null;
@@ -248,8 +317,8 @@ class World {
     return report;
   }
 
-  /** Each side as uid → (content hash, uid of its series). */
-  async snapshot(s: Side): Promise<{ byUid: Map<string, string>; count: number }> {
+  /** Each side as uid → (content hash, uid of its series) of every event with that uid. */
+  async snapshot(s: Side): Promise<{ byUid: Map<string, string[]>; count: number }> {
     let entries: (readonly [string, string])[];
     if (s === "local") {
       entries = this.store.live().map((e) => {
@@ -264,7 +333,9 @@ class World {
         return [uidOf(i.content), `${contentHash(i.content)} series:${series ? uidOf(series.content) : "-"}`] as const;
       });
     }
-    return { byUid: new Map(entries), count: entries.length };
+    const byUid = new Map<string, string[]>();
+    for (const [uid, value] of entries) byUid.set(uid, [...(byUid.get(uid) ?? []), value].sort());
+    return { byUid, count: entries.length };
   }
 }
 
@@ -289,15 +360,17 @@ export interface ConvergenceOptions {
    * run later, so the run after the final one would not be idle.
    */
   seriesChangesDoNotMeetOccurrenceDeletions?: boolean;
+  /** The account's conflict policy; under "ask" conflicts stay open until a settle op (default: most recent wins). */
+  policy?: ConflictPolicy;
 }
 
 /** Runs the property with a fresh remote (from `makeHarness`) for every case. */
 export async function checkConvergence(
   makeHarness: () => Promise<RemoteHarness>,
-  options: { numRuns: number; maxOps?: number; examples?: Op[][] } & ConvergenceOptions,
+  options: { numRuns: number; minOps?: number; maxOps?: number; examples?: Op[][] } & ConvergenceOptions,
 ): Promise<void> {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArbitrary, { minLength: 1, maxLength: options.maxOps ?? 40 }), async (ops) => {
+    fc.asyncProperty(fc.array(opArbitrary, { minLength: options.minOps ?? 1, maxLength: options.maxOps ?? 40 }), async (ops) => {
       const harness = await makeHarness();
       try {
         const world = new World(harness, options);
@@ -311,12 +384,21 @@ export async function checkConvergence(
 
         const local = await world.snapshot("local");
         const remote = await world.snapshot("remote");
-        expect(local.count, "duplicates in Atollon").toBe(local.byUid.size);
-        expect(remote.count, "duplicates remotely").toBe(remote.byUid.size);
-        expect(Object.fromEntries(local.byUid)).toEqual(Object.fromEntries(remote.byUid));
+        for (const side of [local, remote]) {
+          // "Keep both" makes exactly two events of one, on every side; nothing else doubles.
+          for (const [uid, events] of side.byUid) expect(events.length, `duplicates of ${uid}`).toBe(world.forked.has(uid) ? events.length : 1);
+          for (const [uid, copies] of world.forked) expect(side.byUid.get(uid)?.length ?? 0, `copies of ${uid}`).toBeLessThanOrEqual(1 + copies);
+        }
+        // Open conflicts hold their events apart, and only those: every held pair has its open conflict.
+        const held = world.heldUids();
+        for (const pair of world.store.pairs.values()) {
+          if (pair.held) expect(world.store.conflicts.some((c) => c.eventId === pair.localId && c.status === "open"), `held ${pair.localId} without an open conflict`).toBe(true);
+        }
+        const without = (byUid: Map<string, string[]>) => Object.fromEntries([...byUid].filter(([uid]) => !held.has(uid)));
+        expect(without(local.byUid)).toEqual(without(remote.byUid));
         // A deleted occurrence may live on as a cancelled one (that is how Google records it): not shown.
         const visible = new Set(world.store.live().filter((e) => e.content.status !== "cancelled").map((e) => uidOf(e.content)));
-        for (const uid of world.mustBeGone) {
+        for (const uid of [...world.mustBeGone].filter((gone) => !world.forked.has(gone) && !held.has(gone))) {
           // An occurrence deleted with its series comes back when a change revives the series.
           if (world.seriesUidOf(uid) && visible.has(world.seriesUidOf(uid) as string)) continue;
           expect(visible.has(uid), `${uid} came back`).toBe(false);

@@ -8,4 +8,9 @@ describe("sync convergence (in-memory remote)", () => {
     // Every other case the remote reports deletions the way Exchange does, every third as Graph does (see MemoryRemote).
     await checkConvergence(async () => memoryHarness((run % 5) + 1, run % 2 === 1, run++ % 3 !== 2), { numRuns: Number(process.env.SYNC_PROPERTY_RUNS ?? 300) });
   });
+
+  it("converges under \"Ask me\": open conflicts hold exactly their events, random settles and undos are carried out", async () => {
+    let run = 0;
+    await checkConvergence(async () => memoryHarness((run % 5) + 1, run % 2 === 1, run++ % 3 !== 2), { numRuns: Number(process.env.SYNC_PROPERTY_RUNS ?? 300), policy: "ask", minOps: 20 });
+  });
 });

@@ -9,6 +9,8 @@ import { content } from "./memory-sides";
 const base = content({ title: "Standup" });
 const edited = content({ title: "Standup (moved)" });
 const remoteEdit = content({ title: "Standup — room 4" });
+const moved = { ...base, start: "2026-12-01T10:00:00.000Z", end: "2026-12-01T10:30:00.000Z" };
+const located = { ...base, location: "Room 4" };
 
 function local(body: EventContent, options: { version?: number; deleted?: boolean; updatedAt?: string } = {}): LocalEvent {
   return {
@@ -54,22 +56,90 @@ describe("decision table", () => {
     [
       "both changed, local later, latest wins → local",
       { local: local(edited, { version: 2, updatedAt: "2026-11-20T11:00:00.000Z" }), remote: remote(remoteEdit, { token: "v2" }), pair: synced },
-      { action: { type: "push-update" }, conflict: true },
+      { action: { type: "push-update", conflicting: { fields: ["title"], winner: "local", reason: "latest-local" } }, conflict: true },
     ],
     [
       "both changed, remote later, latest wins → remote",
       { local: local(edited, { version: 2, updatedAt: "2026-11-20T08:00:00.000Z" }), remote: remote(remoteEdit, { token: "v2" }), pair: synced },
-      { action: { type: "pull-update" }, conflict: true },
+      { action: { type: "pull-update", conflicting: { fields: ["title"], winner: "remote", reason: "latest-remote" } }, conflict: true },
     ],
     [
       "both changed, Atollon wins",
       { local: local(edited, { version: 2, updatedAt: "2026-11-20T08:00:00.000Z" }), remote: remote(remoteEdit, { token: "v2" }), pair: synced, policy: "local" },
-      { action: { type: "push-update" }, conflict: true },
+      { action: { type: "push-update", conflicting: { fields: ["title"], winner: "local", reason: "policy-local" } }, conflict: true },
     ],
     [
       "both changed, remote wins",
       { local: local(edited, { version: 2, updatedAt: "2026-11-20T11:00:00.000Z" }), remote: remote(remoteEdit, { token: "v2" }), pair: synced, policy: "remote" },
-      { action: { type: "pull-update" }, conflict: true },
+      { action: { type: "pull-update", conflicting: { fields: ["title"], winner: "remote", reason: "policy-remote" } }, conflict: true },
+    ],
+    [
+      "field-level merge: different fields changed → both kept, no conflict",
+      { local: local(edited, { version: 2, updatedAt: "2026-11-20T11:00:00.000Z" }), remote: remote(moved, { token: "v2" }), pair: synced },
+      { action: { type: "merge", content: { ...moved, title: edited.title } }, conflict: false },
+    ],
+    [
+      "field-level merge: different fields changed, remote wins the policy → still both kept",
+      { local: local(located, { version: 2 }), remote: remote(moved, { token: "v2" }), pair: synced, policy: "remote" },
+      { action: { type: "merge", content: { ...moved, location: "Room 4" } }, conflict: false },
+    ],
+    [
+      "field-level merge: same field, same value, plus a remote change → the remote's content, no conflict",
+      { local: local(edited, { version: 2 }), remote: remote({ ...moved, title: edited.title }, { token: "v2" }), pair: synced },
+      { action: { type: "pull-update" }, conflict: false },
+    ],
+    [
+      "field-level merge: same field, different values → that field conflicts, the other changes are kept",
+      { local: local({ ...edited, location: "Room 4" }, { version: 2, updatedAt: "2026-11-20T11:00:00.000Z" }), remote: remote({ ...moved, title: remoteEdit.title }, { token: "v2" }), pair: synced },
+      {
+        action: { type: "merge", content: { ...moved, title: edited.title, location: "Room 4" }, conflicting: { fields: ["title"], winner: "local", reason: "latest-local" } },
+        conflict: true,
+      },
+    ],
+    [
+      "field-level merge: a time moved on both sides differently → the time conflicts as one",
+      { local: local({ ...base, end: "2026-12-01T11:00:00.000Z" }, { version: 2, updatedAt: "2026-11-20T08:00:00.000Z" }), remote: remote(moved, { token: "v2" }), pair: synced },
+      { action: { type: "pull-update", conflicting: { fields: ["start", "end"], winner: "remote", reason: "latest-remote" } }, conflict: true },
+    ],
+    [
+      "Ask me: same field, different values → held, nothing written, conflict reported",
+      { local: local(edited, { version: 2, updatedAt: "2026-11-20T11:00:00.000Z" }), remote: remote(remoteEdit, { token: "v2" }), pair: synced, policy: "ask" },
+      { action: { type: "hold", conflicting: { fields: ["title"], winner: null, reason: "ask" } }, conflict: false },
+    ],
+    [
+      "Ask me: different fields → merged, no conflict to ask about",
+      { local: local(edited, { version: 2 }), remote: remote(moved, { token: "v2" }), pair: synced, policy: "ask" },
+      { action: { type: "merge", content: { ...moved, title: edited.title } }, conflict: false },
+    ],
+    [
+      "Ask me: an open conflict holds the event whatever changes meanwhile",
+      { local: local(located, { version: 3 }), remote: null, pair: { ...synced, held: true }, policy: "ask" },
+      { action: { type: "hold" }, conflict: false },
+    ],
+    [
+      "Ask me: their version changed again while held → still held, the open conflict takes their new version",
+      { local: local(edited, { version: 3 }), remote: remote({ ...remoteEdit, location: "Room 4" }, { token: "v3" }), pair: { ...synced, held: true }, policy: "ask" },
+      { action: { type: "hold", conflicting: { fields: ["title"], winner: null, reason: "ask" } }, conflict: false },
+    ],
+    [
+      "Ask me: their deletion releases a held event (the change here wins, created there again)",
+      { local: local(edited, { version: 3 }), remote: remote(null, { token: "v3" }), pair: { ...synced, held: true }, policy: "ask" },
+      { action: { type: "release" }, conflict: false },
+    ],
+    [
+      "Ask me: a deletion here is one more change of Atollon's version → still held",
+      { local: local(edited, { version: 3, deleted: true }), remote: null, pair: { ...synced, held: true }, policy: "ask" },
+      { action: { type: "hold" }, conflict: false },
+    ],
+    [
+      "Ask me: deleted on both sides while held → forget the pair",
+      { local: local(edited, { version: 3, deleted: true }), remote: remote(null, { token: "v3" }), pair: { ...synced, held: true }, policy: "ask" },
+      { action: { type: "forget" }, conflict: false },
+    ],
+    [
+      "no base known (adopted item) → every differing field conflicts, the winner's whole event",
+      { local: local({ ...edited, location: "Room 4" }, { version: 2, updatedAt: "2026-11-20T11:00:00.000Z" }), remote: remote(moved, { token: "v2" }), pair: { ...synced, base: null } },
+      { action: { type: "push-update", conflicting: { fields: ["title", "location", "start", "end"], winner: "local", reason: "latest-local" } }, conflict: true },
     ],
     ["deleted locally → delete remotely", { local: local(base, { version: 2, deleted: true }), remote: null, pair: synced }, { action: { type: "push-delete" }, conflict: false }],
     ["deleted remotely → delete locally", { local: local(base), remote: remote(null, { token: "v2" }), pair: synced }, { action: { type: "pull-delete" }, conflict: false }],

@@ -15,7 +15,9 @@ import {
   type WriteResult,
 } from "@/lib/sync/provider";
 import { changedFields, type ContentField } from "@/lib/sync/content-hash";
-import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore } from "@/lib/sync/store";
+import type { ConflictRecord, SettleChoice, Settlement } from "@/lib/sync/conflicts/record";
+import type { SettlementWrites } from "@/lib/sync/conflicts/settle";
+import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore, type WriteRecords } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
 /** The process died here. */
@@ -278,9 +280,18 @@ export class MemoryCalendar {
   }
 }
 
+/** A recorded conflict, with its state as the conflicts page would show it. */
+export interface MemoryConflict extends ConflictRecord {
+  id: string;
+  status: "open" | "chosen" | "settled" | "undo" | "undone";
+  choice: SettleChoice | null;
+  copyId: string | null;
+}
+
 /** One sync account's view: the shared calendar plus this account's pairs and cursors. */
 export class MemoryStore implements SyncStore {
   readonly pairs = new Map<string, Pair>();
+  readonly conflicts: MemoryConflict[] = [];
   state: AccountSyncState;
   /** Crashes before a bookkeeping write (pairs, cursors) takes effect. */
   readonly crashBeforeWrite = new CrashPoint();
@@ -351,10 +362,62 @@ export class MemoryStore implements SyncStore {
     }
     this.pairs.set(pair.localId, pair);
   }
-  async savePairs(pairs: Pair[]): Promise<void> {
+  async savePairs(pairs: Pair[], records?: WriteRecords): Promise<void> {
     if (pairs.length === 0) return;
     this.crashBeforeWrite.hit("before saving pairs");
     for (const pair of pairs) this.putPair(pair);
+    this.record(records);
+  }
+  private record(records: WriteRecords | undefined): void {
+    for (const conflict of records?.conflicts ?? []) {
+      // One open conflict per event: a newer version of theirs replaces the one it showed.
+      const open = this.conflicts.find((candidate) => candidate.eventId === conflict.eventId && candidate.status === "open");
+      if (open && conflict.winner === null) Object.assign(open, conflict);
+      else this.conflicts.push({ ...conflict, id: `c${this.conflicts.length + 1}`, status: conflict.winner === null ? "open" : "settled", choice: conflict.winner, copyId: null });
+    }
+  }
+
+  // A person on the conflicts page (lib/conflicts does the same in the database):
+  choose(conflictId: string, choice: SettleChoice): void {
+    const conflict = this.conflicts.find((candidate) => candidate.id === conflictId && candidate.status === "open");
+    if (!conflict) return;
+    Object.assign(conflict, { status: "chosen", choice });
+    this.state = { ...this.state, settlementsWaiting: true };
+  }
+  undo(conflictId: string): void {
+    const conflict = this.conflicts.find((candidate) => candidate.id === conflictId && candidate.status === "settled");
+    if (!conflict) return;
+    conflict.status = "undo";
+    this.state = { ...this.state, settlementsWaiting: true };
+  }
+  async settlements(): Promise<Settlement[]> {
+    return this.conflicts
+      .filter((conflict) => conflict.status === "chosen" || conflict.status === "undo")
+      .map((conflict) => ({ ...conflict, conflictId: conflict.id, kind: conflict.status === "undo" ? ("undo" as const) : ("settle" as const), choice: conflict.choice as SettleChoice }));
+  }
+  async releaseHeld(localId: string): Promise<void> {
+    this.crashBeforeWrite.hit("before releasing a held event");
+    this.pairs.delete(localId);
+    const event = this.events.get(localId);
+    if (event) this.calendar.stamp(event, event.version + 1);
+    for (const conflict of this.conflicts) if (conflict.eventId === localId && conflict.status === "open") conflict.status = "settled";
+  }
+  async settle(conflictId: string, writes: SettlementWrites | null): Promise<void> {
+    this.crashBeforeWrite.hit("before carrying out a settlement");
+    const conflict = this.conflicts.find((candidate) => candidate.id === conflictId);
+    if (!conflict) return;
+    if (writes) {
+      const event = this.events.get(writes.eventId);
+      if (!event || event.version !== writes.expectedVersion) throw new LocalConflictError(writes.eventId);
+      let written = event;
+      if (writes.content || writes.touch) written = this.calendar.stamp({ ...event, content: writes.content ?? event.content, deletedAt: writes.restore ? null : event.deletedAt }, event.version + 1);
+      if (writes.restore) this.restoreExceptions(event);
+      if (writes.pair) this.putPair(writes.pair(written));
+      if (writes.copy) conflict.copyId = this.calendar.userCreate(writes.copy);
+      if (writes.deleteCopy) this.calendar.userDelete(writes.deleteCopy);
+    }
+    conflict.status = conflict.status === "undo" ? "undone" : "settled";
+    if (!this.conflicts.some((candidate) => candidate.status === "chosen" || candidate.status === "undo")) this.state = { ...this.state, settlementsWaiting: false };
   }
   async deletePairs(localIds: string[]): Promise<void> {
     if (localIds.length === 0) return;
@@ -388,13 +451,14 @@ export class MemoryStore implements SyncStore {
       return created;
     });
   }
-  async pullUpdate(id: string, expectedVersion: number, body: EventContent, restore: boolean, pair: (event: LocalEvent) => Pair): Promise<LocalEvent> {
+  async pullUpdate(id: string, expectedVersion: number, body: EventContent, restore: boolean, pair: (event: LocalEvent) => Pair, records?: WriteRecords): Promise<LocalEvent> {
     this.crashBeforeWrite.hit("before a local update");
     const event = this.events.get(id);
     if (!event || event.version !== expectedVersion) throw new LocalConflictError(id);
     const updated = this.calendar.stamp({ ...event, content: body, deletedAt: restore ? null : event.deletedAt }, event.version + 1);
     if (restore) this.restoreExceptions(event);
     this.putPair(pair(updated));
+    this.record(records);
     return updated;
   }
   async pullDelete(id: string, expectedVersion: number): Promise<void> {

@@ -65,6 +65,14 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
       <PageHeader title="Synchronization" description="Keep this calendar in two-way sync with Google Calendar, Office.com and MS Exchange." />
       {google?.demo && <DemoNotice />}
       {atollon && <LiveRefresh fingerprint={fingerprint} />}
+      {atollon && (
+        <p className="mb-4 text-sm">
+          <Link href="/settings/sync/conflicts" className="font-medium text-brand-700 hover:underline">
+            Conflicts
+          </Link>{" "}
+          <span className="text-slate-600">— events changed on both sides, and what was kept</span>
+        </p>
+      )}
       <div className="flex flex-col gap-6">
         {notice && <FormAlert message={notice} tone={params.notice === "removed-unrevoked" ? "error" : "success"} />}
         {failure && <FormAlert message={flowFailureMessage(failure)} />}
