@@ -3,8 +3,9 @@ import { contentHash } from "@/lib/sync/content-hash";
 import { decide, recogniseOwnWrite, type Action } from "@/lib/sync/decide";
 import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
 import { CursorExpiredError, type ListingContext, type RemoteCalendar, type RemoteItem, type UnreadableItem, type WriteResult } from "@/lib/sync/provider";
+import { lastSynced, see, steer, type RulesContext, type Seen } from "@/lib/sync/rules/lens";
 import { LocalConflictError, type PullCreate, type SyncStore } from "@/lib/sync/store";
-import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
+import type { ConflictPolicy, LocalEvent, Pair, PairOrigin } from "@/lib/sync/types";
 
 /**
  * One sync run of one account. The order matters for safety:
@@ -28,6 +29,8 @@ export interface SyncOptions {
   writeBatchSize?: number;
   /** Told the counts so far after every page read and every batch written (for a progress display). */
   onProgress?: (progress: SyncProgress) => void;
+  /** The account's rules (lib/sync/rules); without them everything is synced both ways. */
+  rules?: RulesContext;
 }
 
 export interface SyncProgress {
@@ -53,6 +56,8 @@ export interface SyncReport {
   pulled: DirectionCounts;
   pushed: DirectionCounts;
   conflicts: number;
+  /** Copies on a side the rules make read-only (a mirror) whose change or deletion there was undone from their origin. */
+  restoredCopies: number;
   /** HTTP requests made. */
   requests: number;
   /** Calls made, as the service's quota counts them (each call inside a batch is one). */
@@ -103,6 +108,7 @@ class SyncRun {
     pulled: emptyCounts(),
     pushed: emptyCounts(),
     conflicts: 0,
+    restoredCopies: 0,
     requests: 0,
     calls: 0,
     throttledUntil: null,
@@ -152,6 +158,10 @@ class SyncRun {
   private listedSinceCheckpoint: string[] = [];
   private checkpointedListing = false;
   private lowestFailedSeq: bigint | null = null;
+  private readonly rules: RulesContext | null;
+  /** Copies the rules leave out, removed from the remote calendar once both listings are read (never held by the guard: the person chose it). */
+  private readonly ruleRemovals: RemoteDeletion[] = [];
+  private readonly seriesContents = new Map<string, EventContent | null>();
 
   constructor(options: SyncOptions) {
     this.store = options.store;
@@ -162,17 +172,21 @@ class SyncRun {
     this.requestsAtStart = options.remote.requestCount;
     this.callsAtStart = options.remote.callCount ?? options.remote.requestCount;
     this.onProgress = options.onProgress;
+    this.rules = options.rules ?? null;
   }
 
   async run(): Promise<SyncReport> {
     const state = await this.store.loadState();
+    // New rules or a moved window: both sides are looked at whole once, against what the rules now say.
+    const { remoteCursor: startCursor, localSeq: startSeq } = this.rules?.reevaluate ? { remoteCursor: null, localSeq: 0n } : state;
     this.policy = state.policy;
     this.savedRemoteCursor = state.remoteCursor;
     this.localSeqAtStart = state.localSeq;
     await this.resolveInFlightCreates();
-    const nextRemoteCursor = await this.pull(state.remoteCursor);
-    const nextLocalSeq = await this.push(state.localSeq);
+    const nextRemoteCursor = await this.pull(startCursor);
+    const nextLocalSeq = await this.push(startSeq);
     await this.flushWrites();
+    await this.deleteRemote(this.ruleRemovals.splice(0), []);
     const held = await this.settleDeletions();
     await this.flushWrites();
     // Exceptions that came before their series (another page, or a series restored just now).
@@ -277,7 +291,8 @@ class SyncRun {
       const settledExceptions = exceptions.map((item) => (item.seriesRemoteId && goneSeries.has(item.seriesRemoteId) ? { ...item, content: null } : item));
       const stillOrphaned = await this.applyRemotePage(settledExceptions, true);
       // Hiding an occurrence of a series this calendar does not hold (a deleted one) is nothing to do.
-      for (const item of stillOrphaned.filter((orphan) => orphan.content?.status !== "cancelled")) {
+      // Nor is one of a series the rules leave out.
+      for (const item of stillOrphaned.filter((orphan) => orphan.content?.status !== "cancelled" && this.rules === null)) {
         this.fail({ localId: null, remoteId: item.remoteId, message: "An occurrence of a series that this calendar does not hold was skipped." }, false);
       }
     }
@@ -343,6 +358,8 @@ class SyncRun {
    */
   private readonly listingContext: ListingContext = {
     known: async (remoteIds) => {
+      // New rules may make a different copy of an item this account holds unchanged: read them all.
+      if (this.rules?.reevaluate === "rules") return new Map();
       const pairs = (await this.store.pairsByRemoteIds(remoteIds)).filter((pair) => pair.remoteId !== null && pair.remoteVersion !== null);
       const exceptions = new Map<string, string[]>();
       for (const { seriesId, pair } of await this.store.exceptionPairs(pairs.map((pair) => pair.localId))) {
@@ -438,9 +455,8 @@ class SyncRun {
       }
       if (local && this.followSeriesOut(local)) continue;
       const base = recogniseOwnWrite(pair, item);
-      const decision = decide({ local, remote: item, pair: base, policy: this.policy });
       if (local) this.settled.add(local.id);
-      await this.carryOut(decision.action, decision.conflict, { local, remote: item, pair: base, seriesId });
+      await this.decideAndCarryOut(local, item, base, seriesId);
     }
     await this.flushPulledCreates();
     return orphans;
@@ -473,9 +489,8 @@ class SyncRun {
       if (this.queued.has(pair.localId)) continue;
       const local = locals.get(pair.localId) ?? null;
       if (local && this.followSeriesOut(local)) continue;
-      const decision = decide({ local, remote: "absent", pair, policy: this.policy });
       if (local) this.settled.add(local.id);
-      await this.carryOut(decision.action, decision.conflict, { local, remote: null, pair, seriesId: local?.seriesId ?? null });
+      await this.decideAndCarryOut(local, "absent", pair, local?.seriesId ?? null);
     }
   }
 
@@ -496,11 +511,60 @@ class SyncRun {
         this.settled.add(event.id);
         const pair = pairs.get(event.id) ?? null;
         if (pair?.remoteId === null) continue;
-        const decision = decide({ local: event, remote: null, pair, policy: this.policy });
-        await this.carryOut(decision.action, decision.conflict, { local: event, remote: null, pair, seriesId: event.seriesId });
+        await this.decideAndCarryOut(event, null, pair, event.seriesId);
       }
       // Written page by page: a first export holds one page of the calendar, not all of it.
       await this.flushWrites();
+    }
+  }
+
+  // ── Rules ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** An event's two sides as the account's rules show them (see lib/sync/rules/lens.ts). */
+  private async see(local: LocalEvent | null, remote: RemoteItem | "absent" | null, pair: Pair | null): Promise<Seen> {
+    if (this.rules === null) return see(null, local, remote, pair);
+    const seriesId = local?.seriesId ?? null;
+    if (seriesId !== null && !this.seriesContents.has(seriesId)) this.seriesContents.set(seriesId, (await this.store.localEvents([seriesId]))[0]?.content ?? null);
+    return see(this.rules, local, remote, pair, seriesId === null ? null : (this.seriesContents.get(seriesId) ?? null));
+  }
+
+  private decideSeen(seen: Seen): ReturnType<typeof steer> {
+    return steer(seen, decide({ local: seen.local, remote: seen.remote, pair: seen.pair, policy: this.policy }));
+  }
+
+  private async decideAndCarryOut(local: LocalEvent | null, remote: RemoteItem | "absent" | null, pair: Pair | null, seriesId: string | null): Promise<void> {
+    const seen = await this.see(local, remote, pair);
+    if (seen.removeCopy !== null) return this.removeCopy(seen);
+    const decision = this.decideSeen(seen);
+    if (decision.restoresMirror) this.report.restoredCopies += 1;
+    let action = decision.action;
+    // A pair whose origin a listing just told is recorded with it, so that later runs know it without one.
+    if (action.type === "none" && seen.origin !== null && pair !== null && !pair.origin && seen.local !== null && seen.pair?.remoteId) action = { type: "record" };
+    const live = seen.remote === "absent" ? null : seen.remote;
+    const synced = (action.type === "pull-update" || action.type === "pull-restore" || action.type === "pull-create") && live === null ? lastSynced(seen.pair, null) : live;
+    if (synced === null && live === null && (action.type === "pull-update" || action.type === "pull-restore")) return;
+    await this.carryOut(action, decision.conflict, { local: seen.local, remote: synced, pair: seen.pair, seriesId });
+  }
+
+  /** The rules leave the origin out: its copy goes from the other side, the origin stays as it is. */
+  private async removeCopy({ local, remote, pair, removeCopy }: Seen): Promise<void> {
+    const remoteGone = remote === "absent" || (remote !== null && remote.content === null);
+    if (removeCopy === "remote") {
+      if (local !== null && pair?.remoteId && !remoteGone) {
+        this.ruleRemovals.push({ event: local, pair: { ...pair, remoteId: pair.remoteId, remoteVersion: remote?.versionToken ?? pair.remoteVersion } });
+      } else if (pair) await this.store.deletePairs([pair.localId]);
+      return;
+    }
+    if (local === null || local.deletedAt !== null) {
+      if (pair) await this.store.deletePairs([pair.localId]);
+      return;
+    }
+    try {
+      await this.store.pullDelete(local.id, local.version);
+      this.report.pulled.deleted += 1;
+    } catch (error) {
+      if (!(error instanceof LocalConflictError)) throw error;
+      this.fail({ localId: local.id, remoteId: pair?.remoteId ?? null, message: error.message }, true, local);
     }
   }
 
@@ -549,13 +613,13 @@ class SyncRun {
         else if (pair) await this.store.deletePairs([pair.localId]);
         return;
       case "pull-create":
-        await this.pullWrite(remote as RemoteItem, null, seriesId, false);
+        await this.pullWrite(remote as RemoteItem, null, seriesId, false, pair?.origin ?? (local === null ? "remote" : null));
         return;
       case "pull-update":
-        await this.pullWrite(remote as RemoteItem, local, seriesId, false);
+        await this.pullWrite(remote as RemoteItem, local, seriesId, false, pair?.origin ?? (local === null ? "remote" : null));
         return;
       case "pull-restore":
-        await this.pullWrite(remote as RemoteItem, local, seriesId, true);
+        await this.pullWrite(remote as RemoteItem, local, seriesId, true, pair?.origin ?? (local === null ? "remote" : null));
         return;
     }
   }
@@ -607,6 +671,7 @@ class SyncRun {
       sentHash: null,
       listed: pair?.listed ?? false,
       base: remote?.content ?? pair?.base ?? null,
+      origin: pair?.origin ?? null,
     };
   }
 
@@ -616,7 +681,7 @@ class SyncRun {
     this.report.pulled.created += entries.length;
   }
 
-  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean): Promise<void> {
+  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean, origin: PairOrigin | null): Promise<void> {
     const content = remote.content as EventContent;
     const hash = contentHash(content);
     const remoteVersion = this.versionToRecord(remote);
@@ -630,6 +695,7 @@ class SyncRun {
       sentHash: null,
       listed: false,
       base: content,
+      origin,
     });
     if (restore) this.noteRestored(content);
     try {
@@ -685,7 +751,7 @@ class SyncRun {
     // Recorded before the request: if the run dies before the answer is saved, the next run
     // looks for the tagged item instead of creating a second one.
     await this.store.savePairs(
-      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null, listed: false, base: event.content })),
+      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null, listed: false, base: event.content, origin: "local" })),
     );
     const results = await this.remote.create(
       ready.map((event) => ({ localId: event.id, content: event.content, seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null })),
@@ -695,7 +761,7 @@ class SyncRun {
       const result = results[index];
       if (result?.ok) {
         const hash = contentHash(event.content);
-        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, listed: false, base: event.content });
+        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, listed: false, base: event.content, origin: "local" });
       } else {
         await this.store.deletePairs([event.id]);
         // An exception whose series was deleted remotely: that deletion takes it here as well.
@@ -759,8 +825,7 @@ class SyncRun {
   private async settleStale(stale: PendingUpdate[]): Promise<void> {
     for (const { event, pair, remote } of await this.readAgain(stale)) {
       const base = recogniseOwnWrite(pair, remote) ?? pair;
-      const decision = decide({ local: event, remote, pair: base, policy: this.policy });
-      await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair: base, seriesId: event.seriesId });
+      await this.decideAndCarryOut(event, remote, base, event.seriesId);
     }
   }
 
@@ -821,14 +886,15 @@ class SyncRun {
   private async settleStaleDeletions(stale: RemoteDeletion[], cascaded: RemoteDeletion[]): Promise<void> {
     const again: RemoteDeletion[] = [];
     for (const { event, pair, remote } of await this.readAgain(stale)) {
-      const decision = decide({ local: event, remote, pair, policy: this.policy });
+      const seen = await this.see(event, remote, pair);
+      const decision = seen.removeCopy === "remote" ? { action: { type: "push-delete" as const }, conflict: false } : this.decideSeen(seen);
       if (decision.action.type === "push-delete" && remote !== "absent") {
         if (decision.conflict) this.report.conflicts += 1;
         again.push({ event, pair: { ...pair, remoteVersion: remote.versionToken } });
         continue;
       }
       if (decision.action.type === "forget") await this.store.deletePairs(this.cascadedOf([event.id], cascaded));
-      await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
+      await this.carryOut(decision.action, decision.conflict, { local: seen.local, remote: seen.remote === "absent" ? null : seen.remote, pair: seen.pair, seriesId: event.seriesId });
     }
     if (again.length > 0) await this.deleteRemote(again, cascaded);
   }

@@ -18,6 +18,7 @@ const toPair = (row: SyncPair): Pair => ({
   sentHash: row.sentHash,
   listed: row.listed,
   base: row.base as unknown as EventContent | null,
+  origin: row.origin === "local" || row.origin === "remote" ? row.origin : null,
 });
 
 const LISTED_PER_STATEMENT = 10_000;
@@ -34,6 +35,7 @@ function columns(pair: Pair) {
     sentHash: pair.sentHash,
     listed: pair.listed,
     base: (pair.base ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
+    origin: pair.origin ?? null,
   };
 }
 

@@ -13,6 +13,7 @@ import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
 import { getMicrosoftAccessToken } from "@/lib/sync-accounts/microsoft";
 import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
+import { evaluatedKey, rulesContextFor } from "@/lib/sync/rules/account";
 import { costOf, plural } from "@/lib/sync/run-cost";
 import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
 import { PrismaSyncStore } from "@/lib/sync/prisma-store";
@@ -78,6 +79,7 @@ export function summarize(report: SyncReport, remoteName: string): string {
   const side = (counts: SyncReport["pulled"]) => `${counts.created} created, ${counts.updated} updated, ${counts.deleted} deleted`;
   const parts = [`From ${remoteName}: ${side(report.pulled)}`, `to ${remoteName}: ${side(report.pushed)}`];
   if (report.conflicts > 0) parts.push(`${report.conflicts} conflict${report.conflicts === 1 ? "" : "s"} settled`);
+  if (report.restoredCopies > 0) parts.push(`${report.restoredCopies} cop${report.restoredCopies === 1 ? "y" : "ies"} changed in ${remoteName} or Atollon restored from the original`);
   if (report.failures.length > 0) parts.push(`${report.failures.length} left for the next run`);
   return `${parts.join("; ")} (${costOf(report)}).`;
 }
@@ -177,6 +179,7 @@ export async function syncAccount(
   const run = await db.syncRun.create({ data: { accountId, trigger: options.trigger } });
   const remoteName = REMOTE_NAMES[account.provider];
   const started = Date.now();
+  const runStartedAt = new Date(started);
   const progress = progressRecorder(run.id);
   // Outside the try: a failed run still records the requests it made.
   let remote: RemoteCalendar | null = null;
@@ -184,11 +187,13 @@ export async function syncAccount(
     let report: SyncReport;
     try {
       remote = await remoteFor(ownerId, account);
+      const ownerEmail = (await db.user.findUnique({ where: { id: ownerId }, select: { email: true } }))?.email ?? null;
       report = await runSync({
         store: new PrismaSyncStore(ownerId, accountId, { runId: run.id, source: `${remoteName} ${account.login}` }),
         remote,
         deletions: options.deletions ?? "ask",
         onProgress: progress.record,
+        rules: rulesContextFor(account, ownerEmail, runStartedAt),
       });
     } finally {
       await lease.stopRenewing();
@@ -228,7 +233,7 @@ export async function syncAccount(
               runLeaseUntil: null,
               nextSyncAt: continueAt ?? nextScheduledSync(),
               nextSyncReason: continueAt ? "continue" : null,
-              ...(report.outcome === "complete" ? { lastSuccessfulSyncAt: new Date() } : {}),
+              ...(report.outcome === "complete" ? { lastSuccessfulSyncAt: new Date(), rulesKey: evaluatedKey(account, runStartedAt) } : {}),
             },
     });
     logRun({ accountId, provider: account.provider, trigger: options.trigger, durationMs: Date.now() - started, outcome: report.outcome, report });

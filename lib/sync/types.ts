@@ -2,6 +2,9 @@ import type { EventContent } from "@/lib/calendar/event-content";
 
 export type ConflictPolicy = "latest" | "local" | "remote";
 
+/** The side an event was first made on, as far as one account is concerned. */
+export type PairOrigin = "local" | "remote";
+
 /** An event of the Atollon calendar, as the engine sees it. */
 export interface LocalEvent {
   id: string;
@@ -47,4 +50,9 @@ export interface Pair {
    * an item missing from the next listing is gone.
    */
   listed: boolean;
+  /**
+   * Which side holds the origin and which the copy (see lib/sync/rules/lens.ts); absent or null for
+   * a pair recorded before origins were kept, until a listing tells.
+   */
+  origin?: PairOrigin | null;
 }
