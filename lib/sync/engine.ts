@@ -543,7 +543,7 @@ class SyncRun {
     const live = seen.remote === "absent" ? null : seen.remote;
     const synced = (action.type === "pull-update" || action.type === "pull-restore" || action.type === "pull-create") && live === null ? lastSynced(seen.pair, null) : live;
     if (synced === null && live === null && (action.type === "pull-update" || action.type === "pull-restore")) return;
-    await this.carryOut(action, decision.conflict, { local: seen.local, remote: synced, pair: seen.pair, seriesId });
+    await this.carryOut(action, decision.conflict, { local: seen.local, remote: synced, pair: seen.pair, seriesId, unread: synced !== live });
   }
 
   /** The rules leave the origin out: its copy goes from the other side, the origin stays as it is. */
@@ -573,7 +573,7 @@ class SyncRun {
   private async carryOut(
     action: Action,
     conflict: boolean,
-    ctx: { local: LocalEvent | null; remote: RemoteItem | null; pair: Pair | null; seriesId: string | null },
+    ctx: { local: LocalEvent | null; remote: RemoteItem | null; pair: Pair | null; seriesId: string | null; unread?: boolean },
   ): Promise<void> {
     if (conflict) this.report.conflicts += 1;
     const { local, remote, pair, seriesId } = ctx;
@@ -613,13 +613,13 @@ class SyncRun {
         else if (pair) await this.store.deletePairs([pair.localId]);
         return;
       case "pull-create":
-        await this.pullWrite(remote as RemoteItem, null, seriesId, false, pair?.origin ?? (local === null ? "remote" : null));
+        await this.pullWrite(remote as RemoteItem, null, seriesId, false, pair?.origin ?? (local === null ? "remote" : null), ctx.unread === true && (pair?.listed ?? false));
         return;
       case "pull-update":
-        await this.pullWrite(remote as RemoteItem, local, seriesId, false, pair?.origin ?? (local === null ? "remote" : null));
+        await this.pullWrite(remote as RemoteItem, local, seriesId, false, pair?.origin ?? (local === null ? "remote" : null), ctx.unread === true && (pair?.listed ?? false));
         return;
       case "pull-restore":
-        await this.pullWrite(remote as RemoteItem, local, seriesId, true, pair?.origin ?? (local === null ? "remote" : null));
+        await this.pullWrite(remote as RemoteItem, local, seriesId, true, pair?.origin ?? (local === null ? "remote" : null), ctx.unread === true && (pair?.listed ?? false));
         return;
     }
   }
@@ -681,7 +681,8 @@ class SyncRun {
     this.report.pulled.created += entries.length;
   }
 
-  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean, origin: PairOrigin | null): Promise<void> {
+  /** `listed`: the pair's as it stands, when `remote` is what was last synced rather than an item this run read. */
+  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean, origin: PairOrigin | null, listed = false): Promise<void> {
     const content = remote.content as EventContent;
     const hash = contentHash(content);
     const remoteVersion = this.versionToRecord(remote);
@@ -693,7 +694,7 @@ class SyncRun {
       remoteVersion,
       remoteHash: hash,
       sentHash: null,
-      listed: false,
+      listed,
       base: content,
       origin,
     });
