@@ -110,6 +110,7 @@ async function remoteFor(ownerId: string, account: SyncAccount): Promise<RemoteC
     writesPerMinute: config.writesPerMinute,
     waitLimits: config.waitLimits,
     accessToken: (renew) => getGoogleAccessToken(ownerId, account.id, { fresh: renew }),
+    ...(account.remoteCalendarId ? { calendarId: account.remoteCalendarId } : {}),
   });
 }
 

@@ -34,6 +34,13 @@ export const syncNowSchema = z.object({ accountId: z.uuid(), deletions: z.enum([
 export const CONFLICT_POLICIES = ["LATEST", "LOCAL", "REMOTE"] as const;
 export const conflictPolicySchema = z.object({ accountId: z.uuid(), policy: z.enum(CONFLICT_POLICIES, "Choose who wins a conflict.") });
 
+export const chooseCalendarSchema = z.object({
+  accountId: z.uuid(),
+  calendarId: z.string().trim().min(1, "Choose a calendar.").max(1024),
+  /** The copies made in the calendar being left: left there, or removed. */
+  oldCopies: z.enum(["leave", "remove"], "Say what becomes of the copies in the old calendar."),
+});
+
 export const OFFICE365_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
 
 // DOMAIN\user, user@domain or a plain user name: no spaces or control characters.
