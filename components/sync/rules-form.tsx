@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { applyFieldErrors } from "@/components/apply-field-errors";
 import { Button } from "@/components/button";
 import { FormAlert } from "@/components/form-alert";
@@ -32,11 +32,11 @@ export function RulesForm({ accountId, remoteName, rules, save, onDone }: { acco
   const {
     register,
     handleSubmit,
-    watch,
+    control,
     setError,
     formState: { errors, isSubmitting },
   } = useForm<SyncRules>({ resolver: zodResolver(syncRulesSchema), defaultValues: rules });
-  const direction = watch("direction");
+  const direction = useWatch({ control, name: "direction" });
 
   const send = async (values: SyncRules, confirmRemovals: number | null) => {
     setAlert(null);

@@ -125,6 +125,13 @@ class RulesWorld {
     return this.store.events.get(pair.localId)?.deletedAt === null ? { side: "local", id: pair.localId } : null;
   }
 
+  /** An item as the remote holds it: a server may normalise what a person wrote (Exchange does). */
+  private async heldRemotely(remoteId: string): Promise<EventContent> {
+    const item = (await this.harness.live()).find((candidate) => candidate.remoteId === remoteId);
+    if (!item) throw new Error(`The remote does not hold ${remoteId}.`);
+    return item.content;
+  }
+
   private live(): Origin[] {
     return this.origins.filter((origin) => !origin.deleted);
   }
@@ -145,7 +152,7 @@ class RulesWorld {
         ...(op.allDay ? { allDay: true, start: day, end: shiftDays(day, true, 1), timeZone: null } : { start: `${day}T09:00:00.000Z`, end: `${day}T10:00:00.000Z` }),
       });
       const id = op.side === "local" ? this.store.userCreate(body) : await this.harness.userCreate(body, null);
-      this.origins.push({ side: op.side, id, content: body, deleted: false });
+      this.origins.push({ side: op.side, id, content: op.side === "local" ? body : await this.heldRemotely(id), deleted: false });
       return;
     }
     const origin = this.live()[op.pick % Math.max(this.live().length, 1)];
@@ -160,9 +167,9 @@ class RulesWorld {
             : op.field === "location"
               ? { location: `Room ${op.value}` }
               : { transparency: body.transparency === "opaque" ? "transparent" : "opaque" };
-      origin.content = { ...body, ...change };
       if (origin.side === "local") this.store.userEdit(origin.id, change);
       else await this.harness.userEdit(origin.id, change);
+      origin.content = origin.side === "local" ? { ...body, ...change } : await this.heldRemotely(origin.id);
       return;
     }
     if (op.kind === "delete-origin") {
