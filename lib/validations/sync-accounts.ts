@@ -28,6 +28,8 @@ export const microsoftLoginSchema = z.object({
 
 export const accountIdSchema = z.object({ accountId: z.uuid() });
 export const flowIdSchema = z.object({ flowId: z.uuid() });
+/** Create of a Google account: the calendar chosen among those it may write to (absent: the default one). */
+export const createGoogleSchema = flowIdSchema.extend({ calendarId: z.string().trim().min(1).max(1024).optional() });
 
 export const syncNowSchema = z.object({ accountId: z.uuid(), deletions: z.enum(["ask", "apply", "restore"]).default("ask") });
 

@@ -24,13 +24,14 @@ const teamItems = async () =>
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   await page.request.post(`${google}/__control/calendars`, { data: { id: TEAM, summary: `Team ${stamp}`, roles: { [KATHERINE]: "writer" } } });
+  await page.request.post(`${google}/__control/calendars`, { data: { id: `holidays-${stamp}@group.calendar.google.com`, summary: "Holidays", roles: { [KATHERINE]: "reader" } } });
 });
 
 test.afterAll(async () => {
   await page.close();
 });
 
-test("a new Google account syncs the secondary calendar chosen for it", async () => {
+test("a secondary Google calendar is chosen at Create and shown on the account card", async () => {
   await signUp(page, { name: "Rules User", email, password });
   await page.goto("/settings/sync");
   await page.getByLabel("Password").fill(password);
@@ -40,17 +41,16 @@ test("a new Google account syncs the secondary calendar chosen for it", async ()
   await page.getByRole("button", { name: "Receive Google token" }).click();
   await page.getByLabel(KATHERINE).check();
   await page.getByRole("button", { name: "Allow" }).click();
+  const calendar = page.getByLabel("Calendar to sync");
+  // The default calendar is preselected; a calendar the account may only read is not offered.
+  await expect(calendar).toHaveValue(KATHERINE);
+  await expect(calendar.locator("option")).toHaveText([`${KATHERINE} (default)`, `Team ${stamp}`]);
+  await calendar.selectOption(TEAM);
+  await shot("rules-create-choose-calendar");
   await page.getByRole("button", { name: "Create" }).click();
   await expect(card().getByText("Active")).toBeVisible();
-  await expect(card().getByText("The default calendar")).toBeVisible();
-
-  await card().getByRole("button", { name: "Change calendar…" }).click();
-  await card().getByRole("button", { name: "Show my Google Calendar calendars" }).click();
-  const picker = card().getByRole("group", { name: "Google Calendar calendar" });
-  await picker.getByLabel("Calendar").selectOption(TEAM);
-  await shot("rules-calendar-picker");
-  await picker.getByRole("button", { name: "Use this calendar" }).click();
   await expect(card().getByText(`Team ${stamp}`)).toBeVisible();
+  await expect(card().getByTestId("rules-summary")).toHaveText("Both ways · everything");
 });
 
 test('"Busy only" to Google for the next 30 days: the copies say Busy and nothing else, and an edited copy is restored', async () => {

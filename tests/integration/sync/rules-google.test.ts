@@ -4,6 +4,8 @@ import { createEvent } from "@/lib/calendar/events";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { grantAtollonAccount, listAccounts } from "@/lib/sync-accounts/accounts";
+import { createGoogleAccount, flowCalendars } from "@/lib/sync-accounts/google";
+import { openFlow, recordReceived } from "@/lib/sync-accounts/oauth-flows";
 import { chooseRemoteCalendar, writableCalendars } from "@/lib/sync-accounts/remote-calendars";
 import { copiesRemovedBy, saveSyncRules } from "@/lib/sync-accounts/rules";
 import { DEFAULT_RULES } from "@/lib/sync/rules/schema";
@@ -75,6 +77,29 @@ describe("sync rules and the chosen calendar, against the fake Google", () => {
     await syncAccount(user.id, accountId, { trigger: "manual" });
     expect(live(email).map((event) => event.summary).sort()).toEqual(["Planning", "Team lunch"]);
     expect(await titlesInAtollon(user.id)).toEqual(["Planning", "Team lunch"]);
+  });
+
+  it("offers the writable calendars once the token is received, and Create syncs the one chosen", async () => {
+    const user = await createTestUser();
+    await grantAtollonAccount(user.id, user.password);
+    const email = `create-${user.id.slice(0, 8)}@gmail.com`;
+    const team = `crew-${user.id.slice(0, 8)}@group.calendar.google.com`;
+    google.calendar.addCalendar(team, "Crew", { [email]: "owner" });
+    await openFlow(user.id, "GOOGLE", email, null);
+    const db = await getDb();
+    const flow = await db.oAuthFlow.findFirstOrThrow({ where: { ownerId: user.id, provider: "GOOGLE" } });
+    expect(await flowCalendars(user.id, flow.id)).toBeNull();
+    await recordReceived(flow.id, google.oauth.grant(email).refreshToken, email);
+    expect((await flowCalendars(user.id, flow.id))?.map((calendar) => calendar.name)).toEqual([email, "Crew"]);
+    await expect(createGoogleAccount(user.id, flow.id, async () => undefined, "someone-else@group.calendar.google.com")).rejects.toThrow(/cannot write to that calendar/);
+    expect(await db.syncAccount.count({ where: { ownerId: user.id, provider: "GOOGLE" } })).toBe(0);
+
+    const accountId = await createGoogleAccount(user.id, flow.id, async () => undefined, team);
+    expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ remoteCalendarId: team, remoteCalendarName: "Crew" });
+    await createEvent(user.id, inDays("Standup", 1));
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    expect(live(team).map((event) => event.summary)).toEqual(["Standup"]);
+    expect(live(email)).toEqual([]);
   });
 
   it("sends busy blocks for the next 30 days only, restores a copy edited in Google, and asks before rules remove copies", async () => {

@@ -14,6 +14,7 @@ import { syncAccount } from "@/lib/sync/run-account";
 import {
   accountIdSchema,
   chooseCalendarSchema,
+  createGoogleSchema,
   atollonGrantSchema,
   conflictPolicySchema,
   ewsPasswordSchema,
@@ -39,8 +40,8 @@ export const reauthorizeGoogleAction = userAction("reauthorize-google", accountI
   return { url: await startGoogleAuthorization(user.id, "", accountId) };
 });
 
-export const createGoogleAccountAction = userAction("create-google-account", flowIdSchema, async ({ flowId }, { user }) => {
-  await createGoogleAccount(user.id, flowId, after);
+export const createGoogleAccountAction = userAction("create-google-account", createGoogleSchema, async ({ flowId, calendarId }, { user }) => {
+  await createGoogleAccount(user.id, flowId, after, calendarId);
   revalidatePath("/settings/sync");
   return null;
 });
