@@ -40,16 +40,10 @@ export const rulesSuite: Suite = {
     const keepAll: SyncRules = { ...DEFAULT_RULES, skipDeclined: true, titleWords: ["never-in-a-title"], pastDays: 3650, futureDays: 3650 };
     const plain = await synced(events, spread, null, now);
     const ruled = await synced(events, spread, keepAll, now);
-    const idlePlain = await medianRun(() => runSync({ store: plain.store, remote: plain.remote }));
-    const idleRuled = await medianRun(() => runSync({ store: ruled.store, remote: ruled.remote, rules: context(keepAll, rulesKey(keepAll, now), now) }));
-    const changedPlain = await medianRun(
-      () => runSync({ store: plain.store, remote: plain.remote }),
-      () => change(plain, 100),
-    );
-    const changedRuled = await medianRun(
-      () => runSync({ store: ruled.store, remote: ruled.remote, rules: context(keepAll, rulesKey(keepAll, now), now) }),
-      () => change(ruled, 100),
-    );
+    const runPlain = () => runSync({ store: plain.store, remote: plain.remote });
+    const runRuled = () => runSync({ store: ruled.store, remote: ruled.remote, rules: context(keepAll, rulesKey(keepAll, now), now) });
+    const [idlePlain, idleRuled] = await interleaved(runPlain, runRuled);
+    const [changedPlain, changedRuled] = await interleaved(runPlain, runRuled, () => change(plain, 100), () => change(ruled, 100));
     const ratios = { noChange: round(idleRuled / idlePlain, 3), changes100: round(changedRuled / changedPlain, 3) };
     log(`rules · no-change run: ${idlePlain} ms without rules, ${idleRuled} ms with (×${ratios.noChange}); 100 changes on each side: ${changedPlain} ms without, ${changedRuled} ms with (×${ratios.changes100}); target under ×1.05`);
     return {
@@ -105,15 +99,28 @@ function change(side: ReturnType<typeof account>, count: number): void {
   for (const item of side.remote.live().slice(-count)) side.remote.userEdit(item.remoteId, { title: `${item.content?.title ?? ""} ${changeRound}` });
 }
 
-/** The median time of five runs, each after `prepare`. */
-async function medianRun(work: () => Promise<unknown>, prepare: () => void = () => undefined): Promise<number> {
-  const times: number[] = [];
-  for (let run = 0; run < 5; run += 1) {
-    prepare();
+const ROUNDS = 9;
+
+/**
+ * Median times of two kinds of run, taken in turns after a warm-up round, so that warming up and
+ * the machine's load fall on both alike; each run after its `prepare`.
+ */
+async function interleaved(first: () => Promise<unknown>, second: () => Promise<unknown>, prepareFirst = () => {}, prepareSecond = () => {}): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  const timed = async (work: () => Promise<unknown>) => {
     const started = performance.now();
     await work();
-    times.push(performance.now() - started);
+    return performance.now() - started;
+  };
+  for (let turn = 0; turn <= ROUNDS; turn += 1) {
+    prepareFirst();
+    const a = await timed(first);
+    prepareSecond();
+    const b = await timed(second);
+    if (turn === 0) continue;
+    times[0].push(a);
+    times[1].push(b);
   }
-  times.sort((a, b) => a - b);
-  return round(times[2] ?? 0);
+  const median = (values: number[]) => round([...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0);
+  return [median(times[0]), median(times[1])];
 }
