@@ -5,13 +5,16 @@ import { useRouter } from "next/navigation";
 import { useCallback, useState, type ReactNode } from "react";
 import { Button } from "@/components/button";
 import { FormAlert } from "@/components/form-alert";
+import { CalendarPicker, type ChooseCalendar, type ListCalendars } from "@/components/sync/calendar-picker";
 import { ProviderIcon, providerConnection, providerName } from "@/components/sync/provider-icon";
 import { RelativeTime } from "@/components/sync/relative-time";
+import { RulesForm, type SaveRules } from "@/components/sync/rules-form";
 import { RunHistory, type RunHistoryEntry } from "@/components/sync/run-history";
 import { StateBadge } from "@/components/sync/state-badge";
 import { SyncProgress } from "@/components/sync/sync-progress";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { ConflictPolicy, SyncAccountState, SyncProvider } from "@/lib/db/generated/enums";
+import type { SyncRules } from "@/lib/sync/rules/schema";
 
 const POLICY_LABELS = (remoteName: string): Record<ConflictPolicy, string> => ({
   LATEST: "The most recent change wins",
@@ -35,6 +38,9 @@ export interface AccountCardData {
   lastSuccessfulSyncAt: string | null;
   lastRunSummary: string | null;
   conflictPolicy: ConflictPolicy;
+  rules: SyncRules;
+  rulesSummary: string;
+  remoteCalendarName: string | null;
   nextSyncAt: string | null;
   recentRuns: RunHistoryEntry[];
 }
@@ -48,14 +54,18 @@ interface Props {
   reauthorize?: (input: { accountId: string }) => Promise<ActionResult<{ url: string }>>;
   syncNow?: (input: { accountId: string; deletions?: "ask" | "apply" | "restore" }) => Promise<ActionResult<{ outcome: string; summary: string }>>;
   setPolicy?: (input: { accountId: string; policy: ConflictPolicy }) => Promise<ActionResult<null>>;
+  saveRules?: SaveRules;
+  /** Offered where the service lets the account choose among its calendars. */
+  calendars?: { list: ListCalendars; choose: ChooseCalendar };
 }
 
-export function AccountCard({ account, children, remove, check, reauthorize, syncNow, setPolicy }: Props) {
+export function AccountCard({ account, children, remove, check, reauthorize, syncNow, setPolicy, saveRules, calendars }: Props) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ tone: "error" | "success"; message: string } | null>(null);
   const [syncing, setSyncing] = useState(false);
+  const [editing, setEditing] = useState<"rules" | "calendar" | null>(null);
   const name = providerName(account.provider);
   const connection = providerConnection(account.provider);
   const refresh = useCallback(() => router.refresh(), [router]);
@@ -150,6 +160,24 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
         {account.stateMessage && <p className="mt-1 text-sm text-amber-900">{account.stateMessage}</p>}
         {account.provider !== "ATOLLON" && (
           <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-slate-600 sm:grid-cols-[auto_1fr]">
+            <dt className="font-medium text-slate-700">Calendar</dt>
+            <dd className="flex flex-wrap items-center gap-2">
+              {account.remoteCalendarName ?? "The default calendar"}
+              {calendars && editing !== "calendar" && (
+                <button type="button" className="font-medium text-brand-700 underline" onClick={() => setEditing("calendar")}>
+                  Change calendar…
+                </button>
+              )}
+            </dd>
+            <dt className="font-medium text-slate-700">Rules</dt>
+            <dd className="flex flex-wrap items-center gap-2">
+              <span data-testid="rules-summary">{account.rulesSummary}</span>
+              {saveRules && editing !== "rules" && (
+                <button type="button" className="font-medium text-brand-700 underline" onClick={() => setEditing("rules")}>
+                  Edit rules…
+                </button>
+              )}
+            </dd>
             <dt className="font-medium text-slate-700">Last successful sync</dt>
             <dd>{account.lastSuccessfulSyncAt ? <RelativeTime at={account.lastSuccessfulSyncAt} tense="past" /> : "Not synced yet"}</dd>
             <dt className="font-medium text-slate-700">Last run</dt>
@@ -159,6 +187,10 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
               {account.state === "SYNCING" ? "Running now" : account.nextSyncAt ? <RelativeTime at={account.nextSyncAt} tense="future" /> : "Not scheduled until the problem above is solved"}
             </dd>
           </dl>
+        )}
+        {editing === "rules" && saveRules && <RulesForm accountId={account.id} remoteName={name} rules={account.rules} save={saveRules} onDone={() => setEditing(null)} />}
+        {editing === "calendar" && calendars && (
+          <CalendarPicker accountId={account.id} remoteName={name} synced={account.lastSuccessfulSyncAt !== null} list={calendars.list} choose={calendars.choose} onDone={() => setEditing(null)} />
         )}
         {account.provider !== "ATOLLON" && <RunHistory provider={account.provider} runs={account.recentRuns} />}
         {setPolicy && (

@@ -54,15 +54,18 @@ interface Props {
   received: { flowId: string; login: string } | null;
   /** Starts the authorization: the address of the provider's consent page. */
   start: (input: { login: string }) => Promise<ActionResult<{ url: string }>>;
-  create: (input: { flowId: string }) => Promise<ActionResult<null>>;
+  create: (input: { flowId: string; calendarId?: string }) => Promise<ActionResult<null>>;
+  /** The calendars the received token may write to (Google), the default one first: one is chosen at Create. */
+  calendars?: { id: string; name: string; primary: boolean }[] | null;
 }
 
 /** Login → the provider's consent page → back here with the token → Create. */
-export function OAuthTokenForm({ kind, login, failure, received, start, create }: Props) {
+export function OAuthTokenForm({ kind, login, failure, received, start, create, calendars }: Props) {
   const words = KINDS[kind];
   const router = useRouter();
   const [message, setMessage] = useState<string | null>(failure);
   const [creating, setCreating] = useState(false);
+  const [calendarId, setCalendarId] = useState(calendars?.[0]?.id ?? "");
   const {
     register,
     handleSubmit,
@@ -84,7 +87,7 @@ export function OAuthTokenForm({ kind, login, failure, received, start, create }
   const onCreate = async () => {
     if (!received) return;
     setCreating(true);
-    const result = await create({ flowId: received.flowId });
+    const result = await create({ flowId: received.flowId, ...(calendars && calendarId ? { calendarId } : {}) });
     setCreating(false);
     if (!result.ok) return setMessage(result.error);
     router.push(`/settings/sync?notice=${words.createdNotice}`);
@@ -109,6 +112,19 @@ export function OAuthTokenForm({ kind, login, failure, received, start, create }
         readOnly={received !== null}
         {...register("login")}
       />
+      {received && calendars && calendars.length > 0 && (
+        <label className="flex flex-col gap-1.5 text-sm">
+          <span className="font-medium text-slate-800">Calendar to sync</span>
+          <select className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm" value={calendarId} onChange={(event) => setCalendarId(event.target.value)}>
+            {calendars.map((calendar) => (
+              <option key={calendar.id} value={calendar.id}>
+                {calendar.name}
+                {calendar.primary ? " (default)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant={received ? "secondary" : "primary"} disabled={isSubmitting}>
           {isSubmitting ? words.starting : words.start}

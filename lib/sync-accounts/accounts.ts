@@ -8,6 +8,9 @@ import { googleConfig, revokeToken } from "@/lib/providers/google/oauth";
 import { stopWatchChannel } from "@/lib/sync-accounts/google-push";
 import { deleteSubscription } from "@/lib/sync-accounts/graph-push";
 import { forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
+import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
+import { storedRules, type SyncRules } from "@/lib/sync/rules/schema";
+import { summarizeRules } from "@/lib/sync/rules/summary";
 
 /** What the settings page shows of an account — never its secret. */
 export interface AccountView {
@@ -21,6 +24,11 @@ export interface AccountView {
   lastRunSummary: string | null;
   /** Who wins when an event changed on both sides since the last run. */
   conflictPolicy: ConflictPolicy;
+  /** What is copied, where and when, and the same in one line. */
+  rules: SyncRules;
+  rulesSummary: string;
+  /** The remote calendar synced, by name; null: the account's default calendar. */
+  remoteCalendarName: string | null;
   createdAt: Date;
   /** When the scheduler runs it next; null while nothing runs it (paused, or waiting for the user). */
   nextSyncAt: Date | null;
@@ -76,6 +84,9 @@ export async function listAccounts(ownerId: string): Promise<AccountView[]> {
         lastSuccessfulSyncAt: account.lastSuccessfulSyncAt,
         lastRunSummary: account.lastRunSummary,
         conflictPolicy: account.conflictPolicy,
+        rules: storedRules(account.rules),
+        rulesSummary: summarizeRules(storedRules(account.rules), REMOTE_NAMES[account.provider]),
+        remoteCalendarName: account.remoteCalendarName,
         createdAt: account.createdAt,
         nextSyncAt: account.provider !== "ATOLLON" && grantCurrent && SCHEDULED_STATES.includes(account.state) ? account.nextSyncAt : null,
         recentRuns: account.runs.map((run) => ({

@@ -48,7 +48,7 @@ async function openChannelIfDue(accountId: string, now: Date, replace: boolean):
   const config = googleConfig();
   if (!address || !config) return;
   const db = await getDb();
-  const account = await db.syncAccount.findUnique({ where: { id: accountId }, select: { ownerId: true, provider: true, watchChannel: true } });
+  const account = await db.syncAccount.findUnique({ where: { id: accountId }, select: { ownerId: true, provider: true, watchChannel: true, remoteCalendarId: true } });
   if (account?.provider !== "GOOGLE") return;
   const old = account.watchChannel;
   if (old && !replace && old.expiresAt.getTime() > now.getTime() + RENEW_WITHIN_MS) return;
@@ -56,7 +56,7 @@ async function openChannelIfDue(accountId: string, now: Date, replace: boolean):
   const target = { apiUrl: config.apiUrl, accessToken: await getGoogleAccessToken(account.ownerId, accountId) };
   const channelId = randomUUID();
   const token = googleChannelToken(channelId);
-  const opened: OpenedChannel = await watchCalendarEvents({ ...target, channelId, token, address, ttlSeconds: CHANNEL_TTL_SECONDS });
+  const opened: OpenedChannel = await watchCalendarEvents({ ...target, channelId, token, address, ttlSeconds: CHANNEL_TTL_SECONDS, ...(account.remoteCalendarId ? { calendarId: account.remoteCalendarId } : {}) });
   const row = { id: opened.id, resourceId: opened.resourceId, tokenHash: hashToken(token).toString("hex"), expiresAt: opened.expiresAt, createdAt: new Date() };
   let stored: boolean;
   try {

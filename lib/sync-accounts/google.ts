@@ -10,6 +10,7 @@ import {
   revokeToken,
   type GoogleConfig,
 } from "@/lib/providers/google/oauth";
+import { listWritableGoogleCalendars, type WritableCalendar } from "@/lib/providers/google/calendars";
 import { cacheAccessToken, cachedAccessToken, forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
 import { rightAway, type Later } from "@/lib/sync-accounts/later";
@@ -103,13 +104,26 @@ export async function getFlow(ownerId: string, flowId: string): Promise<GoogleFl
   return view && { ...view, failure: view.failure as FlowFailure | null };
 }
 
-/** "Create": the received token becomes a Google sync account. */
-export async function createGoogleAccount(ownerId: string, flowId: string, later: Later = rightAway): Promise<string> {
+/** The calendars the Google account of a received token may write to, for choosing one before Create; null before a token is received. */
+export async function flowCalendars(ownerId: string, flowId: string): Promise<WritableCalendar[] | null> {
+  const config = requireConfig();
   const db = await getDb();
+  const flow = await db.oAuthFlow.findFirst({ where: { id: flowId, ownerId, provider: "GOOGLE", accountId: null } });
+  if (!flow?.receivedSecret) return null;
+  const { accessToken } = await refreshAccessToken(config, decryptSecret(flow.receivedSecret));
+  return listWritableGoogleCalendars(config.apiUrl, accessToken);
+}
+
+/** "Create": the received token becomes a Google sync account, syncing the chosen calendar (the default one when none is chosen). */
+export async function createGoogleAccount(ownerId: string, flowId: string, later: Later = rightAway, calendarId?: string): Promise<string> {
+  const db = await getDb();
+  const chosen = calendarId ? (await flowCalendars(ownerId, flowId))?.find((calendar) => calendar.id === calendarId) : undefined;
+  if (calendarId && !chosen) throw new AppError("invalid_input", "This Google account cannot write to that calendar.");
   const accountId = await accountFromFlow(ownerId, "GOOGLE", flowId, async (login) => {
     if (await db.syncAccount.findFirst({ where: { ownerId, provider: "GOOGLE", login } })) throw new AppError("conflict", `${login} is already connected.`);
   });
   if (!accountId) throw new AppError("invalid_input", "Receive a Google token first.");
+  if (chosen) await db.syncAccount.update({ where: { id: accountId }, data: { remoteCalendarId: chosen.primary ? null : chosen.id, remoteCalendarName: chosen.name } });
   await later(() => ensureWatchChannel(accountId));
   return accountId;
 }

@@ -5,8 +5,9 @@ import { planSettlement } from "@/lib/sync/conflicts/settle";
 import { decide, recogniseOwnWrite, type Action } from "@/lib/sync/decide";
 import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
 import { CursorExpiredError, type ListingContext, type RemoteCalendar, type RemoteItem, type UnreadableItem, type WriteResult } from "@/lib/sync/provider";
+import { lastSynced, see, steer, type RulesContext, type Seen } from "@/lib/sync/rules/lens";
 import { LocalConflictError, type PullCreate, type SyncStore } from "@/lib/sync/store";
-import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
+import type { ConflictPolicy, LocalEvent, Pair, PairOrigin } from "@/lib/sync/types";
 
 /**
  * One sync run of one account. The order matters for safety:
@@ -30,6 +31,8 @@ export interface SyncOptions {
   writeBatchSize?: number;
   /** Told the counts so far after every page read and every batch written (for a progress display). */
   onProgress?: (progress: SyncProgress) => void;
+  /** The account's rules (lib/sync/rules); without them everything is synced both ways. */
+  rules?: RulesContext;
 }
 
 export interface SyncProgress {
@@ -59,6 +62,8 @@ export interface SyncReport {
   settled: number;
   /** Conflicts met by this run that wait for a person ("Ask me"). */
   conflictsWaiting: number;
+  /** Copies on a side the rules make read-only (a mirror) whose change or deletion there was undone from their origin. */
+  restoredCopies: number;
   /** HTTP requests made. */
   requests: number;
   /** Calls made, as the service's quota counts them (each call inside a batch is one). */
@@ -113,6 +118,7 @@ class SyncRun {
     conflicts: 0,
     settled: 0,
     conflictsWaiting: 0,
+    restoredCopies: 0,
     requests: 0,
     calls: 0,
     throttledUntil: null,
@@ -162,6 +168,10 @@ class SyncRun {
   private listedSinceCheckpoint: string[] = [];
   private checkpointedListing = false;
   private lowestFailedSeq: bigint | null = null;
+  private readonly rules: RulesContext | null;
+  /** Copies the rules leave out, removed from the remote calendar once both listings are read (never held by the guard: the person chose it). */
+  private readonly ruleRemovals: RemoteDeletion[] = [];
+  private readonly seriesContents = new Map<string, EventContent | null>();
 
   constructor(options: SyncOptions) {
     this.store = options.store;
@@ -172,18 +182,22 @@ class SyncRun {
     this.requestsAtStart = options.remote.requestCount;
     this.callsAtStart = options.remote.callCount ?? options.remote.requestCount;
     this.onProgress = options.onProgress;
+    this.rules = options.rules ?? null;
   }
 
   async run(): Promise<SyncReport> {
     const state = await this.store.loadState();
+    // New rules or a moved window: both sides are looked at whole once, against what the rules now say.
+    const { remoteCursor: startCursor, localSeq: startSeq } = this.rules?.reevaluate ? { remoteCursor: null, localSeq: 0n } : state;
     this.policy = state.policy;
     this.savedRemoteCursor = state.remoteCursor;
     this.localSeqAtStart = state.localSeq;
     await this.resolveInFlightCreates();
     if (state.settlementsWaiting) await this.carryOutSettlements();
-    const nextRemoteCursor = await this.pull(state.remoteCursor);
-    const nextLocalSeq = await this.push(state.localSeq);
+    const nextRemoteCursor = await this.pull(startCursor);
+    const nextLocalSeq = await this.push(startSeq);
     await this.flushWrites();
+    await this.deleteRemote(this.ruleRemovals.splice(0), []);
     const held = await this.settleDeletions();
     await this.flushWrites();
     // Exceptions that came before their series (another page, or a series restored just now).
@@ -230,7 +244,8 @@ class SyncRun {
     }
     // Created again now, not left to the push phase: the change that made the create (a change that
     // won over a remote deletion, decided in an earlier run) may be older than the saved position.
-    for (const event of await this.store.localEvents(lost)) if (event.deletedAt === null) this.queueCreate(event);
+    // Decided like any local change, so the account's rules say whether and as what it is created.
+    for (const event of await this.store.localEvents(lost)) if (event.deletedAt === null) await this.decideAndCarryOut(event, null, null, event.seriesId);
   }
 
   /**
@@ -313,7 +328,8 @@ class SyncRun {
       const settledExceptions = exceptions.map((item) => (item.seriesRemoteId && goneSeries.has(item.seriesRemoteId) ? { ...item, content: null } : item));
       const stillOrphaned = await this.applyRemotePage(settledExceptions, true);
       // Hiding an occurrence of a series this calendar does not hold (a deleted one) is nothing to do.
-      for (const item of stillOrphaned.filter((orphan) => orphan.content?.status !== "cancelled")) {
+      // Nor is one of a series the rules leave out.
+      for (const item of stillOrphaned.filter((orphan) => orphan.content?.status !== "cancelled" && this.rules === null)) {
         this.fail({ localId: null, remoteId: item.remoteId, message: "An occurrence of a series that this calendar does not hold was skipped." }, false);
       }
     }
@@ -379,6 +395,8 @@ class SyncRun {
    */
   private readonly listingContext: ListingContext = {
     known: async (remoteIds) => {
+      // New rules may make a different copy of an item this account holds unchanged: read them all.
+      if (this.rules?.reevaluate === "rules") return new Map();
       const pairs = (await this.store.pairsByRemoteIds(remoteIds)).filter((pair) => pair.remoteId !== null && pair.remoteVersion !== null);
       const exceptions = new Map<string, string[]>();
       for (const { seriesId, pair } of await this.store.exceptionPairs(pairs.map((pair) => pair.localId))) {
@@ -474,9 +492,8 @@ class SyncRun {
       }
       if (local && this.followSeriesOut(local)) continue;
       const base = recogniseOwnWrite(pair, item);
-      const decision = decide({ local, remote: item, pair: base, policy: this.policy });
       if (local) this.settled.add(local.id);
-      await this.carryOut(decision.action, decision.conflict, { local, remote: item, pair: base, seriesId });
+      await this.decideAndCarryOut(local, item, base, seriesId);
     }
     await this.flushPulledCreates();
     return orphans;
@@ -509,9 +526,8 @@ class SyncRun {
       if (this.queued.has(pair.localId)) continue;
       const local = locals.get(pair.localId) ?? null;
       if (local && this.followSeriesOut(local)) continue;
-      const decision = decide({ local, remote: "absent", pair, policy: this.policy });
       if (local) this.settled.add(local.id);
-      await this.carryOut(decision.action, decision.conflict, { local, remote: null, pair, seriesId: local?.seriesId ?? null });
+      await this.decideAndCarryOut(local, "absent", pair, local?.seriesId ?? null);
     }
   }
 
@@ -532,11 +548,60 @@ class SyncRun {
         this.settled.add(event.id);
         const pair = pairs.get(event.id) ?? null;
         if (pair?.remoteId === null) continue;
-        const decision = decide({ local: event, remote: null, pair, policy: this.policy });
-        await this.carryOut(decision.action, decision.conflict, { local: event, remote: null, pair, seriesId: event.seriesId });
+        await this.decideAndCarryOut(event, null, pair, event.seriesId);
       }
       // Written page by page: a first export holds one page of the calendar, not all of it.
       await this.flushWrites();
+    }
+  }
+
+  // ── Rules ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** An event's two sides as the account's rules show them (see lib/sync/rules/lens.ts). */
+  private async see(local: LocalEvent | null, remote: RemoteItem | "absent" | null, pair: Pair | null): Promise<Seen> {
+    if (this.rules === null) return see(null, local, remote, pair);
+    const seriesId = local?.seriesId ?? null;
+    if (seriesId !== null && !this.seriesContents.has(seriesId)) this.seriesContents.set(seriesId, (await this.store.localEvents([seriesId]))[0]?.content ?? null);
+    return see(this.rules, local, remote, pair, seriesId === null ? null : (this.seriesContents.get(seriesId) ?? null));
+  }
+
+  private decideSeen(seen: Seen): ReturnType<typeof steer> {
+    return steer(seen, decide({ local: seen.local, remote: seen.remote, pair: seen.pair, policy: this.policy }));
+  }
+
+  private async decideAndCarryOut(local: LocalEvent | null, remote: RemoteItem | "absent" | null, pair: Pair | null, seriesId: string | null): Promise<void> {
+    const seen = await this.see(local, remote, pair);
+    if (seen.removeCopy !== null) return this.removeCopy(seen);
+    const decision = this.decideSeen(seen);
+    if (decision.restoresMirror) this.report.restoredCopies += 1;
+    let action = decision.action;
+    // A pair whose origin a listing just told is recorded with it, so that later runs know it without one.
+    if (action.type === "none" && seen.origin !== null && pair !== null && !pair.origin && seen.local !== null && seen.pair?.remoteId) action = { type: "record" };
+    const live = seen.remote === "absent" ? null : seen.remote;
+    const synced = (action.type === "pull-update" || action.type === "pull-restore" || action.type === "pull-create") && live === null ? lastSynced(seen.pair, null) : live;
+    if (synced === null && live === null && (action.type === "pull-update" || action.type === "pull-restore")) return;
+    await this.carryOut(action, decision.conflict, { local: seen.local, remote: synced, pair: seen.pair, seriesId, unread: synced !== live });
+  }
+
+  /** The rules leave the origin out: its copy goes from the other side, the origin stays as it is. */
+  private async removeCopy({ local, remote, pair, removeCopy }: Seen): Promise<void> {
+    const remoteGone = remote === "absent" || (remote !== null && remote.content === null);
+    if (removeCopy === "remote") {
+      if (local !== null && pair?.remoteId && !remoteGone) {
+        this.ruleRemovals.push({ event: local, pair: { ...pair, remoteId: pair.remoteId, remoteVersion: remote?.versionToken ?? pair.remoteVersion } });
+      } else if (pair) await this.store.deletePairs([pair.localId]);
+      return;
+    }
+    if (local === null || local.deletedAt !== null) {
+      if (pair) await this.store.deletePairs([pair.localId]);
+      return;
+    }
+    try {
+      await this.store.pullDelete(local.id, local.version);
+      this.report.pulled.deleted += 1;
+    } catch (error) {
+      if (!(error instanceof LocalConflictError)) throw error;
+      this.fail({ localId: local.id, remoteId: pair?.remoteId ?? null, message: error.message }, true, local);
     }
   }
 
@@ -545,7 +610,7 @@ class SyncRun {
   private async carryOut(
     action: Action,
     conflict: boolean,
-    ctx: { local: LocalEvent | null; remote: RemoteItem | null; pair: Pair | null; seriesId: string | null },
+    ctx: { local: LocalEvent | null; remote: RemoteItem | null; pair: Pair | null; seriesId: string | null; unread?: boolean },
   ): Promise<void> {
     if (conflict) this.report.conflicts += 1;
     const { local, remote, pair, seriesId } = ctx;
@@ -585,13 +650,13 @@ class SyncRun {
         else if (pair) await this.store.deletePairs([pair.localId]);
         return;
       case "pull-create":
-        await this.pullWrite(remote as RemoteItem, null, seriesId, false);
+        await this.pullWrite(remote as RemoteItem, null, seriesId, false, pair?.origin ?? (local === null ? "remote" : null), ctx.unread === true && (pair?.listed ?? false));
         return;
       case "pull-update":
-        await this.pullWrite(remote as RemoteItem, local, seriesId, false, this.conflictOf(action, local, remote));
+        await this.pullWrite(remote as RemoteItem, local, seriesId, false, pair?.origin ?? (local === null ? "remote" : null), ctx.unread === true && (pair?.listed ?? false), this.conflictOf(action, local, remote));
         return;
       case "merge":
-        await this.mergeWrite(remote as RemoteItem, local as LocalEvent, action.content, this.conflictOf(action, local, remote));
+        await this.mergeWrite(remote as RemoteItem, local as LocalEvent, action.content, this.conflictOf(action, local, remote), pair?.origin ?? null);
         return;
       case "release":
         if (!local) return;
@@ -607,7 +672,7 @@ class SyncRun {
       }
       case "pull-restore":
         // A held pair released by a deletion here: its item was listed before (see pullWrite).
-        await this.pullWrite(remote as RemoteItem, local, seriesId, true, null, Boolean(pair?.listed && pair.remoteId === remote?.remoteId));
+        await this.pullWrite(remote as RemoteItem, local, seriesId, true, pair?.origin ?? (local === null ? "remote" : null), (ctx.unread === true && (pair?.listed ?? false)) || Boolean(pair?.listed && pair.remoteId === remote?.remoteId));
         return;
     }
   }
@@ -659,6 +724,7 @@ class SyncRun {
       sentHash: null,
       listed: pair?.listed ?? false,
       base: remote?.content ?? pair?.base ?? null,
+      origin: pair?.origin ?? null,
     };
   }
 
@@ -678,10 +744,10 @@ class SyncRun {
    * content is written here, with a pair saying the remote still holds its version, and then sent
    * there — so a run that dies between the two sends it next time.
    */
-  private async mergeWrite(remote: RemoteItem, local: LocalEvent, merged: EventContent, conflict: ConflictRecord | null): Promise<void> {
+  private async mergeWrite(remote: RemoteItem, local: LocalEvent, merged: EventContent, conflict: ConflictRecord | null, origin: PairOrigin | null): Promise<void> {
     const theirs = remote.content as EventContent;
     const hash = contentHash(theirs);
-    const sent: Pair & { remoteId: string } = { localId: local.id, remoteId: remote.remoteId, localVersion: -1, localHash: hash, remoteVersion: this.versionToRecord(remote), remoteHash: hash, sentHash: null, listed: false, base: theirs };
+    const sent: Pair & { remoteId: string } = { localId: local.id, remoteId: remote.remoteId, localVersion: -1, localHash: hash, remoteVersion: this.versionToRecord(remote), remoteHash: hash, sentHash: null, listed: false, base: theirs, origin };
     try {
       const updated = await this.store.pullUpdate(local.id, local.version, merged, false, () => sent, conflict ? { conflicts: [conflict] } : undefined);
       this.report.pulled.updated += 1;
@@ -696,9 +762,10 @@ class SyncRun {
   /**
    * `listed`: a saved cursor has reported this item already (its pair said so), which writing it
    * again does not undo — an item read again outside the listing would otherwise count as unlisted,
-   * and the next listing, which has no reason to report it, would take it for deleted.
+   * and the next listing, which has no reason to report it, would take it for deleted. Also the
+   * pair's as it stands when `remote` is what was last synced rather than an item this run read.
    */
-  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean, conflict: ConflictRecord | null = null, listed = false): Promise<void> {
+  private async pullWrite(remote: RemoteItem, local: LocalEvent | null, seriesId: string | null, restore: boolean, origin: PairOrigin | null, listed = false, conflict: ConflictRecord | null = null): Promise<void> {
     const content = remote.content as EventContent;
     const hash = contentHash(content);
     const remoteVersion = this.versionToRecord(remote);
@@ -712,6 +779,7 @@ class SyncRun {
       sentHash: null,
       listed,
       base: content,
+      origin,
     });
     if (restore) this.noteRestored(content);
     try {
@@ -767,7 +835,7 @@ class SyncRun {
     // Recorded before the request: if the run dies before the answer is saved, the next run
     // looks for the tagged item instead of creating a second one.
     await this.store.savePairs(
-      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null, listed: false, base: event.content })),
+      ready.map((event) => ({ localId: event.id, remoteId: null, localVersion: event.version, localHash: contentHash(event.content), remoteVersion: null, remoteHash: null, sentHash: null, listed: false, base: event.content, origin: "local" })),
     );
     const results = await this.remote.create(
       ready.map((event) => ({ localId: event.id, content: event.content, seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null })),
@@ -777,7 +845,7 @@ class SyncRun {
       const result = results[index];
       if (result?.ok) {
         const hash = contentHash(event.content);
-        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, listed: false, base: event.content });
+        created.push({ localId: event.id, remoteId: result.remoteId, localVersion: event.version, localHash: hash, remoteVersion: result.versionToken, remoteHash: hash, sentHash: null, listed: false, base: event.content, origin: "local" });
       } else {
         await this.store.deletePairs([event.id]);
         // An exception whose series was deleted remotely: that deletion takes it here as well.
@@ -843,8 +911,7 @@ class SyncRun {
   private async settleStale(stale: PendingUpdate[]): Promise<void> {
     for (const { event, pair, remote } of await this.readAgain(stale)) {
       const base = recogniseOwnWrite(pair, remote) ?? pair;
-      const decision = decide({ local: event, remote, pair: base, policy: this.policy });
-      await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair: base, seriesId: event.seriesId });
+      await this.decideAndCarryOut(event, remote, base, event.seriesId);
     }
   }
 
@@ -905,14 +972,15 @@ class SyncRun {
   private async settleStaleDeletions(stale: RemoteDeletion[], cascaded: RemoteDeletion[]): Promise<void> {
     const again: RemoteDeletion[] = [];
     for (const { event, pair, remote } of await this.readAgain(stale)) {
-      const decision = decide({ local: event, remote, pair, policy: this.policy });
+      const seen = await this.see(event, remote, pair);
+      const decision = seen.removeCopy === "remote" ? { action: { type: "push-delete" as const }, conflict: false } : this.decideSeen(seen);
       if (decision.action.type === "push-delete" && remote !== "absent") {
         if (decision.conflict) this.report.conflicts += 1;
         again.push({ event, pair: { ...pair, remoteVersion: remote.versionToken } });
         continue;
       }
       if (decision.action.type === "forget") await this.store.deletePairs(this.cascadedOf([event.id], cascaded));
-      await this.carryOut(decision.action, decision.conflict, { local: event, remote: remote === "absent" ? null : remote, pair, seriesId: event.seriesId });
+      await this.carryOut(decision.action, decision.conflict, { local: seen.local, remote: seen.remote === "absent" ? null : seen.remote, pair: seen.pair, seriesId: event.seriesId });
     }
     if (again.length > 0) await this.deleteRemote(again, cascaded);
   }

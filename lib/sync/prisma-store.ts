@@ -22,6 +22,7 @@ const toPair = (row: SyncPair): Pair => ({
   listed: row.listed,
   base: row.base as unknown as EventContent | null,
   held: row.held,
+  origin: row.origin === "local" || row.origin === "remote" ? row.origin : null,
 });
 
 const LISTED_PER_STATEMENT = 10_000;
@@ -58,8 +59,8 @@ export class PrismaSyncStore implements SyncStore {
     // nine per pair, and took two seconds for a page of 2,500 on the bench machine).
     const rows = [...latest.values()].map(({ localId, ...pair }) => ({ ...pair, accountId: this.accountId, eventId: localId }));
     await tx.$executeRaw`
-      INSERT INTO "SyncPair" ("accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base", "held")
-      SELECT "accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base", COALESCE("held", false)
+      INSERT INTO "SyncPair" ("accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base", "held", "origin")
+      SELECT "accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base", COALESCE("held", false), "origin"
       FROM jsonb_populate_recordset(NULL::"SyncPair", ${JSON.stringify(rows)}::jsonb)`;
   }
 

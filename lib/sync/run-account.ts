@@ -13,6 +13,7 @@ import { getGoogleAccessToken } from "@/lib/sync-accounts/google";
 import { getMicrosoftAccessToken } from "@/lib/sync-accounts/microsoft";
 import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { pausedMessage } from "@/lib/sync/deletion-guard";
+import { evaluatedKey, rulesContextFor } from "@/lib/sync/rules/account";
 import { costOf, plural } from "@/lib/sync/run-cost";
 import { runSync, type DeletionChoice, type SyncProgress, type SyncReport } from "@/lib/sync/engine";
 import { PrismaSyncStore } from "@/lib/sync/prisma-store";
@@ -80,6 +81,7 @@ export function summarize(report: SyncReport, remoteName: string): string {
   if (report.conflicts > 0) parts.push(`${report.conflicts} conflict${report.conflicts === 1 ? "" : "s"} settled`);
   if (report.conflictsWaiting > 0) parts.push(`${report.conflictsWaiting} conflict${report.conflictsWaiting === 1 ? "" : "s"} waiting for you`);
   if (report.settled > 0) parts.push(`${report.settled} conflict${report.settled === 1 ? "" : "s"} settled as you chose`);
+  if (report.restoredCopies > 0) parts.push(`${report.restoredCopies} cop${report.restoredCopies === 1 ? "y" : "ies"} changed in ${remoteName} or Atollon restored from the original`);
   if (report.failures.length > 0) parts.push(`${report.failures.length} left for the next run`);
   return `${parts.join("; ")} (${costOf(report)}).`;
 }
@@ -111,6 +113,7 @@ export async function remoteFor(ownerId: string, account: SyncAccount): Promise<
     writesPerMinute: config.writesPerMinute,
     waitLimits: config.waitLimits,
     accessToken: (renew) => getGoogleAccessToken(ownerId, account.id, { fresh: renew }),
+    ...(account.remoteCalendarId ? { calendarId: account.remoteCalendarId } : {}),
   });
 }
 
@@ -180,6 +183,7 @@ export async function syncAccount(
   const run = await db.syncRun.create({ data: { accountId, trigger: options.trigger } });
   const remoteName = REMOTE_NAMES[account.provider];
   const started = Date.now();
+  const runStartedAt = new Date(started);
   const progress = progressRecorder(run.id);
   // Outside the try: a failed run still records the requests it made.
   let remote: RemoteCalendar | null = null;
@@ -187,11 +191,13 @@ export async function syncAccount(
     let report: SyncReport;
     try {
       remote = await remoteFor(ownerId, account);
+      const ownerEmail = (await db.user.findUnique({ where: { id: ownerId }, select: { email: true } }))?.email ?? null;
       report = await runSync({
         store: new PrismaSyncStore(ownerId, accountId, { runId: run.id, source: `${remoteName} ${account.login}` }),
         remote,
         deletions: options.deletions ?? "ask",
         onProgress: progress.record,
+        rules: rulesContextFor(account, ownerEmail, runStartedAt),
       });
     } finally {
       await lease.stopRenewing();
@@ -231,7 +237,7 @@ export async function syncAccount(
               runLeaseUntil: null,
               nextSyncAt: continueAt ?? nextScheduledSync(),
               nextSyncReason: continueAt ? "continue" : null,
-              ...(report.outcome === "complete" ? { lastSuccessfulSyncAt: new Date() } : {}),
+              ...(report.outcome === "complete" ? { lastSuccessfulSyncAt: new Date(), rulesKey: evaluatedKey(account, runStartedAt) } : {}),
             },
     });
     logRun({ accountId, provider: account.provider, trigger: options.trigger, durationMs: Date.now() - started, outcome: report.outcome, report });

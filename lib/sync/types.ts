@@ -3,6 +3,9 @@ import type { EventContent } from "@/lib/calendar/event-content";
 /** "ask": a conflict changes neither side; the event waits until a person settles it. */
 export type ConflictPolicy = "latest" | "local" | "remote" | "ask";
 
+/** The side an event was first made on, as far as one account is concerned. */
+export type PairOrigin = "local" | "remote";
+
 /** An event of the Atollon calendar, as the engine sees it. */
 export interface LocalEvent {
   id: string;
@@ -53,4 +56,9 @@ export interface Pair {
    * settles it and a run carries that out.
    */
   held?: boolean;
+  /**
+   * Which side holds the origin and which the copy (see lib/sync/rules/lens.ts); absent or null for
+   * a pair recorded before origins were kept, until a listing tells.
+   */
+  origin?: PairOrigin | null;
 }

@@ -28,11 +28,20 @@ export const microsoftLoginSchema = z.object({
 
 export const accountIdSchema = z.object({ accountId: z.uuid() });
 export const flowIdSchema = z.object({ flowId: z.uuid() });
+/** Create of a Google account: the calendar chosen among those it may write to (absent: the default one). */
+export const createGoogleSchema = flowIdSchema.extend({ calendarId: z.string().trim().min(1).max(1024).optional() });
 
 export const syncNowSchema = z.object({ accountId: z.uuid(), deletions: z.enum(["ask", "apply", "restore"]).default("ask") });
 
 export const CONFLICT_POLICIES = ["LATEST", "LOCAL", "REMOTE", "ASK"] as const;
 export const conflictPolicySchema = z.object({ accountId: z.uuid(), policy: z.enum(CONFLICT_POLICIES, "Choose who wins a conflict.") });
+
+export const chooseCalendarSchema = z.object({
+  accountId: z.uuid(),
+  calendarId: z.string().trim().min(1, "Choose a calendar.").max(1024),
+  /** The copies made in the calendar being left: left there, or removed. */
+  oldCopies: z.enum(["leave", "remove"], "Say what becomes of the copies in the old calendar."),
+});
 
 export const OFFICE365_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
 

@@ -8,10 +8,11 @@ import { caldavSuite } from "./caldav";
 import { ewsSuite } from "./ews";
 import { googleSuite } from "./google";
 import { graphSuite } from "./graph";
+import { rulesSuite } from "./rules";
 import { schedulerSuite } from "./scheduler";
 import type { Suite } from "./suite";
 
-const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, graphSuite, caldavSuite, schedulerSuite];
+const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, graphSuite, caldavSuite, schedulerSuite, rulesSuite];
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "10000" }, json: { type: "string" }, only: { type: "string" } },

@@ -44,7 +44,15 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
   let delayMs = 0;
   let importExisting: ImportExisting = "update";
 
-  const isOwnCalendar = (email: string, calendarId: string) => calendarId === "primary" || decodeURIComponent(calendarId) === email;
+  /** Calendars besides each person's primary one, by id: who may do what with them. */
+  const secondary = new Map<string, { summary: string; roles: Map<string, string> }>();
+  /** The key the event store holds a calendar under, or null when this person cannot reach it. */
+  const calendarKey = (email: string, calendarId: string): string | null => {
+    const id = decodeURIComponent(calendarId);
+    if (id === "primary" || id === email) return email;
+    return secondary.get(id)?.roles.has(email) ? id : null;
+  };
+  const isOwnCalendar = (email: string, calendarId: string) => calendarKey(email, calendarId) !== null;
 
   /** One API call (a whole request, or one part of a batch) for an authenticated user. */
   function call(email: string, method: string, url: URL, headers: Record<string, string | undefined>, body: unknown, logEntry: LoggedRequest): CallResult {
@@ -52,7 +60,11 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     const query = url.searchParams;
     if (path === "/calendar/v3/channels/stop" && method === "POST") return channels.stop(email, body);
     if (path === "/calendar/v3/users/me/calendarList" && method === "GET") {
-      return { status: 200, body: { kind: "calendar#calendarList", items: [{ kind: "calendar#calendarListEntry", id: email, summary: email, primary: true, timeZone: "UTC", accessRole: "owner" }] } };
+      const writers = ["writer", "owner"];
+      const others = [...secondary].flatMap(([id, { summary, roles }]) => (roles.has(email) ? [{ kind: "calendar#calendarListEntry", id, summary, timeZone: "UTC", accessRole: roles.get(email) }] : []));
+      const minAccessRole = query.get("minAccessRole");
+      const items = [{ kind: "calendar#calendarListEntry", id: email, summary: email, primary: true, timeZone: "UTC", accessRole: "owner" }, ...others];
+      return { status: 200, body: { kind: "calendar#calendarList", items: minAccessRole === "writer" ? items.filter((item) => writers.includes(item.accessRole as string)) : items } };
     }
     const watch = WATCH_PATH.exec(path);
     if (watch && method === "POST") {
@@ -62,11 +74,11 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     const instances = INSTANCES_PATH.exec(path);
     if (instances && method === "GET") {
       if (!isOwnCalendar(email, instances[1] ?? "")) return googleError(404, "notFound", "Not Found");
-      return listInstances(store.calendarOf(email), decodeURIComponent(instances[2] ?? ""), query);
+      return listInstances(store.calendarOf(calendarKey(email, instances[1] ?? "") as string), decodeURIComponent(instances[2] ?? ""), query);
     }
     const match = EVENTS_PATH.exec(path);
     if (!match || !isOwnCalendar(email, match[1] ?? "")) return googleError(404, "notFound", "Not Found");
-    const calendar = store.calendarOf(email);
+    const calendar = store.calendarOf(calendarKey(email, match[1] ?? "") as string);
     const id = match[2] ? decodeURIComponent(match[2]) : null;
     if (method !== "GET") logEntry.sendUpdates = query.get("sendUpdates");
     if (!id && method === "GET") return listEvents(calendar, query);
@@ -125,6 +137,13 @@ export function createCalendarApi(options: { authenticate: (accessToken: string)
     /** What importing an iCalUID the calendar already holds does: update that event (default) or 409. */
     setImportExisting(mode: ImportExisting) {
       importExisting = mode;
+    },
+    /**
+     * A calendar besides the primary ones, shared with people in roles ("owner", "writer", "reader"):
+     * its events are reached (by the helpers below and /__control) under its id instead of an email.
+     */
+    addCalendar(id: string, summary: string, roles: Record<string, string>) {
+      secondary.set(id, { summary, roles: new Map(Object.entries(roles)) });
     },
     /** Sync tokens issued so far for this calendar get 410 from now on. */
     expireSyncTokens(email: string) {

@@ -100,6 +100,13 @@ async function control(oauth: FakeGoogleOAuth, calendar: CalendarApi, req: Incom
       reply({ deleted: live.length });
       return true;
     }
+    case "/__control/calendars": {
+      // POST { id, summary, roles: { email: role } }: a secondary calendar; its events are then under ?email=<its id>.
+      const { id, summary, roles } = JSON.parse(await readBody(req)) as { id: string; summary: string; roles: Record<string, string> };
+      calendar.addCalendar(id, summary, roles);
+      reply({ id });
+      return true;
+    }
     case "/__control/grant":
       reply(oauth.grant(email));
       return true;

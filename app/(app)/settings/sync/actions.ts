@@ -8,9 +8,13 @@ import { checkAccountConnection } from "@/lib/sync-accounts/check-connection";
 import { createEwsAccount, updateEwsPassword } from "@/lib/sync-accounts/ews";
 import { createGoogleAccount, startGoogleAuthorization } from "@/lib/sync-accounts/google";
 import { createMicrosoftAccount, startMicrosoftAuthorization } from "@/lib/sync-accounts/microsoft";
+import { chooseRemoteCalendar, writableCalendars } from "@/lib/sync-accounts/remote-calendars";
+import { saveRulesSchema, saveSyncRules } from "@/lib/sync-accounts/rules";
 import { syncAccount } from "@/lib/sync/run-account";
 import {
   accountIdSchema,
+  chooseCalendarSchema,
+  createGoogleSchema,
   atollonGrantSchema,
   conflictPolicySchema,
   ewsPasswordSchema,
@@ -36,8 +40,8 @@ export const reauthorizeGoogleAction = userAction("reauthorize-google", accountI
   return { url: await startGoogleAuthorization(user.id, "", accountId) };
 });
 
-export const createGoogleAccountAction = userAction("create-google-account", flowIdSchema, async ({ flowId }, { user }) => {
-  await createGoogleAccount(user.id, flowId, after);
+export const createGoogleAccountAction = userAction("create-google-account", createGoogleSchema, async ({ flowId, calendarId }, { user }) => {
+  await createGoogleAccount(user.id, flowId, after, calendarId);
   revalidatePath("/settings/sync");
   return null;
 });
@@ -102,4 +106,18 @@ export const updateEwsPasswordAction = userAction("update-ews-password", ewsPass
   await updateEwsPassword(user.id, accountId, password);
   revalidatePath("/settings/sync");
   return null;
+});
+
+export const saveRulesAction = userAction("save-sync-rules", saveRulesSchema, async ({ accountId, rules, confirmRemovals }, { user }) => {
+  const outcome = await saveSyncRules(user.id, accountId, rules, confirmRemovals);
+  if (outcome.saved) revalidatePath("/settings/sync");
+  return outcome;
+});
+
+export const listCalendarsAction = userAction("list-remote-calendars", accountIdSchema, async ({ accountId }, { user }) => writableCalendars(user.id, accountId));
+
+export const chooseCalendarAction = userAction("choose-remote-calendar", chooseCalendarSchema, async ({ accountId, calendarId, oldCopies }, { user }) => {
+  const chosen = await chooseRemoteCalendar(user.id, accountId, calendarId, oldCopies);
+  revalidatePath("/settings/sync");
+  return chosen;
 });

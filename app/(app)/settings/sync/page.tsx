@@ -13,7 +13,19 @@ import { accountsFingerprint, listAccounts, syncsPausedReason, type AccountView 
 import { FLOW_FAILURES, flowFailureMessage, microsoftFlowFailureMessage } from "@/lib/sync-accounts/messages";
 import { MICROSOFT_FLOW_FAILURES } from "@/lib/sync-accounts/microsoft";
 import { updateCalDavPasswordAction } from "./caldav/actions";
-import { checkConnectionAction, grantAtollonAction, reauthorizeGoogleAction, reauthorizeMicrosoftAction, removeAccountAction, setConflictPolicyAction, syncNowAction, updateEwsPasswordAction } from "./actions";
+import {
+  checkConnectionAction,
+  chooseCalendarAction,
+  grantAtollonAction,
+  listCalendarsAction,
+  reauthorizeGoogleAction,
+  reauthorizeMicrosoftAction,
+  removeAccountAction,
+  saveRulesAction,
+  setConflictPolicyAction,
+  syncNowAction,
+  updateEwsPasswordAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Synchronization" };
 
@@ -106,6 +118,8 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
                     reauthorize={account.provider === "GOOGLE" ? reauthorizeGoogleAction : account.provider === "OFFICE365_GRAPH" ? reauthorizeMicrosoftAction : undefined}
                     syncNow={account.provider === "ATOLLON" ? undefined : syncNowAction}
                     setPolicy={account.provider === "ATOLLON" ? undefined : setConflictPolicyAction}
+                    saveRules={account.provider === "ATOLLON" ? undefined : saveRulesAction}
+                    calendars={account.provider === "GOOGLE" ? { list: listCalendarsAction, choose: chooseCalendarAction } : undefined}
                   >
                     {accountExtras(account)}
                   </AccountCard>

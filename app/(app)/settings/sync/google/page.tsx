@@ -4,7 +4,7 @@ import { DemoNotice } from "@/components/sync/demo-notice";
 import { OAuthTokenForm } from "@/components/sync/oauth-token-form";
 import { requireUser } from "@/lib/auth/session";
 import { googleConfig } from "@/lib/providers/google/oauth";
-import { getFlow } from "@/lib/sync-accounts/google";
+import { flowCalendars, getFlow } from "@/lib/sync-accounts/google";
 import { FLOW_FAILURES, flowFailureMessage } from "@/lib/sync-accounts/messages";
 import { createGoogleAccountAction, receiveGoogleTokenAction } from "../actions";
 
@@ -18,6 +18,8 @@ export default async function AddGooglePage({ searchParams }: { searchParams: Pr
   const config = googleConfig();
   const flow = params.flow && UUID.test(params.flow) ? await getFlow(user.id, params.flow) : null;
   const failureCode = flow?.failure ?? FLOW_FAILURES.find((value) => value === params.failure) ?? null;
+  // The default calendar is preselected; a listing that fails leaves only it (Create still works).
+  const calendars = flow?.tokenReceived ? await flowCalendars(user.id, flow.id).catch(() => null) : null;
   const failure = failureCode ? flowFailureMessage(failureCode, flow ?? undefined) : params.flow && !flow ? flowFailureMessage("state") : null;
 
   return (
@@ -34,6 +36,7 @@ export default async function AddGooglePage({ searchParams }: { searchParams: Pr
             received={flow?.tokenReceived ? { flowId: flow.id, login: flow.receivedLogin ?? flow.login } : null}
             start={receiveGoogleTokenAction}
             create={createGoogleAccountAction}
+            calendars={calendars}
           />
         ) : (
           <div className="max-w-xl text-sm text-slate-700">
