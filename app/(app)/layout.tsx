@@ -1,16 +1,20 @@
 import { AppHeader } from "@/components/app-header";
 import { AttentionBanner } from "@/components/attention-banner";
+import { FormatsProvider } from "@/components/formats-provider";
+import { formatsFor } from "@/lib/auth/formats";
 import { requireUser } from "@/lib/auth/session";
 import { accountsNeedingAttention } from "@/lib/sync-accounts/attention";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const attention = await accountsNeedingAttention(user.id);
+  const [attention, formats] = await Promise.all([accountsNeedingAttention(user.id), formatsFor(user)]);
   return (
-    <div className="flex min-h-screen flex-col">
-      <AppHeader userName={user.name} attention={attention.length} />
-      <AttentionBanner items={attention} />
-      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">{children}</main>
-    </div>
+    <FormatsProvider settings={formats.settings} browser={formats.browser}>
+      <div className="flex min-h-screen flex-col">
+        <AppHeader userName={user.name} attention={attention.length} />
+        <AttentionBanner items={attention} />
+        <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">{children}</main>
+      </div>
+    </FormatsProvider>
   );
 }
