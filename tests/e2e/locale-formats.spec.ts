@@ -24,10 +24,11 @@ async function visitor(browser: Browser, locale: string): Promise<Visitor> {
 
 const week = (page: Page) => page.getByTestId("week-view");
 
-/** The page as the server rendered it, before any script ran: its text must be the text the browser shows after hydration. */
+/** The page as the server sent it to this browser, before any script ran: its text must be the text the browser shows after hydration. */
 async function serverText(page: Page, path: string): Promise<string> {
-  const html = await (await page.request.get(path)).text();
-  return html.replace(/<!-- -->/g, "");
+  const response = await page.goto(path);
+  if (!response) throw new Error(`no response for ${path}`);
+  return (await response.text()).replace(/<!-- -->/g, "");
 }
 // A production build names a hydration mismatch only by its number (react.dev/errors/418 and kin).
 const hydrationErrors = (errors: string[]) => errors.filter((text) => /hydrat|did not match|didn't match|errors\/(418|419|422|423|425)\b/i.test(text));
