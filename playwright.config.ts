@@ -68,7 +68,8 @@ export default defineConfig({
     },
   },
   // The desktop size the product is checked at; phone-sized checks set 390×844 themselves.
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } }],
+  // The specs read dates and times as en-GB writes them; locale-formats.spec.ts sets its own locales.
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 }, locale: "en-GB" } }],
   webServer: [
     {
       command: "tsx tests/fakes/google/serve.ts",

@@ -1,9 +1,10 @@
 "use client";
 
 import { itemTone } from "@/components/calendar/week-grid";
+import { useFormats } from "@/components/formats-provider";
 import type { CalendarItem } from "@/lib/calendar/events";
 import { addDaysToDate } from "@/lib/calendar/time";
-import { coversDate, timeLabel } from "@/lib/calendar/view-layout";
+import { coversDate } from "@/lib/calendar/view-layout";
 
 interface Props {
   firstDay: string;
@@ -14,11 +15,9 @@ interface Props {
   onOpen: (item: CalendarItem) => void;
 }
 
-const heading = (date: string) =>
-  new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
-
 /** Upcoming events day by day, days without events left out: the calendar as a list, made for a phone. */
 export function AgendaList({ firstDay, days, today, timeZone, items, onOpen }: Props) {
+  const formats = useFormats();
   const dates = Array.from({ length: days }, (_, index) => addDaysToDate(firstDay, index));
   const filled = dates.map((date) => ({ date, items: items.filter((item) => coversDate(item, date, timeZone)) })).filter((day) => day.items.length > 0);
   return (
@@ -31,13 +30,13 @@ export function AgendaList({ firstDay, days, today, timeZone, items, onOpen }: P
             <li key={day.date} data-date={day.date} className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:gap-6">
               <h3 className={`text-sm font-semibold sm:w-56 sm:shrink-0 ${day.date === today ? "text-brand-700" : "text-slate-900"}`}>
                 {day.date === today && <span className="mr-1">Today ·</span>}
-                {heading(day.date)}
+                {formats.dayTitle(day.date)}
               </h3>
               <ul className="flex flex-1 flex-col gap-1.5">
                 {day.items.map((item) => (
                   <li key={`${item.eventId}-${item.originalStart ?? ""}`}>
                     <button type="button" onClick={() => onOpen(item)} className={`flex w-full items-baseline gap-3 rounded-md border-l-4 px-3 py-2 text-left text-sm ${itemTone(item)}`}>
-                      <span className="w-28 shrink-0 tabular-nums">{item.allDay ? "All day" : `${timeLabel(item.start, timeZone)} – ${timeLabel(item.end, timeZone)}`}</span>
+                      <span className="w-28 shrink-0 tabular-nums">{item.allDay ? "All day" : `${formats.time(item.start)} – ${formats.time(item.end)}`}</span>
                       <span className="min-w-0 flex-1">
                         <span className="block truncate font-semibold">
                           {item.recurring && <span className="sr-only">Repeats: </span>}

@@ -11,10 +11,12 @@ import { MoveScopeDialog } from "@/components/calendar/move-scope-dialog";
 import { SearchResults, resultItem } from "@/components/calendar/search-results";
 import { itemKey } from "@/components/calendar/use-grid-drag";
 import { FormAlert } from "@/components/form-alert";
+import { useFormats } from "@/components/formats-provider";
 import { WeekGrid } from "@/components/calendar/week-grid";
 import { useHydrated } from "@/components/use-hydrated";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { CalendarItem } from "@/lib/calendar/events";
+import type { Formats } from "@/lib/calendar/formats";
 import type { SearchResult } from "@/lib/calendar/search-events";
 import { addDaysToDate } from "@/lib/calendar/time";
 import { VIEWS, calendarHref, shiftAnchor, type CalendarViewName } from "@/lib/calendar/views";
@@ -55,17 +57,10 @@ const LABELS: Record<CalendarViewName, { name: string; unit: string }> = {
   agenda: { name: "Agenda", unit: "30 days" },
 };
 
-const format = (date: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
-
-const formatRange = (first: string, last: string) => {
-  const sameMonth = first.slice(0, 7) === last.slice(0, 7);
-  return `${format(first, sameMonth ? { day: "numeric" } : { day: "numeric", month: "short" })} – ${format(last, { day: "numeric", month: sameMonth ? "long" : "short", year: "numeric" })}`;
-};
-
-function viewTitle(view: CalendarViewName, anchor: string, firstDay: string, days: number): string {
-  if (view === "day") return format(anchor, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
-  if (view === "month") return format(`${anchor.slice(0, 7)}-01`, { month: "long", year: "numeric" });
-  return formatRange(firstDay, addDaysToDate(firstDay, days - 1));
+function viewTitle(formats: Formats, view: CalendarViewName, anchor: string, firstDay: string, days: number): string {
+  if (view === "day") return formats.dayTitle(anchor);
+  if (view === "month") return formats.monthTitle(anchor);
+  return formats.rangeTitle(firstDay, addDaysToDate(firstDay, days - 1));
 }
 
 /** Below this width the agenda is the default and a week pages sideways by day. */
@@ -78,6 +73,7 @@ export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, 
   const [moveError, setMoveError] = useState<string | null>(null);
   const [focusKey, setFocusKey] = useState<string | null>(null);
   const hydrated = useHydrated();
+  const formats = useFormats();
 
   const move = async ({ item, startDelta, endDelta }: PendingMove, scope: "this" | "all") => {
     setAskScope(null);
@@ -91,7 +87,7 @@ export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, 
   const onMove = (item: CalendarItem, startDelta: number, endDelta: number) =>
     item.seriesId ? setAskScope({ item, startDelta, endDelta }) : void move({ item, startDelta, endDelta }, "all");
   const href = (date: string, to = view) => calendarHref(to, date);
-  const title = viewTitle(view, anchor, firstDay, days);
+  const title = viewTitle(formats, view, anchor, firstDay, days);
   const unit = LABELS[view].unit;
   const dates = view === "day" || view === "week" ? Array.from({ length: days }, (_, index) => addDaysToDate(firstDay, index)) : [];
 

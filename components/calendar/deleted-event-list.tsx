@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/button";
 import { FormAlert } from "@/components/form-alert";
+import { useFormats } from "@/components/formats-provider";
 import type { ActionResult } from "@/lib/actions/safe-action";
 
 export interface DeletedEventEntry {
@@ -19,18 +20,16 @@ export interface DeletedEventEntry {
 
 interface Props {
   events: DeletedEventEntry[];
-  timeZone: string;
   restore: (input: { eventId: string }) => Promise<ActionResult<null>>;
 }
 
 const TRIGGERS: Record<string, string> = { manual: "Sync now", schedule: "scheduled", edit: "after an edit", push: "change notice", continue: "continuation" };
 
-export function DeletedEventList({ events, timeZone, restore }: Props) {
+export function DeletedEventList({ events, restore }: Props) {
   const router = useRouter();
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
-  const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone });
-  const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+  const formats = useFormats();
 
   if (events.length === 0) return <p className="text-sm text-slate-600">Nothing was deleted in the last 30 days.</p>;
 
@@ -54,16 +53,16 @@ export function DeletedEventList({ events, timeZone, restore }: Props) {
                 {event.title}
                 {event.recurring && <span className="ml-2 text-xs font-normal text-slate-500">recurring</span>}
               </p>
-              <p className="text-sm text-slate-600">{event.allDay ? day.format(new Date(`${event.start}T00:00:00Z`)) : when.format(new Date(event.start))}</p>
+              <p className="text-sm text-slate-600">{event.allDay ? formats.date(event.start) : formats.dateTime(event.start)}</p>
               <p className="text-sm text-slate-600">
                 Deleted{" "}
                 <time dateTime={event.deletedAt} suppressHydrationWarning>
-                  {when.format(new Date(event.deletedAt))}
+                  {formats.dateTime(event.deletedAt)}
                 </time>{" "}
                 {event.deletedBy
-                  ? `by the sync with ${event.deletedBy.source}${event.deletedBy.run ? ` (run of ${when.format(new Date(event.deletedBy.run.startedAt))}, ${TRIGGERS[event.deletedBy.run.trigger] ?? event.deletedBy.run.trigger})` : ""}`
+                  ? `by the sync with ${event.deletedBy.source}${event.deletedBy.run ? ` (run of ${formats.dateTime(event.deletedBy.run.startedAt)}, ${TRIGGERS[event.deletedBy.run.trigger] ?? event.deletedBy.run.trigger})` : ""}`
                   : "by you, in Atollon"}
-                {" · "}deleted for good on {day.format(new Date(event.purgeAt))}
+                {" · "}deleted for good on {formats.instantDate(event.purgeAt)}
               </p>
             </div>
             <Button type="button" disabled={busy !== null} onClick={() => void onRestore(event)}>

@@ -7,11 +7,13 @@ import { applyFieldErrors } from "@/components/apply-field-errors";
 import { Button } from "@/components/button";
 import type { CalendarActions } from "@/components/calendar/calendar-view";
 import { FormAlert } from "@/components/form-alert";
+import { useFormats } from "@/components/formats-provider";
 import { TextField } from "@/components/text-field";
 import { blankForm } from "@/lib/calendar/event-form";
 import type { CalendarItem } from "@/lib/calendar/events";
-import { DAY_NAMES, describeRepeat, weekdayOf } from "@/lib/calendar/repeat-summary";
-import { WEEKDAYS, eventFormSchema, type EventFormValues } from "@/lib/validations/event";
+import { describeSpan } from "@/lib/calendar/formats";
+import { describeRepeat, weekdayOf } from "@/lib/calendar/repeat-summary";
+import { eventFormSchema, type EventFormValues } from "@/lib/validations/event";
 
 export interface DialogTarget {
   /** null: a new event. */
@@ -52,6 +54,7 @@ export function EventDialog({
   const [scope, setScope] = useState<Scope>("this");
   const [message, setMessage] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const formats = useFormats();
   const form = useForm<EventFormValues>({
     resolver: zodResolver(eventFormSchema),
     defaultValues: blankForm(timeZone, dialog.start ?? { date: new Date().toISOString().slice(0, 10), time: "09:00" }, dialog.allDay ?? false, dialog.end),
@@ -80,11 +83,12 @@ export function EventDialog({
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
 
-  const [allDay, repeat, ends, customRule, interval, weekdays, count, untilDate, startDate] = useWatch({
+  const [allDay, repeat, ends, customRule, interval, weekdays, count, untilDate, startDate, startTime, endDate, endTime] = useWatch({
     control,
-    name: ["allDay", "repeat", "ends", "customRule", "interval", "weekdays", "count", "untilDate", "startDate"],
+    name: ["allDay", "repeat", "ends", "customRule", "interval", "weekdays", "count", "untilDate", "startDate", "startTime", "endDate", "endTime"],
   });
-  const summary = describeRepeat({ repeat, ends, interval, weekdays, count, untilDate, startDate });
+  const summary = describeRepeat({ repeat, ends, interval, weekdays, count, untilDate, startDate }, formats);
+  const span = describeSpan(formats, { allDay, startDate, startTime, endDate, endTime });
 
   const submit = handleSubmit(async (values) => {
     setMessage(null);
@@ -132,6 +136,11 @@ export function EventDialog({
                 <TextField label="Ends" type="date" error={errors.endDate?.message} {...register("endDate")} />
                 {!allDay && <TextField label="End time" type="time" error={errors.endTime?.message} {...register("endTime")} />}
               </div>
+              {span && (
+                <p className="-mt-2 text-sm text-slate-600" data-testid="event-span">
+                  {span}
+                </p>
+              )}
               {!allDay && (
                 <div className="flex flex-col gap-1.5">
                   <label htmlFor="event-zone" className="text-sm font-medium text-slate-800">
@@ -179,10 +188,10 @@ export function EventDialog({
                 )}
                 {repeat === "weekly" && (
                   <div role="group" aria-label="On days" className="flex flex-wrap gap-2">
-                    {WEEKDAYS.map((day) => (
-                      <label key={day} className="flex items-center gap-1 rounded-md border border-slate-200 px-2 py-1 text-sm">
-                        <input type="checkbox" value={day} {...register("weekdays")} />
-                        {DAY_NAMES[day]}
+                    {formats.weekdays().map((day) => (
+                      <label key={day.code} className="flex items-center gap-1 rounded-md border border-slate-200 px-2 py-1 text-sm">
+                        <input type="checkbox" value={day.code} {...register("weekdays")} />
+                        {day.short}
                       </label>
                     ))}
                     {errors.weekdays && <p className="w-full text-sm text-red-700">{errors.weekdays.message}</p>}

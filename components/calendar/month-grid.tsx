@@ -2,12 +2,12 @@
 
 import Link from "next/link";
 import { itemTone } from "@/components/calendar/week-grid";
+import { useFormats } from "@/components/formats-provider";
 import type { CalendarItem } from "@/lib/calendar/events";
 import { addDaysToDate } from "@/lib/calendar/time";
-import { coversDate, timeLabel } from "@/lib/calendar/view-layout";
+import { coversDate } from "@/lib/calendar/view-layout";
 
 const SHOWN = 3;
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 interface Props {
   firstDay: string;
@@ -23,12 +23,15 @@ interface Props {
 export function MonthGrid({ firstDay, days, anchor, today, timeZone, items, onCreate, onOpen }: Props) {
   const dates = Array.from({ length: days }, (_, index) => addDaysToDate(firstDay, index));
   const month = anchor.slice(0, 7);
+  const formats = useFormats();
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="month-view">
       <div className="grid grid-cols-7 border-b border-slate-200 text-center text-xs font-medium tracking-wide text-slate-600 uppercase">
-        {WEEKDAYS.map((day) => (
-          <div key={day} className="py-2">
-            {day}
+        {formats.weekdays().map((day) => (
+          <div key={day.code} className="py-2">
+            <abbr title={day.long} className="no-underline">
+              {day.short}
+            </abbr>
           </div>
         ))}
       </div>
@@ -56,7 +59,7 @@ export function MonthGrid({ firstDay, days, anchor, today, timeZone, items, onCr
                   }}
                   className={`truncate rounded px-1.5 py-0.5 text-left text-xs ${item.allDay ? `border-l-4 font-medium ${itemTone(item)}` : "text-slate-800 hover:bg-slate-100"}`}
                 >
-                  {!item.allDay && <span className="mr-1 text-slate-500 tabular-nums">{timeLabel(item.start, timeZone)}</span>}
+                  {!item.allDay && <span className="mr-1 text-slate-500 tabular-nums">{formats.time(item.start)}</span>}
                   {item.title || "(No title)"}
                 </button>
               ))}

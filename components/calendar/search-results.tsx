@@ -1,18 +1,17 @@
 "use client";
 
 import Link from "next/link";
+import { useFormats } from "@/components/formats-provider";
 import type { CalendarItem } from "@/lib/calendar/events";
+import type { Formats } from "@/lib/calendar/formats";
 import type { SearchResult } from "@/lib/calendar/search-events";
 import { instantToWall, wallToString } from "@/lib/calendar/time";
 import { SEARCH_LIMIT } from "@/lib/calendar/search-limit";
 
-const dateLabel = (date: string) =>
-  new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
-
-function when(result: SearchResult, timeZone: string): string {
-  if (result.allDay) return `${dateLabel(result.start)} · all day`;
+function when(result: SearchResult, timeZone: string, formats: Formats): string {
+  if (result.allDay) return `${formats.listDate(result.start)} · all day`;
   const wall = wallToString(instantToWall(timeZone, new Date(result.start)));
-  return `${dateLabel(wall.date)} · ${wall.time}`;
+  return `${formats.listDate(wall.date)} · ${formats.time(result.start)}`;
 }
 
 /** What the dialog needs to open a result: the same shape as an item of the grid. */
@@ -21,6 +20,7 @@ export function resultItem(result: SearchResult): CalendarItem {
 }
 
 export function SearchResults({ query, results, timeZone, clearHref, onOpen }: { query: string; results: SearchResult[]; timeZone: string; clearHref: string; onOpen: (result: SearchResult) => void }) {
+  const formats = useFormats();
   return (
     <section aria-labelledby="search-heading" className="rounded-xl border border-slate-200 bg-white shadow-sm">
       <div className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-3">
@@ -36,7 +36,7 @@ export function SearchResults({ query, results, timeZone, clearHref, onOpen }: {
           {results.map((result) => (
             <li key={`${result.target.eventId}`}>
               <button type="button" onClick={() => onOpen(result)} className="flex w-full flex-col items-start gap-0.5 px-4 py-2.5 text-left hover:bg-slate-50 sm:flex-row sm:items-baseline sm:gap-4">
-                <span className="w-52 shrink-0 text-sm text-slate-600 tabular-nums">{when(result, timeZone)}</span>
+                <span className="w-52 shrink-0 text-sm text-slate-600 tabular-nums">{when(result, timeZone, formats)}</span>
                 <span className="min-w-0 flex-1 text-sm">
                   <span className="font-semibold text-slate-900">{result.title || "(No title)"}</span>
                   {result.recurring && <span className="ml-2 text-xs text-slate-600">repeats</span>}

@@ -2,10 +2,11 @@
 
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { NowLine } from "@/components/calendar/now-line";
+import { useFormats } from "@/components/formats-provider";
 import { SNAP, itemKey, useGridDrag } from "@/components/calendar/use-grid-drag";
 import type { CalendarItem } from "@/lib/calendar/events";
 import { addDaysToDate } from "@/lib/calendar/time";
-import { coversDate, layoutDay, timeLabel } from "@/lib/calendar/view-layout";
+import { coversDate, layoutDay } from "@/lib/calendar/view-layout";
 
 export const HOUR = 48;
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
@@ -27,11 +28,10 @@ interface Props {
 }
 
 const PER_MINUTE = HOUR / 60;
-const clock = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+/** A time of day as the event form's time input takes it: "HH:mm". */
+const inputTime = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 /** How long the arrow keys wait for the next press before an event's move is saved. */
 const KEY_SETTLE_MS = 700;
-
-const dayLabel = (date: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
 
 export function itemTone(item: CalendarItem): string {
   if (item.status === "tentative") return "border-dashed border-brand-600 bg-white text-brand-800";
@@ -42,8 +42,9 @@ export function itemTone(item: CalendarItem): string {
 export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, onOpen, onMove, focusKey }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const body = useRef<HTMLDivElement>(null);
+  const formats = useFormats();
   const create = (date: string, from: number, to: number | null) =>
-    onCreate({ date, time: clock(from) }, false, to === null ? undefined : to >= 24 * 60 ? { date: addDaysToDate(date, 1), time: "00:00" } : { date, time: clock(to) });
+    onCreate({ date, time: inputTime(from) }, false, to === null ? undefined : to >= 24 * 60 ? { date: addDaysToDate(date, 1), time: "00:00" } : { date, time: inputTime(to) });
   const { drag, startCreate, startMove, consumeClick } = useGridDrag(dates, PER_MINUTE, { onCreate: create, onMove });
   // The keyboard's place on the grid: a day and a half hour; Enter creates an event there.
   const [slot, setSlot] = useState<{ day: number; minute: number } | null>(null);
@@ -98,7 +99,7 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
   const slotLabel = (() => {
     const current = slot ?? { day: Math.max(0, dates.indexOf(focusDate)), minute: 9 * 60 };
     const date = dates[current.day] ?? focusDate;
-    return `${dayLabel(date, { weekday: "long", day: "numeric", month: "long" })}, ${clock(current.minute)}`;
+    return `${formats.dayTitle(date)}, ${formats.clock(current.minute)}`;
   })();
   const sideways = useRef<HTMLDivElement>(null);
   const allDay = items.filter((item) => item.allDay);
@@ -127,7 +128,7 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
             <div className="sticky left-0 z-10 bg-white" />
             {dates.map((date) => (
               <div key={date} data-column={date} className="snap-start scroll-ml-16 border-l border-slate-100 px-1 py-2 text-center" aria-current={date === today ? "date" : undefined}>
-                <span className="block text-xs font-medium tracking-wide text-slate-600 uppercase">{dayLabel(date, { weekday: week ? "short" : "long" })}</span>
+                <span className="block text-xs font-medium tracking-wide text-slate-600 uppercase">{formats.weekday(date, week ? "short" : "long")}</span>
                 <span className={`mx-auto mt-1 grid size-8 place-items-center rounded-full text-sm font-semibold ${date === today ? "bg-brand-700 text-white" : "text-slate-900"}`}>
                   {Number(date.slice(8))}
                 </span>
@@ -175,7 +176,7 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
               <div className="sticky left-0 z-10 bg-white">
                 {HOURS.map((hour) => (
                   <span key={hour} className="absolute right-2 -translate-y-2 text-[11px] text-slate-600" style={{ top: hour * HOUR }}>
-                    {hour === 0 ? "" : `${String(hour).padStart(2, "0")}:00`}
+                    {hour === 0 ? "" : formats.hourLabel(hour)}
                   </span>
                 ))}
               </div>
@@ -206,7 +207,7 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
                       className="pointer-events-none absolute inset-x-0.5 rounded-md border border-brand-600 bg-brand-100/80 px-1.5 text-xs font-semibold text-brand-800"
                       style={{ top: Math.min(drag.from, drag.to) * PER_MINUTE, height: (Math.abs(drag.to - drag.from) + SNAP) * PER_MINUTE }}
                     >
-                      {clock(Math.min(drag.from, drag.to))} – {clock(Math.max(drag.from, drag.to) + SNAP)}
+                      {formats.clock(Math.min(drag.from, drag.to))} – {formats.clock(Math.max(drag.from, drag.to) + SNAP)}
                     </div>
                   )}
                   {layoutDay(items, date, timeZone).map((block) => {
@@ -247,12 +248,12 @@ export function WeekGrid({ dates, focusDate, today, timeZone, items, onCreate, o
                         </span>
                         {block.bottom - block.top >= 45 ? (
                           <span className="block truncate">
-                            {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
+                            {formats.time(block.item.start)} – {formats.time(block.item.end)}
                             {block.item.location && ` · ${block.item.location}`}
                           </span>
                         ) : (
                           <span className="sr-only">
-                            {timeLabel(block.item.start, timeZone)} – {timeLabel(block.item.end, timeZone)}
+                            {formats.time(block.item.start)} – {formats.time(block.item.end)}
                           </span>
                         )}
                         {!block.item.allDay && !block.continuesAfter && (

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { useFormats } from "@/components/formats-provider";
 import { describeMoment } from "@/components/sync/describe-moment";
 
 /**
@@ -9,13 +10,14 @@ import { describeMoment } from "@/components/sync/describe-moment";
  */
 export function RelativeTime({ at, tense }: { at: string; tense: "past" | "future" }) {
   const date = new Date(at);
+  const formats = useFormats();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(timer);
   }, []);
   return (
-    <time dateTime={at} title={date.toLocaleString("en-GB", { dateStyle: "full", timeStyle: "long" })} suppressHydrationWarning>
+    <time dateTime={at} title={formats.fullDateTime(date)} suppressHydrationWarning>
       {describeMoment(date, now, tense)}
     </time>
   );

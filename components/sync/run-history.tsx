@@ -1,3 +1,4 @@
+import { useFormats } from "@/components/formats-provider";
 import type { SyncProvider } from "@/lib/db/generated/enums";
 import type { RunView } from "@/lib/sync-accounts/accounts";
 import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
@@ -15,8 +16,6 @@ const OUTCOMES = {
 
 const TRIGGERS: Record<string, string> = { manual: "Sync now", schedule: "Scheduled", edit: "After an edit", push: "Change notice", continue: "Continuation" };
 
-const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
-
 function duration(run: RunHistoryEntry): string {
   if (!run.finishedAt) return "running";
   const ms = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
@@ -28,6 +27,7 @@ const counts = (c: RunHistoryEntry["pulled"]) => `${c.created} created, ${c.upda
 /** The account's latest runs: when, how long, why, what came and went, and what went wrong. */
 export function RunHistory({ provider, runs }: { provider: SyncProvider; runs: RunHistoryEntry[] }) {
   const name = REMOTE_NAMES[provider];
+  const formats = useFormats();
   if (runs.length === 0) return null;
   return (
     <details className="mt-3 text-sm">
@@ -38,8 +38,8 @@ export function RunHistory({ provider, runs }: { provider: SyncProvider; runs: R
           return (
             <li key={run.id} className="rounded-md border border-slate-100 bg-slate-50 px-3 py-2">
               <p className="flex flex-wrap gap-x-3 text-slate-700">
-                <time dateTime={run.startedAt} suppressHydrationWarning>
-                  {when.format(new Date(run.startedAt))}
+                <time dateTime={run.startedAt}>
+                  {formats.dateTime(run.startedAt)}
                 </time>
                 <span className={`font-medium ${outcome.tone}`}>{outcome.label}</span>
                 <span>{TRIGGERS[run.trigger] ?? run.trigger}</span>

@@ -9,6 +9,9 @@ export interface CurrentUser {
   email: string;
   name: string;
   timeZone: string;
+  /** Chosen formats; null: from the browser. */
+  locale: string | null;
+  weekStart: number | null;
 }
 
 /**
@@ -21,10 +24,10 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const db = await getDb();
   const user = await db.user.findUnique({
     where: { id: session.user.id },
-    select: { id: true, email: true, name: true, timeZone: true, passwordVersion: true },
+    select: { id: true, email: true, name: true, timeZone: true, locale: true, weekStart: true, passwordVersion: true },
   });
   if (!user || user.passwordVersion !== session.passwordVersion) return null;
-  return { id: user.id, email: user.email, name: user.name, timeZone: user.timeZone };
+  return { id: user.id, email: user.email, name: user.name, timeZone: user.timeZone, locale: user.locale, weekStart: user.weekStart };
 });
 
 export async function requireUser(): Promise<CurrentUser> {

@@ -1,8 +1,10 @@
+import type { Formats } from "@/lib/calendar/formats";
 import { WEEKDAYS, type EventFormValues } from "@/lib/validations/event";
 
-/** The event dialog's repeat fields in plain words ("Every 2 weeks on Mon and Wed, 10 times"), as the person reads them back. */
-
-export const DAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = { MO: "Mon", TU: "Tue", WE: "Wed", TH: "Thu", FR: "Fri", SA: "Sat", SU: "Sun" };
+/**
+ * The event dialog's repeat fields in plain words ("Every 2 weeks on Mon and Wed, 10 times"), as the
+ * person reads them back: days in the order their week runs, names and dates as their locale writes them.
+ */
 
 /** The weekday of a `YYYY-MM-DD` date, as RRULE spells it. */
 export function weekdayOf(date: string): (typeof WEEKDAYS)[number] {
@@ -16,11 +18,9 @@ function list(words: string[]): string {
 
 const every = (interval: number, one: string, many: string) => (interval === 1 ? `Every ${one}` : `Every ${interval} ${many}`);
 
-const longDate = (date: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
-
 type RepeatFields = Pick<EventFormValues, "repeat" | "interval" | "weekdays" | "ends" | "count" | "untilDate" | "startDate">;
 
-export function describeRepeat(form: RepeatFields): string | null {
+export function describeRepeat(form: RepeatFields, formats: Formats): string | null {
   if (form.repeat === "none" || form.repeat === "custom") return null;
   const interval = Number(form.interval) >= 1 ? Number(form.interval) : 1;
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(form.startDate);
@@ -30,7 +30,10 @@ export function describeRepeat(form: RepeatFields): string | null {
       text = every(interval, "day", "days");
       break;
     case "weekly": {
-      const days = WEEKDAYS.filter((day) => form.weekdays.includes(day)).map((day) => DAY_NAMES[day]);
+      const days = formats
+        .weekdays()
+        .filter((day) => form.weekdays.includes(day.code))
+        .map((day) => day.short);
       text = `${every(interval, "week", "weeks")}${days.length ? ` on ${list(days)}` : ""}`;
       break;
     }
@@ -38,11 +41,11 @@ export function describeRepeat(form: RepeatFields): string | null {
       text = `${every(interval, "month", "months")}${valid ? ` on day ${Number(form.startDate.slice(8))}` : ""}`;
       break;
     case "yearly":
-      text = `${every(interval, "year", "years")}${valid ? ` on ${longDate(form.startDate, { day: "numeric", month: "long" })}` : ""}`;
+      text = `${every(interval, "year", "years")}${valid ? ` on ${formats.dayMonth(form.startDate)}` : ""}`;
       break;
   }
   const count = Number(form.count);
   if (form.ends === "count" && count >= 1) text += count === 1 ? ", once" : `, ${count} times`;
-  if (form.ends === "until" && /^\d{4}-\d{2}-\d{2}$/.test(form.untilDate)) text += `, until ${longDate(form.untilDate, { day: "numeric", month: "long", year: "numeric" })}`;
+  if (form.ends === "until" && /^\d{4}-\d{2}-\d{2}$/.test(form.untilDate)) text += `, until ${formats.longDate(form.untilDate)}`;
   return text;
 }

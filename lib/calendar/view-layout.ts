@@ -1,5 +1,6 @@
 import type { CalendarItem } from "@/lib/calendar/events";
-import { addDaysToDate, dateToUtcMidnight, instantToWall, wallToInstant, wallToString } from "@/lib/calendar/time";
+import { startOfWeek, type WeekStart } from "@/lib/calendar/formats";
+import { addDaysToDate, wallToInstant } from "@/lib/calendar/time";
 
 /** Where things go on the week and month grids, in the viewer's time zone. Pure, so it is tested alone. */
 
@@ -80,16 +81,7 @@ export function layoutDay(items: CalendarItem[], date: string, zone: string): Ti
   return blocks;
 }
 
-export function timeLabel(instant: string, zone: string): string {
-  return wallToString(instantToWall(zone, new Date(instant))).time;
-}
-
-export function weekStart(date: string): string {
-  const weekday = (dateToUtcMidnight(date).getUTCDay() + 6) % 7;
-  return addDaysToDate(date, -weekday);
-}
-
-/** The 6 weeks a month view shows, starting on the Monday on or before the 1st. */
-export function monthGridStart(date: string): string {
-  return weekStart(`${date.slice(0, 7)}-01`);
+/** The 6 weeks a month view shows, starting on the week's first day on or before the 1st. */
+export function monthGridStart(date: string, weekStartsOn: WeekStart): string {
+  return startOfWeek(`${date.slice(0, 7)}-01`, weekStartsOn);
 }

@@ -1,5 +1,6 @@
 import { addDaysToDate } from "@/lib/calendar/time";
-import { monthGridStart, weekStart } from "@/lib/calendar/view-layout";
+import { startOfWeek, type WeekStart } from "@/lib/calendar/formats";
+import { monthGridStart } from "@/lib/calendar/view-layout";
 
 /** The calendar's views; each lives in the URL (`?view=…&date=…`) so a reload or a link shows the same. */
 export const VIEWS = ["day", "week", "month", "agenda"] as const;
@@ -12,15 +13,15 @@ export function parseView(value: string | undefined): CalendarViewName | null {
   return VIEWS.find((view) => view === value) ?? null;
 }
 
-/** The days a view shows around the date it is anchored on. */
-export function viewDays(view: CalendarViewName, anchor: string): { firstDay: string; days: number } {
+/** The days a view shows around the date it is anchored on; weeks start on the person's first day of the week. */
+export function viewDays(view: CalendarViewName, anchor: string, weekStartsOn: WeekStart): { firstDay: string; days: number } {
   switch (view) {
     case "day":
       return { firstDay: anchor, days: 1 };
     case "week":
-      return { firstDay: weekStart(anchor), days: 7 };
+      return { firstDay: startOfWeek(anchor, weekStartsOn), days: 7 };
     case "month":
-      return { firstDay: monthGridStart(anchor), days: 42 };
+      return { firstDay: monthGridStart(anchor, weekStartsOn), days: 42 };
     case "agenda":
       return { firstDay: anchor, days: AGENDA_DAYS };
   }

@@ -17,23 +17,6 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
   return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
 }
 
-/** ISO weekday: Monday 1 … Sunday 7. */
-export function weekday(date: CalendarDate): number {
-  const day = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
-  return day === 0 ? 7 : day;
-}
-
-export function startOfWeek(date: CalendarDate): CalendarDate {
-  return addDays(date, 1 - weekday(date));
-}
-
 export function sameDate(a: CalendarDate, b: CalendarDate): boolean {
   return a.year === b.year && a.month === b.month && a.day === b.day;
-}
-
-/** Formats a calendar date; noon UTC keeps the printed day stable whatever the formatting zone. */
-export function formatDate(date: CalendarDate, options: Intl.DateTimeFormatOptions, locale = "en-GB"): string {
-  return new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" }).format(
-    new Date(Date.UTC(date.year, date.month - 1, date.day, 12)),
-  );
 }

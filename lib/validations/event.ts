@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCALE_CHOICES, WEEK_START_CHOICES } from "@/lib/calendar/formats";
 import { timeZoneSchema } from "@/lib/validations/auth";
 
 export const WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
@@ -71,3 +72,10 @@ export const moveEventSchema = z.object({ target: eventTargetSchema, scope: z.en
 export const deleteEventSchema = z.object({ target: eventTargetSchema, scope: occurrenceScopeSchema });
 
 export const timeZoneSettingSchema = z.object({ timeZone: timeZoneSchema });
+
+/** Settings → Account, "Dates and times": an empty value means "from the browser". */
+export const formatSettingSchema = z.object({
+  locale: z.union([z.literal(""), z.enum(LOCALE_CHOICES)], { error: "Choose a language and region from the list." }),
+  weekStart: z.union([z.literal(""), z.enum(WEEK_START_CHOICES.map(String) as [string, ...string[]])], { error: "Choose a day from the list." }),
+});
+export type FormatSettingValues = z.infer<typeof formatSettingSchema>;

@@ -1,5 +1,6 @@
 import { createEvent, currentEventSeq, listChangedSince, listRange } from "@/lib/calendar/events";
-import { rangeOf, weekStart } from "@/lib/calendar/view-layout";
+import { startOfWeek } from "@/lib/calendar/formats";
+import { rangeOf } from "@/lib/calendar/view-layout";
 import { getDb } from "@/lib/db/client";
 import { eventContent } from "../helpers/event-content";
 import { createTestUser } from "../helpers/users";
@@ -95,14 +96,14 @@ async function measure(events: number, log: (line: string) => void, name: string
   }
   const writeMs = performance.now() - writeStarted;
 
-  const { from, to } = rangeOf(weekStart("2026-06-10"), 7, ZONE);
+  const { from, to } = rangeOf(startOfWeek("2026-06-10", 1), 7, ZONE);
   const shown = (await listRange(user.id, from, to)).length;
   const shownOld = (await listRange(oldUser.id, from, to)).length;
   const baseRows = await baseRecords(user.id, from, to);
   const rangeQueryMs = await median(20, () => baseRecords(user.id, from, to));
   const weekViewMs = await median(20, () => listRange(user.id, from, to));
   const oldWeekViewMs = await median(20, () => listRange(oldUser.id, from, to));
-  const monthRange = rangeOf(weekStart("2026-06-01"), 42, ZONE);
+  const monthRange = rangeOf(startOfWeek("2026-06-01", 1), 42, ZONE);
   const monthRangeQueryMs = await median(10, () => baseRecords(user.id, monthRange.from, monthRange.to));
   const monthViewMs = await median(10, () => listRange(user.id, monthRange.from, monthRange.to));
   const oldMonthViewMs = await median(10, () => listRange(oldUser.id, monthRange.from, monthRange.to));

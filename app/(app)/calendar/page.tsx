@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { CalendarView } from "@/components/calendar/calendar-view";
+import { formatsFor } from "@/lib/auth/formats";
 import { requireUser } from "@/lib/auth/session";
 import { listRange } from "@/lib/calendar/events";
 import { searchEvents } from "@/lib/calendar/search-events";
@@ -24,7 +25,8 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   const view = chosen ?? "week";
   const today = isoDate(todayIn(user.timeZone));
   const anchor = params.date && DATE.test(params.date) && !Number.isNaN(Date.parse(params.date)) ? params.date : today;
-  const { firstDay, days } = viewDays(view, anchor);
+  const { settings } = await formatsFor(user);
+  const { firstDay, days } = viewDays(view, anchor, settings.weekStartsOn);
   const { from, to } = rangeOf(firstDay, days, user.timeZone);
   const query = (params.q ?? "").trim().slice(0, 200);
   const [items, results] = await Promise.all([listRange(user.id, from, to), query ? searchEvents(user.id, query) : Promise.resolve(null)]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CalendarItem } from "@/lib/calendar/events";
-import { coversDate, layoutDay, monthGridStart, rangeOf, weekStart } from "@/lib/calendar/view-layout";
+import { startOfWeek } from "@/lib/calendar/formats";
+import { coversDate, layoutDay, monthGridStart, rangeOf } from "@/lib/calendar/view-layout";
 
 const item = (title: string, start: string, end: string, allDay = false): CalendarItem => ({
   eventId: title,
@@ -51,8 +52,9 @@ describe("view layout", () => {
   });
 
   it("computes view ranges from local midnights, including the 23-hour DST day", () => {
-    expect(weekStart("2026-03-29")).toBe("2026-03-23");
-    expect(monthGridStart("2026-11-25")).toBe("2026-10-26");
+    expect(startOfWeek("2026-03-29", 1)).toBe("2026-03-23");
+    expect(monthGridStart("2026-11-25", 1)).toBe("2026-10-26");
+    expect(monthGridStart("2026-11-25", 0)).toBe("2026-11-01");
     const { from, to } = rangeOf("2026-03-29", 1, "Europe/Prague");
     expect([from.toISOString(), to.toISOString()]).toEqual(["2026-03-28T23:00:00.000Z", "2026-03-29T22:00:00.000Z"]);
   });

@@ -23,7 +23,6 @@ export default async function RecentlyDeletedPage() {
         description={`Events deleted in Atollon — by you, or by a sync that carried a deletion made in another calendar — stay here for ${KEEP_DELETED_DAYS} days. Restore brings one back here and, with the next sync, in every synced calendar.`}
       />
       <DeletedEventList
-        timeZone={user.timeZone}
         events={events.map((event) => ({
           ...event,
           deletedAt: event.deletedAt.toISOString(),

@@ -4,10 +4,11 @@ import { revalidatePath } from "next/cache";
 import { userAction } from "@/lib/actions/safe-action";
 import { changePassword } from "@/lib/auth/change-password";
 import { renewAtollonGrant } from "@/lib/sync-accounts/accounts";
+import { setFormatPreference } from "@/lib/auth/formats";
 import { setTimeZone } from "@/lib/auth/time-zone";
 import { changePasswordSchema } from "@/lib/validations/auth";
 import { changePasswordForSyncSchema } from "@/lib/validations/sync-accounts";
-import { timeZoneSettingSchema } from "@/lib/validations/event";
+import { formatSettingSchema, timeZoneSettingSchema } from "@/lib/validations/event";
 
 export const changePasswordAction = userAction("change-password", changePasswordSchema.and(changePasswordForSyncSchema), async ({ alsoForSync, ...input }, { user }) => {
   const version = await changePassword({ ...input, userId: user.id });
@@ -18,6 +19,12 @@ export const changePasswordAction = userAction("change-password", changePassword
 
 export const setTimeZoneAction = userAction("set-time-zone", timeZoneSettingSchema, async ({ timeZone }, { user }) => {
   await setTimeZone(user.id, timeZone);
+  revalidatePath("/", "layout");
+  return null;
+});
+
+export const setFormatsAction = userAction("set-formats", formatSettingSchema, async ({ locale, weekStart }, { user }) => {
+  await setFormatPreference(user.id, { locale: locale || null, weekStart: weekStart === "" ? null : Number(weekStart) });
   revalidatePath("/", "layout");
   return null;
 });
