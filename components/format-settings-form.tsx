@@ -8,13 +8,7 @@ import type { ActionResult } from "@/lib/actions/safe-action";
 import { formatSettingSchema, type FormatSettingValues } from "@/lib/validations/event";
 import { Button } from "./button";
 import { FormAlert } from "./form-alert";
-
-export interface FormatOption {
-  value: string;
-  label: string;
-}
-
-const selectClass = "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm";
+import { SelectField, type SelectOption } from "./select-field";
 
 /** Settings → Account, "Dates and times": the language and region the calendar writes dates in, and the week's first day. */
 export function FormatSettingsForm({
@@ -24,8 +18,8 @@ export function FormatSettingsForm({
   action,
 }: {
   current: FormatSettingValues;
-  locales: FormatOption[];
-  weekStarts: FormatOption[];
+  locales: SelectOption[];
+  weekStarts: SelectOption[];
   action: (input: FormatSettingValues) => Promise<ActionResult<null>>;
 }) {
   const router = useRouter();
@@ -47,32 +41,8 @@ export function FormatSettingsForm({
   return (
     <form onSubmit={onSubmit} noValidate className="flex max-w-md flex-col gap-4">
       <FormAlert message={result?.message} tone={result?.tone} />
-      <div className="flex flex-col gap-1.5">
-        <label htmlFor="format-locale" className="text-sm font-medium text-slate-800">
-          Date and time format
-        </label>
-        <select id="format-locale" className={selectClass} aria-invalid={errors.locale ? true : undefined} {...register("locale")}>
-          {locales.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-        {errors.locale && <p className="text-sm text-red-700">{errors.locale.message}</p>}
-      </div>
-      <div className="flex flex-col gap-1.5">
-        <label htmlFor="format-week-start" className="text-sm font-medium text-slate-800">
-          First day of the week
-        </label>
-        <select id="format-week-start" className={selectClass} aria-invalid={errors.weekStart ? true : undefined} {...register("weekStart")}>
-          {weekStarts.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-        {errors.weekStart && <p className="text-sm text-red-700">{errors.weekStart.message}</p>}
-      </div>
+      <SelectField label="Date and time format" options={locales} error={errors.locale?.message} {...register("locale")} />
+      <SelectField label="First day of the week" options={weekStarts} error={errors.weekStart?.message} {...register("weekStart")} />
       <Button type="submit" disabled={isSubmitting} className="self-start">
         {isSubmitting ? "Saving…" : "Save formats"}
       </Button>

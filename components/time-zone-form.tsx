@@ -8,6 +8,7 @@ import type { ActionResult } from "@/lib/actions/safe-action";
 import { timeZoneSettingSchema } from "@/lib/validations/event";
 import { Button } from "./button";
 import { FormAlert } from "./form-alert";
+import { SelectField } from "./select-field";
 
 const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
 
@@ -31,19 +32,12 @@ export function TimeZoneForm({ current, action }: { current: string; action: (in
   return (
     <form onSubmit={onSubmit} noValidate className="flex max-w-md flex-col gap-4">
       <FormAlert message={result?.message} tone={result?.tone} />
-      <div className="flex flex-col gap-1.5">
-        <label htmlFor="time-zone" className="text-sm font-medium text-slate-800">
-          Time zone
-        </label>
-        <select id="time-zone" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm" {...register("timeZone")}>
-          {(zones.includes(current) ? zones : [current, ...zones]).map((zone) => (
-            <option key={zone} value={zone}>
-              {zone.replace(/_/g, " ")}
-            </option>
-          ))}
-        </select>
-        {errors.timeZone && <p className="text-sm text-red-700">{errors.timeZone.message}</p>}
-      </div>
+      <SelectField
+        label="Time zone"
+        options={(zones.includes(current) ? zones : [current, ...zones]).map((zone) => ({ value: zone, label: zone.replace(/_/g, " ") }))}
+        error={errors.timeZone?.message}
+        {...register("timeZone")}
+      />
       <Button type="submit" disabled={isSubmitting} className="self-start">
         {isSubmitting ? "Saving…" : "Save time zone"}
       </Button>

@@ -25,6 +25,14 @@ const days = (value: unknown) => (value === "" || value === null || value === un
 const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 const inputClass = "rounded-md border border-slate-300 px-2 py-1 text-sm";
 
+const copyModeOptions = (
+  <>
+    <option value="everything">Everything</option>
+    <option value="busy">Busy blocks only</option>
+    <option value="title-times">Title and times only</option>
+  </>
+);
+
 export function RulesForm({ accountId, remoteName, rules, save, onDone }: { accountId: string; remoteName: string; rules: SyncRules; save: SaveRules; onDone: () => void }) {
   const router = useRouter();
   const [alert, setAlert] = useState<{ tone: "error" | "success"; message: string } | null>(null);
@@ -69,9 +77,7 @@ export function RulesForm({ accountId, remoteName, rules, save, onDone }: { acco
         <label className="flex flex-wrap items-center gap-2">
           <span className="w-40 font-medium">Copied to {remoteName}</span>
           <select className={selectClass} {...register("toRemote")}>
-            <option value="everything">Everything</option>
-            <option value="busy">Busy blocks only</option>
-            <option value="title-times">Title and times only</option>
+            {copyModeOptions}
           </select>
         </label>
       )}
@@ -79,9 +85,7 @@ export function RulesForm({ accountId, remoteName, rules, save, onDone }: { acco
         <label className="flex flex-wrap items-center gap-2">
           <span className="w-40 font-medium">Copied into Atollon</span>
           <select className={selectClass} {...register("toAtollon")}>
-            <option value="everything">Everything</option>
-            <option value="busy">Busy blocks only</option>
-            <option value="title-times">Title and times only</option>
+            {copyModeOptions}
           </select>
         </label>
       )}
