@@ -255,11 +255,19 @@ class SyncRun {
   private async carryOutSettlements(): Promise<void> {
     const settlements = await this.store.settlements();
     const ids = settlements.map((settlement) => settlement.eventId);
-    const locals = new Map((await this.store.localEvents(ids)).map((event) => [event.id, event]));
-    const pairs = new Map((await this.store.pairsByLocalIds(ids)).map((pair) => [pair.localId, pair]));
+    const locals = new Map<string, LocalEvent | undefined>((await this.store.localEvents(ids)).map((event) => [event.id, event]));
+    const pairs = new Map<string, Pair | undefined>((await this.store.pairsByLocalIds(ids)).map((pair) => [pair.localId, pair]));
+    // One event may have several (an undo of an older conflict and a choice for its newer one).
+    const written = new Set<string>();
     for (const settlement of settlements) {
+      const id = settlement.eventId;
+      if (written.has(id)) {
+        locals.set(id, (await this.store.localEvents([id]))[0]);
+        pairs.set(id, (await this.store.pairsByLocalIds([id]))[0]);
+      }
       try {
-        await this.store.settle(settlement.conflictId, planSettlement(settlement, locals.get(settlement.eventId) ?? null, pairs.get(settlement.eventId) ?? null));
+        await this.store.settle(settlement.conflictId, planSettlement(settlement, locals.get(id) ?? null, pairs.get(id) ?? null));
+        written.add(id);
         this.report.settled += 1;
       } catch (error) {
         if (!(error instanceof LocalConflictError)) throw error;

@@ -285,6 +285,30 @@ describe("sync runs", () => {
     expect(await runSync({ store: side.store, remote: faulty })).toMatchObject({ outcome: "complete", pushed: { updated: 1 } });
     expect(titles(side.remote.live())).toContain("Edited");
   });
+
+  it("carries out an undo and a newer choice for the same event in one run, each on the event as the other left it", async () => {
+    const side = { store: new MemoryStore("ask"), remote: new MemoryRemote() };
+    const id = side.store.userCreate(content({ title: "Lunch" }));
+    await runSync(side);
+    const remoteId = side.store.pairs.get(id)?.remoteId as string;
+    const clash = async (here: string, there: string) => {
+      side.store.userEdit(id, { title: here });
+      side.remote.userEdit(remoteId, { title: there });
+      expect(await runSync(side)).toMatchObject({ outcome: "complete", failures: [] });
+      return side.store.conflicts.find((conflict) => conflict.status === "open")?.id as string;
+    };
+    const first = await clash("Lunch A", "Lunch B");
+    side.store.choose(first, "local");
+    await runSync(side);
+    const second = await clash("Lunch C", "Lunch D");
+
+    // Undo puts their "Lunch B" back; Keep Atollon's then sends what Atollon holds by then.
+    side.store.undo(first);
+    side.store.choose(second, "local");
+    expect(await runSync(side)).toMatchObject({ outcome: "complete", settled: 2, failures: [] });
+    expect(titles(side.store.live())).toEqual(["Lunch B"]);
+    expect(titles(side.remote.live())).toEqual(["Lunch B"]);
+  });
 });
 
 describe("mass-deletion guard", () => {
