@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useMemo } from "react";
+import { I18nProvider } from "react-aria-components";
 import { BROWSER_LOCALE_COOKIE, canonicalLocale, makeFormats, type FormatSettings, type Formats } from "@/lib/calendar/formats";
 
 const FormatsContext = createContext<Formats | null>(null);
@@ -10,7 +11,8 @@ const FormatsContext = createContext<Formats | null>(null);
  * Gives every page the formats the server resolved, so the browser prints the very text the server
  * rendered (no hydration mismatch). When the formats follow the browser and the server guessed its
  * language from a header that disagrees with navigator.language, the browser reports its language
- * in a cookie and the page is drawn again by the server.
+ * in a cookie and the page is drawn again by the server. The date and time fields (react-aria's)
+ * take the same locale, so what a person types follows the formats the page is drawn in.
  */
 export function FormatsProvider({ settings, browser, children }: { settings: FormatSettings; browser: string | null; children: React.ReactNode }) {
   const router = useRouter();
@@ -24,7 +26,11 @@ export function FormatsProvider({ settings, browser, children }: { settings: For
     if (document.cookie.split("; ").includes(`${BROWSER_LOCALE_COOKIE}=${encodeURIComponent(own)}`)) router.refresh();
   }, [browser, router]);
 
-  return <FormatsContext.Provider value={formats}>{children}</FormatsContext.Provider>;
+  return (
+    <FormatsContext.Provider value={formats}>
+      <I18nProvider locale={formats.locale}>{children}</I18nProvider>
+    </FormatsContext.Provider>
+  );
 }
 
 export function useFormats(): Formats {

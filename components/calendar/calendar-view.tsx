@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { LoadedEvent } from "@/app/(app)/calendar/actions";
 import { AgendaList } from "@/components/calendar/agenda-list";
+import { DateJump } from "@/components/calendar/date-jump";
 import { EventDialog, type DialogTarget } from "@/components/calendar/event-dialog";
 import { MonthGrid } from "@/components/calendar/month-grid";
 import { MoveScopeDialog } from "@/components/calendar/move-scope-dialog";
@@ -110,16 +111,7 @@ export function CalendarView({ view, viewChosen, anchor, firstDay, days, today, 
           <Link href={href(shiftAnchor(view, anchor, 1))} aria-label={`Next ${unit}`} className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-800 hover:bg-slate-50">
             ›
           </Link>
-          <label className="sr-only" htmlFor="calendar-date">
-            Go to date
-          </label>
-          <input
-            id="calendar-date"
-            type="date"
-            value={anchor}
-            onChange={(event) => event.target.value && router.push(href(event.target.value))}
-            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-800"
-          />
+          <DateJump key={anchor} anchor={anchor} onGo={(date) => router.push(href(date))} />
         </nav>
         <div role="group" aria-label="View" className="flex overflow-hidden rounded-md border border-slate-300 text-sm font-medium">
           {VIEWS.map((option) => (

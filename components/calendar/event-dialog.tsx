@@ -6,6 +6,7 @@ import { useForm, useWatch } from "react-hook-form";
 import { applyFieldErrors } from "@/components/apply-field-errors";
 import { Button } from "@/components/button";
 import type { CalendarActions } from "@/components/calendar/calendar-view";
+import { FormDateField, FormTimeField } from "@/components/calendar/form-date-fields";
 import { FormAlert } from "@/components/form-alert";
 import { useFormats } from "@/components/formats-provider";
 import { TextField } from "@/components/text-field";
@@ -130,11 +131,11 @@ export function EventDialog({
                 <input type="checkbox" className="size-4" {...register("allDay")} />
                 All day
               </label>
-              <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-                <TextField label="Starts" type="date" error={errors.startDate?.message} {...register("startDate")} />
-                {!allDay && <TextField label="Start time" type="time" error={errors.startTime?.message} {...register("startTime")} />}
-                <TextField label="Ends" type="date" error={errors.endDate?.message} {...register("endDate")} />
-                {!allDay && <TextField label="End time" type="time" error={errors.endTime?.message} {...register("endTime")} />}
+              <div className={`grid grid-cols-2 gap-3 ${allDay ? "" : "sm:grid-cols-[3fr_2fr_3fr_2fr]"}`}>
+                <FormDateField control={control} name="startDate" label="Starts" />
+                {!allDay && <FormTimeField control={control} name="startTime" label="Start time" />}
+                <FormDateField control={control} name="endDate" label="Ends" />
+                {!allDay && <FormTimeField control={control} name="endTime" label="End time" />}
               </div>
               {span && (
                 <p className="-mt-2 text-sm text-slate-600" data-testid="event-span">
@@ -204,7 +205,7 @@ export function EventDialog({
                       <option value="until">Ends on</option>
                       <option value="count">Ends after</option>
                     </select>
-                    {ends === "until" && <TextField label="Last date" type="date" error={errors.untilDate?.message} {...register("untilDate")} />}
+                    {ends === "until" && <FormDateField control={control} name="untilDate" label="Last date" />}
                     {ends === "count" && <TextField label="Occurrences" type="number" min={1} max={999} className="w-28" error={errors.count?.message} {...register("count")} />}
                   </div>
                 )}

@@ -232,9 +232,9 @@ const minutesOf = (time: string) => {
 };
 
 /**
- * An event's span as the dialog reads it back under its date and time inputs ("Wednesday,
- * 9 December 2026, 10:00 – 11:30"): the browser draws those inputs in its own language whatever the
- * person chose, so this line says the same in the formats they chose. Null while a field is incomplete.
+ * An event's span as the dialog reads it back under its date and time fields ("Wednesday,
+ * 9 December 2026, 10:00 – 11:30"): the fields show numbers, this line names the weekday and the
+ * month, so a day or a month typed wrong shows before saving. Null while a field is incomplete.
  */
 export function describeSpan(
   formats: Formats,

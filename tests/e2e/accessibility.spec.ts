@@ -1,18 +1,23 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { signUp } from "./helpers";
+import { dateField, signUp } from "./helpers";
 
 // axe-core on every page a person reaches, signed out and signed in, at the desktop and the phone size.
 test.describe.configure({ mode: "serial" });
 
-async function expectNoSeriousViolations(page: Page, path: string) {
-  await page.goto(path);
-  await page.waitForLoadState("networkidle");
+/** Audits the page as it is now; `where` names it in the report. */
+async function expectNoSeriousViolationsHere(page: Page, where: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${path}: ${violation.id} (${violation.impact}) — ${violation.help}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+    .map((violation) => `${where}: ${violation.id} (${violation.impact}) — ${violation.help}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
   expect(serious).toEqual([]);
+}
+
+async function expectNoSeriousViolations(page: Page, path: string) {
+  await page.goto(path);
+  await page.waitForLoadState("networkidle");
+  await expectNoSeriousViolationsHere(page, path);
 }
 
 const SIGNED_IN = [
@@ -43,4 +48,20 @@ test("no serious or critical accessibility violations on any page, at 1440×900 
   for (const path of SIGNED_IN) await expectNoSeriousViolations(page, path);
   await page.setViewportSize({ width: 390, height: 844 });
   for (const path of ["/calendar?view=agenda&date=2026-12-07", "/calendar?view=week&date=2026-12-07", "/settings/sync"]) await expectNoSeriousViolations(page, path);
+});
+
+test("no serious or critical violations in the event dialog, its date and time fields with their errors, and an open date picker", async ({ page }) => {
+  await signUp(page, { name: "Axe Dialog", email: `axe-dialog-${Date.now()}@example.com`, password: "axe password 2" });
+  await page.goto("/calendar?view=week&date=2026-12-07");
+  await page.getByRole("button", { name: "New event" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("combobox", { name: "Repeat" }).selectOption("daily");
+  await dialog.getByRole("combobox", { name: "Ends" }).selectOption("until");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByText("Pick the last date.")).toBeVisible();
+  await expect(dateField(dialog, "Last date").getByRole("spinbutton").first()).toHaveAttribute("aria-invalid", "true");
+  await expectNoSeriousViolationsHere(page, "event dialog with errors");
+  await dateField(dialog, "Starts").getByRole("button").click();
+  await expect(page.getByRole("grid")).toBeVisible();
+  await expectNoSeriousViolationsHere(page, "date picker");
 });

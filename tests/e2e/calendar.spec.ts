@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { dateField, typeDate } from "./helpers";
 
 // The week of Monday 7 December 2026, in Prague time (the browser's zone becomes the user's).
 test.use({ timezoneId: "Europe/Prague" });
@@ -48,8 +49,8 @@ test("creates timed, all-day and weekly events, edits one occurrence, deletes th
 
   // Validation: no title, end before start.
   await page.getByRole("button", { name: "New event" }).click();
-  await dialog(page).getByLabel("Starts").fill("2026-12-08");
-  await dialog(page).getByLabel("Ends").fill("2026-12-07");
+  await typeDate(dateField(dialog(page), "Starts"), "2026-12-08");
+  await typeDate(dateField(dialog(page), "Ends"), "2026-12-07");
   await dialog(page).getByRole("button", { name: "Save" }).click();
   await expect(dialog(page).getByText("Enter a title.")).toBeVisible();
   await expect(dialog(page).getByText("The event ends before it starts.")).toBeVisible();
@@ -57,10 +58,10 @@ test("creates timed, all-day and weekly events, edits one occurrence, deletes th
 
   await newEvent(page, async (form) => {
     await form.getByLabel("Title").fill("Design review");
-    await form.getByLabel("Starts").fill("2026-12-08");
-    await form.getByLabel("Start time").fill("10:00");
-    await form.getByLabel("Ends").fill("2026-12-08");
-    await form.getByLabel("End time").fill("11:30");
+    await typeDate(dateField(form, "Starts"), "2026-12-08");
+    await typeDate(dateField(form, "Start time"), "10:00");
+    await typeDate(dateField(form, "Ends"), "2026-12-08");
+    await typeDate(dateField(form, "End time"), "11:30");
     await form.getByLabel("Location").fill("Room 4");
   });
   await expect(day(page, "2026-12-08").getByRole("button", { name: /Design review.*10:00 – 11:30 · Room 4/ })).toBeVisible();
@@ -68,18 +69,18 @@ test("creates timed, all-day and weekly events, edits one occurrence, deletes th
   await newEvent(page, async (form) => {
     await form.getByLabel("Title").fill("Company offsite");
     await form.getByLabel("All day").check();
-    await form.getByLabel("Starts").fill("2026-12-10");
-    await form.getByLabel("Ends").fill("2026-12-11");
+    await typeDate(dateField(form, "Starts"), "2026-12-10");
+    await typeDate(dateField(form, "Ends"), "2026-12-11");
   });
   const allDayRow = page.getByLabel("All-day events");
   await expect(allDayRow.getByRole("button", { name: "Company offsite" })).toHaveCount(2);
 
   await newEvent(page, async (form) => {
     await form.getByLabel("Title").fill("Standup");
-    await form.getByLabel("Starts").fill("2026-12-07");
-    await form.getByLabel("Start time").fill("09:00");
-    await form.getByLabel("Ends").fill("2026-12-07");
-    await form.getByLabel("End time").fill("09:15");
+    await typeDate(dateField(form, "Starts"), "2026-12-07");
+    await typeDate(dateField(form, "Start time"), "09:00");
+    await typeDate(dateField(form, "Ends"), "2026-12-07");
+    await typeDate(dateField(form, "End time"), "09:15");
     await form.getByRole("combobox", { name: "Repeat" }).selectOption("weekly");
     // The start's weekday comes preselected, and the summary reads the rule back.
     await expect(form.getByLabel("Mon")).toBeChecked();
@@ -103,8 +104,8 @@ test("creates timed, all-day and weekly events, edits one occurrence, deletes th
   await day(page, "2026-12-09").getByRole("button", { name: /Standup/ }).click();
   await expect(dialog(page).getByText("This is a repeating event. Apply to")).toBeVisible();
   await dialog(page).getByLabel("Title").fill("Standup (moved)");
-  await dialog(page).getByLabel("Start time").fill("14:00");
-  await dialog(page).getByLabel("End time").fill("14:30");
+  await typeDate(dateField(dialog(page), "Start time"), "14:00");
+  await typeDate(dateField(dialog(page), "End time"), "14:30");
   await dialog(page).getByLabel("This event").check();
   await dialog(page).getByRole("button", { name: "Save" }).click();
   await expect(dialog(page)).toBeHidden();

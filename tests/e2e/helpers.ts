@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 
 /** A full-page screenshot among the test's outputs. */
 export async function shot(page: Page, name: string): Promise<void> {
@@ -23,10 +23,40 @@ export async function addEvent(page: Page, event: { title: string; weekOf: strin
   await page.getByRole("button", { name: "New event" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Title").fill(event.title);
-  await dialog.getByLabel("Starts").fill(event.date);
-  await dialog.getByLabel("Start time").fill(event.start);
-  await dialog.getByLabel("Ends").fill(event.date);
-  await dialog.getByLabel("End time").fill(event.end);
+  await typeDate(dateField(dialog, "Starts"), event.date);
+  await typeDate(dateField(dialog, "Start time"), event.start);
+  await typeDate(dateField(dialog, "Ends"), event.date);
+  await typeDate(dateField(dialog, "End time"), event.end);
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toBeHidden();
+}
+
+/** A date or time field (the dialog's "Starts", "Start time" …): a group of segments named by its label. */
+export const dateField = (scope: Page | Locator, label: string) => scope.getByRole("group", { name: label, exact: true });
+
+/** What a date or time field shows, as a person reads it ("09/12/2026", "1:00 PM"). */
+export async function fieldText(field: Locator): Promise<string> {
+  const text = await field.locator("[data-type]").allTextContents();
+  // The fields isolate numbers from the text around them (U+2066…U+2069) and ICU puts narrow spaces before AM/PM.
+  return text.join("").replace(/[\u2066-\u2069]/g, "").replace(/[\u00a0\u202f]/g, " ");
+}
+
+/**
+ * Types a date (`YYYY-MM-DD`) or a time (`HH:MM`) into a field with the keyboard, segment by segment
+ * in whatever order the field's locale puts them, as a person would.
+ */
+export async function typeDate(field: Locator, value: string): Promise<void> {
+  const segments = field.locator("[data-type]:not([data-type=literal])");
+  const types = await segments.evaluateAll((elements) => elements.map((element) => element.getAttribute("data-type")));
+  const [first, second, third] = value.split(/[-:]/);
+  const parts: Record<string, string> = value.includes(":") ? { hour: first ?? "", minute: second ?? "" } : { year: first ?? "", month: second ?? "", day: third ?? "" };
+  const hour = Number(parts.hour);
+  const keys = types.map((type) => {
+    if (type === "dayPeriod") return hour < 12 ? "a" : "p";
+    if (type === "hour" && types.includes("dayPeriod")) return String(hour % 12 || 12).padStart(2, "0");
+    return parts[type ?? ""] ?? "";
+  });
+  await segments.first().click();
+  await field.page().keyboard.type(keys.join(""));
+  await expect(segments.last()).not.toHaveAttribute("data-placeholder");
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { addEvent, shot, signUp } from "./helpers";
+import { addEvent, dateField, fieldText, shot, signUp, typeDate } from "./helpers";
 
 // Formats from the person's locale: an en-US and a cs-CZ browser each see their own date order,
 // clock and first day of the week everywhere, drawn alike by the server and the browser (no
@@ -178,6 +178,128 @@ test("the choice under Settings → Account wins over the browser's language, an
   await expect(week(page).getByText("1 PM", { exact: true })).toBeVisible();
 
   expect(hydrationErrors([...american.errors, ...czech.errors])).toEqual([]);
+});
+
+const shows = (field: ReturnType<typeof dateField>) => expect.poll(() => fieldText(field));
+/** The month of a date field's picker, opened from the field's calendar button. */
+async function openPicker(page: Page, field: ReturnType<typeof dateField>) {
+  await field.getByRole("button").click();
+  const grid = page.getByRole("grid");
+  await expect(grid).toBeVisible();
+  return grid;
+}
+
+test("the event dialog's dates and times are typed in the chosen formats: 12-hour with AM/PM for en-US, day-month and 24-hour once chosen", async () => {
+  const { page } = american;
+  await page.goto("/calendar?view=week&date=2026-12-09");
+  await page.getByRole("button", { name: "New event" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Title").fill("Clock talk");
+  await shows(dateField(dialog, "Starts")).toBe("12/9/2026");
+  await shows(dateField(dialog, "Start time")).toBe("9:00 AM");
+  // Hours, minutes, then "p" for PM, typed as a person types them.
+  await dateField(dialog, "Start time").locator("[data-type=hour]").click();
+  await page.keyboard.type("0130p");
+  await shows(dateField(dialog, "Start time")).toBe("1:30 PM");
+  await dateField(dialog, "End time").locator("[data-type=hour]").click();
+  await page.keyboard.type("0245p");
+  await shows(dateField(dialog, "End time")).toBe("2:45 PM");
+  // Arrow keys step a segment: the day from 9 to 10.
+  await dateField(dialog, "Ends").locator("[data-type=day]").click();
+  await page.keyboard.press("ArrowUp");
+  await shows(dateField(dialog, "Ends")).toBe("12/10/2026");
+  await expect(dialog.getByTestId("event-span")).toHaveText("Wednesday, December 9, 2026, 1:30 PM – Thursday, December 10, 2026, 2:45 PM");
+  const usMonth = await openPicker(page, dateField(dialog, "Starts"));
+  await expect(usMonth.locator("th").first()).toHaveText("Sun");
+  await expect(usMonth.getByRole("gridcell").first()).toHaveAccessibleName("Sunday, November 29, 2026");
+  await shot(page, "locale-en-US-dialog-picker");
+  // Escape closes the picker and leaves the dialog open.
+  await page.keyboard.press("Escape");
+  await expect(usMonth).toBeHidden();
+  await typeDate(dateField(dialog, "Ends"), "2026-12-09");
+  await shot(page, "locale-en-US-dialog-fields");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(week(page).getByRole("button", { name: /Clock talk.*1:30 PM – 2:45 PM/ })).toBeVisible();
+
+  // The same en-US browser chooses British formats: day before month, a 24-hour clock, Monday first.
+  await page.goto("/settings/account");
+  await page.getByLabel("Date and time format").selectOption("en-GB");
+  await page.getByRole("button", { name: "Save formats" }).click();
+  await expect(page.getByText("Saved. The calendar now writes dates and times this way.")).toBeVisible();
+  await page.goto("/calendar?view=week&date=2026-12-09");
+  await week(page).getByRole("button", { name: /Clock talk/ }).click();
+  await shows(dateField(dialog, "Starts")).toBe("09/12/2026");
+  await shows(dateField(dialog, "Start time")).toBe("13:30");
+  await expect(dateField(dialog, "Start time").locator("[data-type=dayPeriod]")).toHaveCount(0);
+  await dateField(dialog, "Starts").locator("[data-type=day]").click();
+  await page.keyboard.type("10122026");
+  await dateField(dialog, "Start time").locator("[data-type=hour]").click();
+  await page.keyboard.type("1500");
+  await typeDate(dateField(dialog, "Ends"), "2026-12-10");
+  await typeDate(dateField(dialog, "End time"), "16:15");
+  await shows(dateField(dialog, "Starts")).toBe("10/12/2026");
+  await shows(dateField(dialog, "Start time")).toBe("15:00");
+  await expect(dialog.getByTestId("event-span")).toHaveText("Thursday, 10 December 2026, 15:00 – 16:15");
+  await shot(page, "locale-en-US-browser-british-dialog");
+  const britishMonth = await openPicker(page, dateField(dialog, "Ends"));
+  await expect(britishMonth.locator("th").first()).toHaveText("Mon");
+  await expect(britishMonth.getByRole("gridcell").first()).toHaveAccessibleName("Monday, 30 November 2026");
+  // A day picked from the month: Friday the 11th.
+  await britishMonth.getByRole("button", { name: /11 December 2026/ }).click();
+  await expect(britishMonth).toBeHidden();
+  await shows(dateField(dialog, "Ends")).toBe("11/12/2026");
+  await typeDate(dateField(dialog, "Ends"), "2026-12-10");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(week(page).locator('[data-date="2026-12-10"]').getByRole("button", { name: /Clock talk.*15:00 – 16:15/ })).toBeVisible();
+
+  // The toolbar's "Go to date" too: typed day first, gone to on Enter; picked from a month, at once.
+  const jump = dateField(page, "Go to date");
+  await shows(jump).toBe("09/12/2026");
+  await jump.locator("[data-type=day]").click();
+  await page.keyboard.type("24122026");
+  await expect(page).toHaveURL(/date=2026-12-09/);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/view=week&date=2026-12-24$/);
+  await expect(page.getByRole("heading", { name: "21 – 27 December 2026" })).toBeVisible();
+  const jumpMonth = await openPicker(page, dateField(page, "Go to date"));
+  await jumpMonth.getByRole("button", { name: /31 December 2026/ }).click();
+  await expect(page).toHaveURL(/view=week&date=2026-12-31$/);
+  await expect(page.getByRole("heading", { name: "28 December 2026 – 3 January 2027" })).toBeVisible();
+
+  await page.goto("/settings/account");
+  await page.getByLabel("Date and time format").selectOption("");
+  await page.getByRole("button", { name: "Save formats" }).click();
+  await expect(page.getByText("Saved. The calendar now writes dates and times this way.")).toBeVisible();
+  expect(hydrationErrors(american.errors)).toEqual([]);
+});
+
+test("a cs-CZ browser with Sunday chosen types Czech dates on a phone, its picker's weeks from Sunday", async () => {
+  const { page } = czech;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/calendar?view=week&date=2026-12-09");
+  await page.getByRole("button", { name: "New event" }).click();
+  const dialog = page.getByRole("dialog");
+  await shows(dateField(dialog, "Starts")).toBe("9. 12. 2026");
+  await shows(dateField(dialog, "Start time")).toBe("9:00");
+  await typeDate(dateField(dialog, "End time"), "17:30");
+  await shows(dateField(dialog, "End time")).toBe("17:30");
+  await dialog.getByRole("combobox", { name: "Repeat" }).selectOption("weekly");
+  await dialog.getByRole("combobox", { name: "Ends" }).selectOption("until");
+  await shows(dateField(dialog, "Last date")).toBe("dd. mm. rrrr");
+  await shot(page, "locale-cs-CZ-phone-dialog");
+  await typeDate(dateField(dialog, "Last date"), "2027-01-31");
+  await shows(dateField(dialog, "Last date")).toBe("31. 1. 2027");
+  const month = await openPicker(page, dateField(dialog, "Starts"));
+  await expect(month.locator("th").first()).toHaveText("ne");
+  await expect(month.getByRole("gridcell").first()).toHaveAccessibleName(/^neděle 29\. listopadu 2026/);
+  await shot(page, "locale-cs-CZ-phone-picker");
+  await page.keyboard.press("Escape");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  expect(hydrationErrors(czech.errors)).toEqual([]);
 });
 
 test("a browser whose Accept-Language says otherwise than navigator.language is drawn in navigator.language's formats", async ({ browser }) => {
