@@ -3,6 +3,8 @@ import type { SyncAccount } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { listWritable } from "@/lib/sync-accounts/calendar-choice";
+import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
+import { ensureSubscription } from "@/lib/sync-accounts/graph-push";
 import { AuthorizationError, RemoteUnavailableError, type WritableCalendar } from "@/lib/sync/provider";
 import { remoteFor } from "@/lib/sync/run-account";
 
@@ -60,7 +62,14 @@ export async function chooseRemoteCalendar(ownerId: string, accountId: string, c
   } finally {
     await db.syncAccount.update({ where: { id: accountId }, data: { runLeaseUntil: null } });
   }
+  if (chosen.id !== current) await followWithPush(account);
   return chosen;
+}
+
+/** Push notifications watch the calendar synced: a new channel or subscription on the new one replaces the old. */
+async function followWithPush(account: SyncAccount): Promise<void> {
+  if (account.provider === "GOOGLE") await ensureWatchChannel(account.id, { replace: true });
+  if (account.provider === "OFFICE365_GRAPH") await ensureSubscription(account.id, { replace: true });
 }
 
 /**

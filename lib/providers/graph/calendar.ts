@@ -639,8 +639,12 @@ export class GraphCalendar implements RemoteCalendar {
       const body = this.body(request.content, request.localId, true);
       if ("ok" in body) results[index] = body as WriteResult;
       // The same create sent twice (a retry, a run that died before recording the answer) yields
-      // one item; a later create of the same event with other content is a create of its own.
-      else plain.push({ index, call: { method: "POST", url: `${this.home}/events`, body: { ...body, transactionId: `${request.localId}.${createHash("sha256").update(JSON.stringify(request.content)).digest("base64url").slice(0, 16)}` } } });
+      // one item; a later create of the same event with other content, or into another calendar of
+      // the mailbox (Graph remembers a transactionId mailbox-wide), is a create of its own.
+      else {
+        const transaction = createHash("sha256").update(JSON.stringify([this.options.calendarId ?? null, request.content])).digest("base64url").slice(0, 16);
+        plain.push({ index, call: { method: "POST", url: `${this.home}/events`, body: { ...body, transactionId: `${request.localId}.${transaction}` } } });
+      }
     });
     const answers = await this.calls(plain.map((entry) => entry.call));
     plain.forEach((entry, position) => (results[entry.index] = this.result(answers[position] as Answer, "a new event")));
