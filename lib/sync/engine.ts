@@ -161,6 +161,8 @@ class SyncRun {
    * deleted here, so the next run lists from the same cursor again and finds them.
    */
   private restoredAfterListing = false;
+  /** An occurrence of a series deleted here and held by an open conflict was listed: it waits with its series (see applyRemotePage). */
+  private waitingWithHeldSeries = false;
   /** The remote cursor as saved now: the loaded one, or the last page cursor this run saved. */
   private savedRemoteCursor: string | null = null;
   private localSeqAtStart = 0n;
@@ -192,9 +194,10 @@ class SyncRun {
     this.policy = state.policy;
     this.savedRemoteCursor = state.remoteCursor;
     this.localSeqAtStart = state.localSeq;
-    await this.resolveInFlightCreates();
+    const lost = await this.resolveInFlightCreates();
     if (state.settlementsWaiting) await this.carryOutSettlements();
     const nextRemoteCursor = await this.pull(startCursor);
+    await this.createLost(lost);
     const nextLocalSeq = await this.push(startSeq);
     await this.flushWrites();
     await this.deleteRemote(this.ruleRemovals.splice(0), []);
@@ -211,7 +214,7 @@ class SyncRun {
       this.report.outcome = "paused";
     } else {
       const localSeq = this.lowestFailedSeq !== null && this.lowestFailedSeq - 1n < nextLocalSeq ? this.lowestFailedSeq - 1n : nextLocalSeq;
-      const keepCursor = this.transientFailure || this.restoredAfterListing;
+      const keepCursor = this.transientFailure || this.restoredAfterListing || this.waitingWithHeldSeries;
       const remoteCursor = keepCursor ? this.savedRemoteCursor : nextRemoteCursor;
       const listed = keepCursor ? [] : [...this.listed];
       if (remoteCursor !== state.remoteCursor || localSeq !== state.localSeq || listed.length > 0) await this.store.saveCursors(remoteCursor, localSeq, listed);
@@ -225,27 +228,38 @@ class SyncRun {
 
   /**
    * A create whose answer was never recorded may or may not have reached the server. The item, if
-   * it exists, carries our tag: adopt it; if it does not, forget the pair so the event is created.
+   * it exists, carries our tag: adopt it. Returns the events whose create was lost: they stay
+   * pending through the listing, which may pair them with the remote's own version of the same
+   * occurrence (see createLost).
    */
-  private async resolveInFlightCreates(): Promise<void> {
+  private async resolveInFlightCreates(): Promise<string[]> {
     const pending = await this.store.pendingPairs();
-    if (pending.length === 0) return;
+    if (pending.length === 0) return [];
     const found = new Map((await this.remote.findByLocalTag(pending.map((pair) => pair.localId))).map((item) => [item.localTag, item]));
     const lost: string[] = [];
     for (const pair of pending) {
       const item = found.get(pair.localId);
-      if (item && item.content !== null) {
-        // What we sent is what the item held then; anything else is a remote edit made since.
-        await this.store.savePairs([{ ...pair, remoteId: item.remoteId, remoteVersion: null, remoteHash: pair.localHash, sentHash: null }]);
-      } else {
-        await this.store.deletePairs([pair.localId]);
-        lost.push(pair.localId);
-      }
+      // What we sent is what the item held then; anything else is a remote edit made since.
+      if (item && item.content !== null) await this.store.savePairs([{ ...pair, remoteId: item.remoteId, remoteVersion: null, remoteHash: pair.localHash, sentHash: null }]);
+      else lost.push(pair.localId);
     }
-    // Created again now, not left to the push phase: the change that made the create (a change that
-    // won over a remote deletion, decided in an earlier run) may be older than the saved position.
-    // Decided like any local change, so the account's rules say whether and as what it is created.
-    for (const event of await this.store.localEvents(lost)) if (event.deletedAt === null) await this.decideAndCarryOut(event, null, null, event.seriesId);
+    return lost;
+  }
+
+  /**
+   * Lost creates the listing did not settle are created again now, not left to the push phase: the
+   * change that made the create (a change that won over a remote deletion, decided in an earlier
+   * run) may be older than the saved position. Decided like any local change, so the account's
+   * rules say whether and as what it is created.
+   */
+  private async createLost(lost: string[]): Promise<void> {
+    if (lost.length === 0) return;
+    const events = (await this.store.localEvents(lost)).filter((event) => !this.settled.has(event.id));
+    await this.store.deletePairs(lost.filter((id) => !this.settled.has(id)));
+    for (const event of events) {
+      this.settled.add(event.id);
+      if (event.deletedAt === null) await this.decideAndCarryOut(event, null, null, event.seriesId);
+    }
   }
 
   /**
@@ -253,21 +267,13 @@ class SyncRun {
    * in one transaction; the push phase below then takes each to the remote like any local change.
    */
   private async carryOutSettlements(): Promise<void> {
-    const settlements = await this.store.settlements();
-    const ids = settlements.map((settlement) => settlement.eventId);
-    const locals = new Map<string, LocalEvent | undefined>((await this.store.localEvents(ids)).map((event) => [event.id, event]));
-    const pairs = new Map<string, Pair | undefined>((await this.store.pairsByLocalIds(ids)).map((pair) => [pair.localId, pair]));
-    // One event may have several (an undo of an older conflict and a choice for its newer one).
-    const written = new Set<string>();
-    for (const settlement of settlements) {
-      const id = settlement.eventId;
-      if (written.has(id)) {
-        locals.set(id, (await this.store.localEvents([id]))[0]);
-        pairs.set(id, (await this.store.pairsByLocalIds([id]))[0]);
-      }
+    // Each read just before it is planned: an earlier one may have written its event (an undo of an
+    // older conflict of the same event) or restored it (an occurrence of a series brought back).
+    for (const settlement of await this.store.settlements()) {
+      const [local] = await this.store.localEvents([settlement.eventId]);
+      const [pair] = await this.store.pairsByLocalIds([settlement.eventId]);
       try {
-        await this.store.settle(settlement.conflictId, planSettlement(settlement, locals.get(id) ?? null, pairs.get(id) ?? null));
-        written.add(id);
+        await this.store.settle(settlement.conflictId, planSettlement(settlement, local ?? null, pair ?? null));
         this.report.settled += 1;
       } catch (error) {
         if (!(error instanceof LocalConflictError)) throw error;
@@ -473,6 +479,9 @@ class SyncRun {
         if (series?.deletedAt) {
           const exceptionPair = pairs.get(item.remoteId);
           if (!lastPass) orphans.push(item);
+          // A series deleted here and held by an open conflict may still come back ("Keep theirs"):
+          // its occurrences wait with it, and the next runs list them again until it is settled.
+          else if (seriesPair.held) this.waitingWithHeldSeries = true;
           // An exception follows its series: the series' deletion removes it remotely too.
           else if (exceptionPair) await this.store.deletePairs([exceptionPair.localId]);
           continue;
@@ -480,7 +489,8 @@ class SyncRun {
       }
       let pair = pairs.get(item.remoteId) ?? null;
       let local = pair ? (locals.get(pair.localId) ?? null) : null;
-      if (pair === null && item.localTag !== null) {
+      // An event this listing decided already (through another item carrying its tag) is taken.
+      if (pair === null && item.localTag !== null && !this.settled.has(item.localTag)) {
         const tagged = locals.get(item.localTag) ?? null;
         const taggedPair = pairsByLocal.get(item.localTag) ?? null;
         // Our tag on an item we have no pair for: the copy a crashed run created. Adopt it, unless
@@ -541,6 +551,17 @@ class SyncRun {
 
   // ── Push ──────────────────────────────────────────────────────────────────────────────────────
 
+  /** The deleted exceptions among these events whose series is deleted too and held by an open conflict. */
+  private async exceptionsOfHeldDeletedSeries(events: LocalEvent[]): Promise<Set<string>> {
+    const deleted = events.filter((event) => event.seriesId !== null && event.deletedAt !== null);
+    if (deleted.length === 0) return new Set();
+    const seriesIds = [...new Set(deleted.map((event) => event.seriesId as string))];
+    const held = new Set((await this.store.pairsByLocalIds(seriesIds)).filter((pair) => pair.held).map((pair) => pair.localId));
+    if (held.size === 0) return new Set();
+    const deletedSeries = new Set((await this.store.localEvents([...held])).filter((series) => series.deletedAt !== null).map((series) => series.id));
+    return new Set(deleted.filter((event) => deletedSeries.has(event.seriesId as string)).map((event) => event.id));
+  }
+
   private async push(localSeq: bigint): Promise<bigint> {
     let seq = localSeq;
     for (;;) {
@@ -551,9 +572,13 @@ class SyncRun {
       const pairs = new Map((await this.store.pairsByLocalIds(fresh.map((event) => event.id))).map((pair) => [pair.localId, pair]));
       // A series must exist remotely before its exceptions can be written.
       fresh.sort((a, b) => Number(a.seriesId !== null) - Number(b.seriesId !== null));
+      const waiting = await this.exceptionsOfHeldDeletedSeries(fresh);
       for (const event of fresh) {
         if (this.followSeriesOut(event)) continue;
         this.settled.add(event.id);
+        // Deleted with a series an open conflict holds: its deletion goes out with the series', or
+        // the event comes back with it — never on its own, which would meet the remote's changes alone.
+        if (waiting.has(event.id)) continue;
         const pair = pairs.get(event.id) ?? null;
         if (pair?.remoteId === null) continue;
         await this.decideAndCarryOut(event, null, pair, event.seriesId);
