@@ -43,6 +43,9 @@ export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
     defaultValues: { login: "", serverUrl: defaultServerUrl, password: "" },
   });
 
+  // The calendars listed are another mailbox's once the login or the server changes.
+  const forgetCalendars = { onChange: () => setCalendars(null) };
+
   const onSubmit = handleSubmit(async (values) => {
     setMessage(null);
     const result = await create({ ...values, ...(calendars && calendarId ? { calendarId } : {}) });
@@ -74,7 +77,7 @@ export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
         autoComplete="username"
         hint={kind === "office" ? "Your Office 365 sign-in address." : "DOMAIN\\user or user@domain, as you sign in to Outlook at work."}
         error={errors.login?.message}
-        {...register("login")}
+        {...register("login", forgetCalendars)}
       />
       <TextField
         label={kind === "office" ? "Server URL" : "Server"}
@@ -86,7 +89,7 @@ export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
             : "Your administrator provides it; it looks like https://servername.domain.com/EWS/Exchange.asmx. Leave it empty to look it up from your login's domain."
         }
         error={errors.serverUrl?.message}
-        {...register("serverUrl")}
+        {...register("serverUrl", forgetCalendars)}
       />
       <TextField label="Password" type="password" autoComplete="current-password" error={errors.password?.message} {...register("password")} />
       {calendars && (

@@ -27,8 +27,9 @@ export interface AccountView {
   /** What is copied, where and when, and the same in one line. */
   rules: SyncRules;
   rulesSummary: string;
-  /** The remote calendar synced, by name; null: the account's default calendar. */
+  /** The remote calendar synced, by name and id; null: the account's default calendar. */
   remoteCalendarName: string | null;
+  remoteCalendarId: string | null;
   /** Another of the account's calendars may be chosen ("Change calendar…"). */
   choosesCalendar: boolean;
   createdAt: Date;
@@ -89,6 +90,7 @@ export async function listAccounts(ownerId: string): Promise<AccountView[]> {
         rules: storedRules(account.rules),
         rulesSummary: summarizeRules(storedRules(account.rules), REMOTE_NAMES[account.provider]),
         remoteCalendarName: account.remoteCalendarName,
+        remoteCalendarId: account.remoteCalendarId,
         choosesCalendar: CHOOSES_CALENDAR.has(account.provider),
         createdAt: account.createdAt,
         nextSyncAt: account.provider !== "ATOLLON" && grantCurrent && SCHEDULED_STATES.includes(account.state) ? account.nextSyncAt : null,

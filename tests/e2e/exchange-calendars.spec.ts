@@ -68,6 +68,9 @@ test("Sync now writes into the chosen calendar only; Change calendar… back to 
   await card().getByRole("button", { name: "Change calendar…" }).click();
   await card().getByRole("button", { name: "Show my MS Exchange calendars" }).click();
   const picker = card().getByRole("group", { name: "MS Exchange calendar" });
+  // The calendar synced now is preselected; every calendar it can write is offered.
+  await expect(picker.getByRole("combobox")).toHaveValue(team.id);
+  await expect(picker.getByRole("option")).toHaveText(["Calendar (default)", `Team ${stamp}`]);
   await picker.getByRole("combobox").selectOption(CALENDAR);
   await picker.getByLabel("remove them").check();
   await shot("exchange-change-calendar");
