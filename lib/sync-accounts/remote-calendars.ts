@@ -93,7 +93,11 @@ async function removeCopies(ownerId: string, account: SyncAccount): Promise<void
       throw error;
     }
     const removed = batch.filter((_pair, index) => results[index]?.ok || results[index]?.kind === "not-found").map((pair) => pair.eventId);
-    await db.syncPair.deleteMany({ where: { accountId: account.id, OR: [{ eventId: { in: removed } }, { event: { seriesId: { in: removed } } }] } });
+    // From the start of Atollon's changes: the next run sends again every event that lost its copy.
+    await db.$transaction([
+      db.syncPair.deleteMany({ where: { accountId: account.id, OR: [{ eventId: { in: removed } }, { event: { seriesId: { in: removed } } }] } }),
+      db.syncAccount.update({ where: { id: account.id }, data: { localSeq: 0 } }),
+    ]);
     // Changed there by a person since (a stale version): that copy stays theirs.
     const failed = results.filter((result) => !result.ok && result.kind !== "not-found" && result.kind !== "conflict");
     if (failed.length > 0) throw new AppError("invalid_input", `${REMOTE_NAMES[account.provider]} did not remove ${failed.length} of the copies from the old calendar; the account still syncs it. Try again later.`);

@@ -123,4 +123,27 @@ describe("the calendar an Office.com account syncs over Microsoft Graph", () => 
     expect(subjectsIn(team.id)).toEqual(["Planning", "Team lunch"]);
     expect(graph.graph.mail).toEqual([]);
   });
+
+  it("a removal that stops halfway keeps the account on its calendar, and the next run puts back the copy removed instead of deleting its event", async () => {
+    const { user, login, outlook, team, projects, subjectsIn } = await mailbox();
+    const db = await getDb();
+    const accountId = (await db.syncAccount.create({ data: { ownerId: user.id, provider: "OFFICE365_GRAPH", login, secret: encryptSecret(graph.identity.grantRefreshToken(login)), remoteCalendarId: team.id, remoteCalendarName: "Team" } })).id;
+    await createEvent(user.id, inDays("Planning", 2));
+    await createEvent(user.id, inDays("Review", 3));
+    await syncAccount(user.id, accountId, { trigger: "manual" });
+    const review = outlook.itemsIn(team.id).find((item) => item.subject === "Review");
+    if (!review) throw new Error("Review was not copied");
+    // Graph keeps failing the deletion of one copy: that copy stays, the other goes.
+    graph.graph.faults.push({ path: `/me/events/${review.id}`, status: 503, count: 10 });
+
+    await expect(chooseRemoteCalendar(user.id, accountId, projects.id, "remove")).rejects.toThrow(/did not remove 1 of the copies from the old calendar; the account still syncs it/);
+    graph.graph.faults.length = 0;
+    expect(subjectsIn(team.id)).toEqual(["Review"]);
+    expect(await db.syncAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({ remoteCalendarId: team.id, runLeaseUntil: null });
+
+    expect((await syncAccount(user.id, accountId, { trigger: "manual" })).outcome).toBe("complete");
+    expect(await titlesInAtollon(user.id)).toEqual(["Planning", "Review"]);
+    expect(subjectsIn(team.id)).toEqual(["Planning", "Review"]);
+    expect(subjectsIn(projects.id)).toEqual([]);
+  });
 });
