@@ -99,7 +99,13 @@ export async function createEwsAccount(ownerId: string, provider: EwsProvider, i
   }
   const result = await checkConnection(ownerId, input.login, input.password, input.serverUrl);
   const connection = { login: input.login, serverUrl: result.serverUrl, serverVersion: result.serverVersion, authScheme: result.authentication };
-  const calendars = await listWritable(await ewsRemote({ ...connection, secret: encryptSecret(input.password), remoteCalendarId: null }), EWS_NAMES[provider]);
+  // A server that lists no folders for now still gets its account, on the default calendar (as the
+  // Google and Microsoft forms do when their listing fails); another can be chosen later.
+  const calendars = await listWritable(await ewsRemote({ ...connection, secret: encryptSecret(input.password), remoteCalendarId: null }), EWS_NAMES[provider]).catch((error: unknown) => {
+    if (!(error instanceof AppError)) throw error;
+    console.warn(`[ews] user ${ownerId}: the calendars were not listed at Create (${error.message})`);
+    return [];
+  });
   // One calendar: nothing to choose. Several: the person chooses, the default preselected.
   if (!input.calendarId && calendars.length > 1) return { calendars };
   const chosen = pickCalendar(calendars, input.calendarId, EWS_NAMES[provider]) ?? calendars[0];

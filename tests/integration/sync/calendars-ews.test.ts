@@ -121,4 +121,16 @@ describe("the calendar an MS Exchange account syncs", () => {
     expect(outcome).toHaveProperty("created");
     expect((await listAccounts(user.id)).find((account) => account.provider === "OFFICE365")?.remoteCalendarName).toBe("Calendar");
   });
+
+  it("creates the account on the default calendar when the server does not list its folders now", async () => {
+    const { user } = await mailboxWithCalendars();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    // The connection test's GetFolder is answered, the listing's GetFolder is not.
+    exchange.failWith(1, 403, 1);
+    const outcome = await createEwsAccount(user.id, "EXCHANGE", { login: LOGIN, serverUrl: exchange.ewsUrl, password: "secret" });
+    expect(outcome).toHaveProperty("created");
+    expect(warn.mock.calls.flat().join(" ")).toMatch(/the calendars were not listed at Create/);
+    expect((await listAccounts(user.id)).find((account) => account.provider === "EXCHANGE")).toMatchObject({ remoteCalendarName: null, remoteCalendarId: null });
+    warn.mockRestore();
+  });
 });
