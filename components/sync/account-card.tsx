@@ -41,6 +41,7 @@ export interface AccountCardData {
   rules: SyncRules;
   rulesSummary: string;
   remoteCalendarName: string | null;
+  remoteCalendarId: string | null;
   nextSyncAt: string | null;
   recentRuns: RunHistoryEntry[];
 }
@@ -190,7 +191,7 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
         )}
         {editing === "rules" && saveRules && <RulesForm accountId={account.id} remoteName={name} rules={account.rules} save={saveRules} onDone={() => setEditing(null)} />}
         {editing === "calendar" && calendars && (
-          <CalendarPicker accountId={account.id} remoteName={name} synced={account.lastSuccessfulSyncAt !== null} list={calendars.list} choose={calendars.choose} onDone={() => setEditing(null)} />
+          <CalendarPicker accountId={account.id} currentId={account.remoteCalendarId} remoteName={name} synced={account.lastSuccessfulSyncAt !== null} list={calendars.list} choose={calendars.choose} onDone={() => setEditing(null)} />
         )}
         {account.provider !== "ATOLLON" && <RunHistory provider={account.provider} runs={account.recentRuns} />}
         {setPolicy && (

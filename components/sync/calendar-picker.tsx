@@ -19,7 +19,24 @@ export type ChooseCalendar = (input: { accountId: string; calendarId: string; ol
  * Which of the account's calendars it syncs. Once it has synced, moving to another calendar says
  * what becomes of the copies in the old one, and the person chooses.
  */
-export function CalendarPicker({ accountId, remoteName, synced, list, choose, onDone }: { accountId: string; remoteName: string; synced: boolean; list: ListCalendars; choose: ChooseCalendar; onDone: () => void }) {
+export function CalendarPicker({
+  accountId,
+  currentId,
+  remoteName,
+  synced,
+  list,
+  choose,
+  onDone,
+}: {
+  accountId: string;
+  /** The calendar synced now (null: the default one), preselected. */
+  currentId: string | null;
+  remoteName: string;
+  synced: boolean;
+  list: ListCalendars;
+  choose: ChooseCalendar;
+  onDone: () => void;
+}) {
   const router = useRouter();
   const [calendars, setCalendars] = useState<CalendarChoice[] | null>(null);
   const [chosen, setChosen] = useState("");
@@ -33,7 +50,7 @@ export function CalendarPicker({ accountId, remoteName, synced, list, choose, on
     setBusy(false);
     if (!outcome.ok) return setError(outcome.error);
     setCalendars(outcome.data);
-    setChosen(outcome.data[0]?.id ?? "");
+    setChosen((outcome.data.find((calendar) => (currentId ? calendar.id === currentId : calendar.primary)) ?? outcome.data[0])?.id ?? "");
   };
 
   const save = async () => {

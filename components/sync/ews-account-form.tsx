@@ -11,22 +11,27 @@ import { TextField } from "@/components/text-field";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { ewsPasswordSchema, exchangeAccountSchema, officeAccountSchema } from "@/lib/validations/sync-accounts";
 
-type Values = { login: string; serverUrl: string; password: string };
+type Values = { login: string; serverUrl: string; password: string; calendarId?: string };
+
+type CalendarChoice = { id: string; name: string; primary: boolean };
 
 interface Props {
   kind: "office" | "exchange";
   defaultServerUrl: string;
-  create: (input: Values) => Promise<ActionResult<{ created: string } | { discovered: string }>>;
+  create: (input: Values) => Promise<ActionResult<{ created: string } | { discovered: string } | { calendars: CalendarChoice[] }>>;
 }
 
 /**
  * Login, Server URL (Office.com) or Server (MS Exchange), Password → Create: the seed's words. The server tests the connection before anything is stored and
  * says what went wrong under the field it concerns. An Exchange server left empty is looked up and
- * proposed; the user confirms it by pressing Create again.
+ * proposed; the user confirms it by pressing Create again. A mailbox with several calendars lists
+ * them once the connection works, the default one preselected; Create again adds the account.
  */
 export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
+  const [calendars, setCalendars] = useState<CalendarChoice[] | null>(null);
+  const [calendarId, setCalendarId] = useState("");
   const {
     register,
     handleSubmit,
@@ -38,12 +43,21 @@ export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
     defaultValues: { login: "", serverUrl: defaultServerUrl, password: "" },
   });
 
+  // The calendars listed are another mailbox's once the login or the server changes.
+  const forgetCalendars = { onChange: () => setCalendars(null) };
+
   const onSubmit = handleSubmit(async (values) => {
     setMessage(null);
-    const result = await create(values);
+    const result = await create({ ...values, ...(calendars && calendarId ? { calendarId } : {}) });
     if (!result.ok) {
       setMessage({ tone: "error", text: result.error });
       applyFieldErrors(setError, result.fieldErrors);
+      return;
+    }
+    if ("calendars" in result.data) {
+      setCalendars(result.data.calendars);
+      setCalendarId(result.data.calendars.find((calendar) => calendar.primary)?.id ?? result.data.calendars[0]?.id ?? "");
+      setMessage({ tone: "success", text: "The server accepted the login. This mailbox has several calendars: choose the one to sync, then press Create." });
       return;
     }
     if ("discovered" in result.data) {
@@ -63,7 +77,7 @@ export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
         autoComplete="username"
         hint={kind === "office" ? "Your Office 365 sign-in address." : "DOMAIN\\user or user@domain, as you sign in to Outlook at work."}
         error={errors.login?.message}
-        {...register("login")}
+        {...register("login", forgetCalendars)}
       />
       <TextField
         label={kind === "office" ? "Server URL" : "Server"}
@@ -75,9 +89,22 @@ export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
             : "Your administrator provides it; it looks like https://servername.domain.com/EWS/Exchange.asmx. Leave it empty to look it up from your login's domain."
         }
         error={errors.serverUrl?.message}
-        {...register("serverUrl")}
+        {...register("serverUrl", forgetCalendars)}
       />
       <TextField label="Password" type="password" autoComplete="current-password" error={errors.password?.message} {...register("password")} />
+      {calendars && (
+        <label className="flex flex-col gap-1.5 text-sm">
+          <span className="font-medium text-slate-800">Calendar to sync</span>
+          <select className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm" value={calendarId} onChange={(event) => setCalendarId(event.target.value)}>
+            {calendars.map((calendar) => (
+              <option key={calendar.id} value={calendar.id}>
+                {calendar.name}
+                {calendar.primary ? " (default)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <Button type="submit" disabled={isSubmitting} className="self-start">
         {isSubmitting ? "Testing the connection…" : "Create"}
       </Button>

@@ -55,7 +55,7 @@ interface Props {
   /** Starts the authorization: the address of the provider's consent page. */
   start: (input: { login: string }) => Promise<ActionResult<{ url: string }>>;
   create: (input: { flowId: string; calendarId?: string }) => Promise<ActionResult<null>>;
-  /** The calendars the received token may write to (Google), the default one first: one is chosen at Create. */
+  /** The calendars the received token may write to, the default one first: one is chosen at Create. */
   calendars?: { id: string; name: string; primary: boolean }[] | null;
 }
 

@@ -8,7 +8,7 @@ import { googleConfig, revokeToken } from "@/lib/providers/google/oauth";
 import { stopWatchChannel } from "@/lib/sync-accounts/google-push";
 import { deleteSubscription } from "@/lib/sync-accounts/graph-push";
 import { forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
-import { REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
+import { CHOOSES_CALENDAR, REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { storedRules, type SyncRules } from "@/lib/sync/rules/schema";
 import { summarizeRules } from "@/lib/sync/rules/summary";
 
@@ -27,8 +27,11 @@ export interface AccountView {
   /** What is copied, where and when, and the same in one line. */
   rules: SyncRules;
   rulesSummary: string;
-  /** The remote calendar synced, by name; null: the account's default calendar. */
+  /** The remote calendar synced, by name and id; null: the account's default calendar. */
   remoteCalendarName: string | null;
+  remoteCalendarId: string | null;
+  /** Another of the account's calendars may be chosen ("Change calendar…"). */
+  choosesCalendar: boolean;
   createdAt: Date;
   /** When the scheduler runs it next; null while nothing runs it (paused, or waiting for the user). */
   nextSyncAt: Date | null;
@@ -87,6 +90,8 @@ export async function listAccounts(ownerId: string): Promise<AccountView[]> {
         rules: storedRules(account.rules),
         rulesSummary: summarizeRules(storedRules(account.rules), REMOTE_NAMES[account.provider]),
         remoteCalendarName: account.remoteCalendarName,
+        remoteCalendarId: account.remoteCalendarId,
+        choosesCalendar: CHOOSES_CALENDAR.has(account.provider),
         createdAt: account.createdAt,
         nextSyncAt: account.provider !== "ATOLLON" && grantCurrent && SCHEDULED_STATES.includes(account.state) ? account.nextSyncAt : null,
         recentRuns: account.runs.map((run) => ({

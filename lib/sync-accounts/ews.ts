@@ -5,8 +5,9 @@ import type { SyncAccount } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { autodiscoverEwsUrl } from "@/lib/providers/ews/autodiscover";
 import { testEwsConnection, type ConnectionRefusal, type ConnectionResult } from "@/lib/providers/ews/connection-test";
-import { openEwsCalendar } from "@/lib/providers/ews/ews-calendar";
-import type { RemoteCalendar } from "@/lib/sync/provider";
+import { openEwsCalendar, type EwsCalendar } from "@/lib/providers/ews/ews-calendar";
+import { calendarFields, listWritable, pickCalendar } from "@/lib/sync-accounts/calendar-choice";
+import type { WritableCalendar } from "@/lib/sync/provider";
 
 export type EwsProvider = "OFFICE365" | "EXCHANGE";
 
@@ -64,13 +65,17 @@ async function assertMailboxFree(ownerId: string, provider: EwsProvider, login: 
   );
 }
 
-export type CreateEwsOutcome = { created: string } | { discovered: string };
+/**
+ * created: the account exists. discovered: Autodiscover proposes a server address to confirm.
+ * calendars: the mailbox has several calendars; Create again with the one chosen.
+ */
+export type CreateEwsOutcome = { created: string } | { discovered: string } | { calendars: WritableCalendar[] };
 
 /**
  * Adds an Office.com or MS Exchange account once the server has accepted the login. An Exchange
  * account without a server address gets one proposed by Autodiscover, which the user confirms.
  */
-export async function createEwsAccount(ownerId: string, provider: EwsProvider, input: { login: string; serverUrl: string; password: string }): Promise<CreateEwsOutcome> {
+export async function createEwsAccount(ownerId: string, provider: EwsProvider, input: { login: string; serverUrl: string; password: string; calendarId?: string | undefined }): Promise<CreateEwsOutcome> {
   const db = await getDb();
   if (!(await db.syncAccount.findFirst({ where: { ownerId, provider: "ATOLLON" }, select: { id: true } }))) {
     throw new AppError("invalid_input", "Create the Atollon account first (Settings → Synchronization, step 1).");
@@ -93,16 +98,19 @@ export async function createEwsAccount(ownerId: string, provider: EwsProvider, i
     return { discovered: found.ewsUrl };
   }
   const result = await checkConnection(ownerId, input.login, input.password, input.serverUrl);
+  const connection = { login: input.login, serverUrl: result.serverUrl, serverVersion: result.serverVersion, authScheme: result.authentication };
+  // A server that lists no folders for now still gets its account, on the default calendar (as the
+  // Google and Microsoft forms do when their listing fails); another can be chosen later.
+  const calendars = await listWritable(await ewsRemote({ ...connection, secret: encryptSecret(input.password), remoteCalendarId: null }), EWS_NAMES[provider]).catch((error: unknown) => {
+    if (!(error instanceof AppError)) throw error;
+    console.warn(`[ews] user ${ownerId}: the calendars were not listed at Create (${error.message})`);
+    return [];
+  });
+  // One calendar: nothing to choose. Several: the person chooses, the default preselected.
+  if (!input.calendarId && calendars.length > 1) return { calendars };
+  const chosen = pickCalendar(calendars, input.calendarId, EWS_NAMES[provider]) ?? calendars[0];
   const account = await db.syncAccount.create({
-    data: {
-      ownerId,
-      provider,
-      login: input.login,
-      serverUrl: result.serverUrl,
-      serverVersion: result.serverVersion,
-      authScheme: result.authentication,
-      secret: encryptSecret(input.password),
-    },
+    data: { ownerId, provider, ...connection, secret: encryptSecret(input.password), ...(chosen ? calendarFields(chosen) : {}) },
   });
   return { created: account.id };
 }
@@ -129,7 +137,7 @@ export async function updateEwsPassword(ownerId: string, accountId: string, pass
 }
 
 /** The provider for one run of an Exchange account; the address is checked again, as DNS may have changed. */
-export async function ewsRemote(account: Pick<SyncAccount, "login" | "serverUrl" | "secret" | "serverVersion" | "authScheme">): Promise<RemoteCalendar> {
+export async function ewsRemote(account: Pick<SyncAccount, "login" | "serverUrl" | "secret" | "serverVersion" | "authScheme" | "remoteCalendarId">): Promise<EwsCalendar> {
   if (!account.serverUrl || !account.secret) throw new AppError("not_found", "This sync account has no server address or password.");
   return openEwsCalendar({
     serverUrl: account.serverUrl,
@@ -137,6 +145,7 @@ export async function ewsRemote(account: Pick<SyncAccount, "login" | "serverUrl"
     password: decryptSecret(account.secret),
     ...(account.serverVersion ? { version: account.serverVersion } : {}),
     authentication: account.authScheme === "ntlm" ? "ntlm" : "basic",
+    calendarFolderId: account.remoteCalendarId,
   });
 }
 

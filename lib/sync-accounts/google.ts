@@ -10,7 +10,9 @@ import {
   revokeToken,
   type GoogleConfig,
 } from "@/lib/providers/google/oauth";
-import { listWritableGoogleCalendars, type WritableCalendar } from "@/lib/providers/google/calendars";
+import { listWritableGoogleCalendars } from "@/lib/providers/google/calendars";
+import type { WritableCalendar } from "@/lib/sync/provider";
+import { calendarFields, pickCalendar } from "@/lib/sync-accounts/calendar-choice";
 import { cacheAccessToken, cachedAccessToken, forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 import { ensureWatchChannel } from "@/lib/sync-accounts/google-push";
 import { rightAway, type Later } from "@/lib/sync-accounts/later";
@@ -117,13 +119,12 @@ export async function flowCalendars(ownerId: string, flowId: string): Promise<Wr
 /** "Create": the received token becomes a Google sync account, syncing the chosen calendar (the default one when none is chosen). */
 export async function createGoogleAccount(ownerId: string, flowId: string, later: Later = rightAway, calendarId?: string): Promise<string> {
   const db = await getDb();
-  const chosen = calendarId ? (await flowCalendars(ownerId, flowId))?.find((calendar) => calendar.id === calendarId) : undefined;
-  if (calendarId && !chosen) throw new AppError("invalid_input", "This Google account cannot write to that calendar.");
+  const chosen = pickCalendar(calendarId ? await flowCalendars(ownerId, flowId) : null, calendarId, "Google");
   const accountId = await accountFromFlow(ownerId, "GOOGLE", flowId, async (login) => {
     if (await db.syncAccount.findFirst({ where: { ownerId, provider: "GOOGLE", login } })) throw new AppError("conflict", `${login} is already connected.`);
   });
   if (!accountId) throw new AppError("invalid_input", "Receive a Google token first.");
-  if (chosen) await db.syncAccount.update({ where: { id: accountId }, data: { remoteCalendarId: chosen.primary ? null : chosen.id, remoteCalendarName: chosen.name } });
+  if (chosen) await db.syncAccount.update({ where: { id: accountId }, data: calendarFields(chosen) });
   await later(() => ensureWatchChannel(accountId));
   return accountId;
 }

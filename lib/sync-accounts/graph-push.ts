@@ -62,7 +62,7 @@ async function refresh(accountId: string, mode: Mode, now: Date): Promise<void> 
   const address = graphPushAddress();
   if (!address || !microsoftOAuthConfig()) return;
   const db = await getDb();
-  const account = await db.syncAccount.findUnique({ where: { id: accountId }, select: { ownerId: true, provider: true, graphSubscription: true } });
+  const account = await db.syncAccount.findUnique({ where: { id: accountId }, select: { ownerId: true, provider: true, graphSubscription: true, remoteCalendarId: true } });
   if (account?.provider !== "OFFICE365_GRAPH") return;
   const old = account.graphSubscription;
   if (old && mode === "due" && old.expiresAt.getTime() > now.getTime() + RENEW_WITHIN_MS) return;
@@ -82,7 +82,7 @@ async function refresh(accountId: string, mode: Mode, now: Date): Promise<void> 
   const oldAliveAtGraph = old !== null && mode === "replace";
 
   const clientState = graphClientState();
-  const created = await createSubscription({ ...target, notificationUrl: address, lifecycleNotificationUrl: address, clientState, expiresAt });
+  const created = await createSubscription({ ...target, notificationUrl: address, lifecycleNotificationUrl: address, clientState, expiresAt, calendarId: account.remoteCalendarId });
   const row = { id: created.id, clientStateHash: hashSecret(clientState).toString("hex"), expiresAt: created.expiresAt, createdAt: new Date() };
   let stored: boolean;
   try {

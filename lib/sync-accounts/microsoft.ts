@@ -3,11 +3,14 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { MicrosoftOAuthError, authorizationUrl, exchangeCode, refreshAccessToken } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig, type MicrosoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
+import { GraphCalendar } from "@/lib/providers/graph/calendar";
+import { graphConfig } from "@/lib/providers/graph/config";
+import { calendarFields, listWritable, pickCalendar } from "@/lib/sync-accounts/calendar-choice";
 import { cacheAccessToken, cachedAccessToken, forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 import { ensureSubscription } from "@/lib/sync-accounts/graph-push";
 import { rightAway, type Later } from "@/lib/sync-accounts/later";
 import { accountFromFlow, consumeFlow, flowView, openFlow, recordFailure, recordReceived, reauthorizeAccount, type FlowView } from "@/lib/sync-accounts/oauth-flows";
-import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
+import { AuthorizationError, RemoteUnavailableError, type WritableCalendar } from "@/lib/sync/provider";
 
 export type MicrosoftFlowFailure = "denied" | "admin-consent" | "refused" | "state" | "expired" | "mismatch" | "scope" | "exchange" | "no-refresh-token" | "unreachable";
 
@@ -144,10 +147,36 @@ export async function getMicrosoftFlow(ownerId: string, flowId: string): Promise
   return view && { ...view, failure: MICROSOFT_FLOW_FAILURES.find((value) => value === view.failure) ?? null };
 }
 
-/** "Create": the received refresh token becomes an Office.com (Graph) sync account. */
-export async function createMicrosoftAccount(ownerId: string, flowId: string, later: Later = rightAway): Promise<string> {
+/**
+ * The calendars of the mailbox a received token may write to, for choosing one before Create; null
+ * before a token is received. The token Microsoft rotates on the way is kept on the flow.
+ */
+export async function microsoftFlowCalendars(ownerId: string, flowId: string): Promise<WritableCalendar[] | null> {
+  const config = requireConfig();
+  const db = await getDb();
+  const flow = await db.oAuthFlow.findFirst({ where: { id: flowId, ownerId, provider: "OFFICE365_GRAPH", accountId: null } });
+  if (!flow?.receivedSecret) return null;
+  let tokens;
+  try {
+    tokens = await refreshAccessToken(config, decryptSecret(flow.receivedSecret));
+  } catch (error) {
+    if (error instanceof MicrosoftOAuthError) throw new AppError("invalid_input", `${error.message} Sign in with Microsoft again.`);
+    throw error;
+  }
+  if (tokens.refreshToken) await db.oAuthFlow.updateMany({ where: { id: flow.id, receivedSecret: flow.receivedSecret }, data: { receivedSecret: encryptSecret(tokens.refreshToken) } });
+  const { accessToken } = tokens;
+  return listWritable(new GraphCalendar({ graphUrl: graphConfig().graphUrl, accessToken: async () => accessToken }), "Office.com");
+}
+
+/** "Create": the received refresh token becomes an Office.com (Graph) sync account, syncing the chosen calendar (the default one when none is chosen). */
+export async function createMicrosoftAccount(ownerId: string, flowId: string, later: Later = rightAway, calendarId?: string): Promise<string> {
+  const chosen = pickCalendar(calendarId ? await microsoftFlowCalendars(ownerId, flowId) : null, calendarId, "Office.com");
   const accountId = await accountFromFlow(ownerId, "OFFICE365_GRAPH", flowId, (login) => assertLoginFree(ownerId, login));
   if (!accountId) throw new AppError("invalid_input", "Sign in with Microsoft first.");
+  if (chosen) {
+    const db = await getDb();
+    await db.syncAccount.update({ where: { id: accountId }, data: calendarFields(chosen) });
+  }
   await later(() => ensureSubscription(accountId));
   return accountId;
 }

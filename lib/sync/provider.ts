@@ -134,7 +134,21 @@ export type WriteResult =
    */
   | { ok: false; kind: "conflict" | "not-found" | "unavailable" | "rejected"; message: string };
 
+/** One calendar of a sync account's service that the account may write to. */
+export interface WritableCalendar {
+  /** The service's id of it (Google calendar id, Graph calendar id, EWS FolderId). */
+  id: string;
+  name: string;
+  /** The account's default calendar: the one synced when none is chosen. */
+  primary: boolean;
+}
+
 export interface RemoteCalendar {
+  /**
+   * The calendars of the same account that it may write to, the default one first: where a person
+   * chooses which one the account syncs. Absent where an account has one calendar only.
+   */
+  listCalendars?(): Promise<WritableCalendar[]>;
   /**
    * Pages of changes since `cursor`, or every item when `cursor` is null (a full listing: an item
    * absent from it no longer exists). Throws CursorExpiredError when the cursor is refused.

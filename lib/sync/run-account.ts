@@ -103,6 +103,7 @@ export async function remoteFor(ownerId: string, account: SyncAccount): Promise<
       window: config.window,
       requestsPerTenMinutes: config.requestsPerTenMinutes,
       accessToken: (renew) => getMicrosoftAccessToken(ownerId, account.id, { fresh: renew }),
+      ...(account.remoteCalendarId ? { calendarId: account.remoteCalendarId } : {}),
     });
   }
   const config = googleConfig();

@@ -29,7 +29,10 @@ export const microsoftLoginSchema = z.object({
 export const accountIdSchema = z.object({ accountId: z.uuid() });
 export const flowIdSchema = z.object({ flowId: z.uuid() });
 /** Create of a Google account: the calendar chosen among those it may write to (absent: the default one). */
-export const createGoogleSchema = flowIdSchema.extend({ calendarId: z.string().trim().min(1).max(1024).optional() });
+const chosenCalendarId = z.string().trim().min(1).max(1024).optional();
+export const createGoogleSchema = flowIdSchema.extend({ calendarId: chosenCalendarId });
+/** Create after Sign in with Microsoft: the calendar chosen as with Google. */
+export const createMicrosoftSchema = createGoogleSchema;
 
 export const syncNowSchema = z.object({ accountId: z.uuid(), deletions: z.enum(["ask", "apply", "restore"]).default("ask") });
 
@@ -65,6 +68,8 @@ export const officeAccountSchema = z.object({
   login: ewsLogin.pipe(z.email("Enter your Office 365 sign-in address, e.g. name@company.com.")),
   serverUrl,
   password: ewsPassword,
+  /** Chosen after the server listed the mailbox's calendars (absent before, or with one calendar). */
+  calendarId: chosenCalendarId,
 });
 
 /** Server left empty: it is looked up from the login's domain (Autodiscover) and shown for confirmation. */
@@ -72,6 +77,7 @@ export const exchangeAccountSchema = z.object({
   login: ewsLogin,
   serverUrl: z.union([z.literal(""), serverUrl]),
   password: ewsPassword,
+  calendarId: chosenCalendarId,
 });
 
 export const ewsPasswordSchema = z.object({ accountId: z.uuid(), password: ewsPassword });

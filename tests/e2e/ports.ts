@@ -14,11 +14,13 @@ export const google = `http://127.0.0.1:${Number(process.env.E2E_GOOGLE_PORT ?? 
 export const microsoft = `http://127.0.0.1:${Number(process.env.E2E_GRAPH_PORT ?? port + 1300)}`;
 /**
  * Fake Exchange servers (tests/fakes/ews): one stands for Office 365, one for an on-premises server,
- * and one for an on-premises server that takes only NTLM (`authSchemes`, the 401's challenge).
+ * one for an on-premises server that takes only NTLM (`authSchemes`, the 401's challenge), and one
+ * whose mailbox has calendars below its calendar folder (its own, so the others keep one calendar).
  */
-export const fakeExchanges: Record<"office" | "exchange" | "ntlm", { ews: number; control: number; authSchemes?: string }> = {
+export const fakeExchanges: Record<"office" | "exchange" | "ntlm" | "calendars", { ews: number; control: number; authSchemes?: string }> = {
   office: { ews: port + 1100, control: port + 1101 },
   exchange: { ews: port + 1200, control: port + 1201 },
   ntlm: { ews: port + 1400, control: port + 1401, authSchemes: "NTLM" },
+  calendars: { ews: port + 1500, control: port + 1501 },
 };
 export const ewsUrl = (ports: { ews: number }) => `http://127.0.0.1:${ports.ews}/EWS/Exchange.asmx`;

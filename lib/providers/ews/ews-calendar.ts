@@ -1,4 +1,4 @@
-import { ChangeType, FolderId, ItemView, LogicalOperator, PropertySet, SearchFilter, SyncFolderItemsScope, WellKnownFolderName, type ItemChange } from "ews-javascript-api";
+import { ChangeType, ItemView, LogicalOperator, PropertySet, SearchFilter, SyncFolderItemsScope, type ItemChange } from "ews-javascript-api";
 import {
   RemoteUnavailableError,
   type ChangePage,
@@ -9,9 +9,11 @@ import {
   type RemoteCalendar,
   type RemoteItem,
   type UpdateRequest,
+  type WritableCalendar,
   type WriteResult,
 } from "@/lib/sync/provider";
 import { encodeLocalId, LOCAL_ID } from "@/lib/providers/ews/appointment";
+import { listCalendarFolders } from "@/lib/providers/ews/calendar-folders";
 import { parseExceptionId } from "@/lib/providers/ews/occurrences";
 import { OwnChanges } from "@/lib/providers/ews/own-changes";
 import { chunk, ITEMS_PER_BATCH, readItems } from "@/lib/providers/ews/read-items";
@@ -24,7 +26,7 @@ import { escapeXml } from "@/lib/providers/ews/xml";
 export const MAX_CHANGES_PER_SYNC = 512;
 
 /**
- * The calendar folder of one Exchange mailbox as a RemoteCalendar, through ews-javascript-api:
+ * One calendar folder of an Exchange mailbox (the calendar folder itself unless another is named) as a RemoteCalendar, through ews-javascript-api:
  * SyncFolderItems (ids only) for changes, GetItem in batches for details, batched writes that never
  * email anyone. Series are masters with a Recurrence; their exceptions are reported as items of
  * their own, named after their master and original start (occurrences.ts).
@@ -43,9 +45,14 @@ export class EwsCalendar implements RemoteCalendar {
     return this.connection.xhr.requestCount;
   }
 
+  /** The calendar folder and the calendar folders below it; the calendar folder is the default. */
+  listCalendars(): Promise<WritableCalendar[]> {
+    return listCalendarFolders(this.connection);
+  }
+
   async *listChanges(cursor: string | null, context?: ListingContext): AsyncIterable<ChangePage> {
     let state = cursor;
-    const folder = new FolderId(WellKnownFolderName.Calendar);
+    const folder = this.connection.folder();
     // Changed ids wait across SyncFolderItems pages so that every GetItem carries a full batch
     // (512 changes a page would otherwise leave a batch of 12 behind each time).
     const pending = new Set<string>();
@@ -112,7 +119,7 @@ export class EwsCalendar implements RemoteCalendar {
       const filter = tests.length === 1 ? tests[0] : new SearchFilter.SearchFilterCollection(LogicalOperator.Or, tests);
       const view = new ItemView(1000);
       view.PropertySet = PropertySet.IdOnly;
-      const results = await call(this.connection, "a search for tagged events (FindItem)", () => this.connection.service.FindItems(new FolderId(WellKnownFolderName.Calendar), filter as SearchFilter, view));
+      const results = await call(this.connection, "a search for tagged events (FindItem)", () => this.connection.service.FindItems(this.connection.folder(), filter as SearchFilter, view));
       const ids = results.Items.map((item) => item.Id.UniqueId);
       found.push(...(await readItems(this.connection, ids)).items.filter((item) => item.localTag !== null && wanted.has(item.localTag)));
     }

@@ -1,4 +1,4 @@
-import { AppointmentOccurrenceId, ExchangeService, ExchangeVersion, ItemId, ServiceError, ServiceResponseException, SoapFaultDetails, Uri, WebCredentials, type ServiceResponse } from "ews-javascript-api";
+import { AppointmentOccurrenceId, ExchangeService, ExchangeVersion, FolderId, ItemId, ServiceError, ServiceResponseException, SoapFaultDetails, Uri, WebCredentials, WellKnownFolderName, type ServiceResponse } from "ews-javascript-api";
 import { CursorExpiredError, RemoteUnavailableError, type WriteResult } from "@/lib/sync/provider";
 import { GuardedXhr, type GuardedXhrOptions } from "@/lib/providers/ews/xhr-adapter";
 import { escapeXml } from "@/lib/providers/ews/xml";
@@ -8,11 +8,15 @@ import { escapeXml } from "@/lib/providers/ews/xml";
 export interface EwsConnectionOptions extends GuardedXhrOptions {
   /** The version the connection test read from the server (ServerVersionInfo Version). */
   version?: string | null;
+  /** The calendar folder synced (its FolderId); absent: the mailbox's distinguished calendar folder. */
+  calendarFolderId?: string | null;
 }
 
 export interface EwsConnection {
   service: ExchangeService;
   xhr: GuardedXhr;
+  /** The synced folder, new for each request (the library writes into the ids it is given). */
+  folder: () => FolderId;
 }
 
 /**
@@ -24,14 +28,15 @@ export function requestedVersion(serverVersion: string | null | undefined): Exch
   return known !== undefined && known < ExchangeVersion.Exchange2013_SP1 ? known : ExchangeVersion.Exchange2013_SP1;
 }
 
-export function connect({ version, ...options }: EwsConnectionOptions): EwsConnection {
+export function connect({ version, calendarFolderId, ...options }: EwsConnectionOptions): EwsConnection {
   const service = new ExchangeService(requestedVersion(version));
   service.Url = new Uri(options.url.toString());
   // The library refuses to send without credentials; the guarded layer signs every request itself.
   service.Credentials = new WebCredentials(options.login, options.password);
   const xhr = new GuardedXhr(options);
   service.XHRApi = xhr;
-  return { service, xhr };
+  const folder = () => (calendarFolderId ? new FolderId(escapeXml(calendarFolderId)) : new FolderId(WellKnownFolderName.Calendar));
+  return { service, xhr, folder };
 }
 
 const CONFLICT = new Set<ServiceError>([ServiceError.ErrorIrresolvableConflict, ServiceError.ErrorStaleObject, ServiceError.ErrorChangeKeyRequired, ServiceError.ErrorChangeKeyRequiredForWriteOperations, ServiceError.ErrorInvalidChangeKey]);

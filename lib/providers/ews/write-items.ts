@@ -10,7 +10,6 @@ import {
   SendInvitationsMode,
   SendInvitationsOrCancellationsMode,
   ServiceResult,
-  WellKnownFolderName,
   type MessageDisposition,
 } from "ews-javascript-api";
 import type { EventContent } from "@/lib/calendar/event-content";
@@ -29,7 +28,6 @@ import { call, failureOf, itemId, occurrenceItemId, type EwsConnection } from "@
 
 /** Calendar items are no messages: the library requires the argument, Exchange ignores it. */
 const NO_DISPOSITION = null as unknown as MessageDisposition;
-const CALENDAR = () => new FolderId(WellKnownFolderName.Calendar);
 
 export const notExpressible = (error: unknown): WriteResult | null =>
   error instanceof NotExpressibleError ? { ok: false, kind: "rejected", message: `Exchange cannot hold this event: ${error.message}` } : null;
@@ -70,7 +68,7 @@ export async function createItems(connection: EwsConnection, requests: { localId
       writeAppointment(appointment, content, localId, "item");
       return appointment;
     });
-    const responses = await call(connection, "creating events (CreateItem)", () => connection.service.CreateItems(appointments, CALENDAR(), NO_DISPOSITION, SendInvitationsMode.SendToNone));
+    const responses = await call(connection, "creating events (CreateItem)", () => connection.service.CreateItems(appointments, connection.folder(), NO_DISPOSITION, SendInvitationsMode.SendToNone));
     const exdates: { masterId: string; content: EventContent; starts: string[] }[] = [];
     batch.forEach(({ content }, index) => {
       const response = responses.Responses[index];

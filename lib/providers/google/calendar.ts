@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { google, type calendar_v3 } from "googleapis";
 import { AdaptivePacer } from "@/lib/providers/adaptive-pacer";
+import { listWritableGoogleCalendars } from "@/lib/providers/google/calendars";
 import { fromGoogleEvent, instanceId, TAG, toGoogleEvent, toGooglePatch } from "@/lib/providers/google/mapping";
 import { changedFields } from "@/lib/sync/content-hash";
 import {
@@ -13,6 +14,7 @@ import {
   type RemoteCalendar,
   type RemoteItem,
   type UpdateRequest,
+  type WritableCalendar,
   type WriteResult,
 } from "@/lib/sync/provider";
 
@@ -125,6 +127,11 @@ export class GoogleCalendar implements RemoteCalendar {
       sleep: this.sleep,
       ...(options.now ? { now: options.now } : {}),
     });
+  }
+
+  /** The Google account's calendars it may write to (calendarList, owner or writer), the primary first. */
+  async listCalendars(): Promise<WritableCalendar[]> {
+    return listWritableGoogleCalendars(this.options.apiUrl, await this.options.accessToken(false));
   }
 
   /** Calls made so far — each call inside a batch is one, as Google's quota counts them. */

@@ -1,11 +1,5 @@
 import { google } from "googleapis";
-import { AuthorizationError, RemoteUnavailableError } from "@/lib/sync/provider";
-
-export interface WritableCalendar {
-  id: string;
-  name: string;
-  primary: boolean;
-}
+import { AuthorizationError, RemoteUnavailableError, type WritableCalendar } from "@/lib/sync/provider";
 
 /** The calendars this Google account may write to (calendarList, owner or writer), the primary first. */
 export async function listWritableGoogleCalendars(apiUrl: string, accessToken: string): Promise<WritableCalendar[]> {

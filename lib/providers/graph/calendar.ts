@@ -30,6 +30,7 @@ import {
   type RemoteCalendar,
   type RemoteItem,
   type UpdateRequest,
+  type WritableCalendar,
   type WriteResult,
 } from "@/lib/sync/provider";
 
@@ -89,6 +90,8 @@ export interface GraphCalendarOptions {
   waitLimits?: { eachMs: number; totalMs: number };
   /** The clock the pacing follows (tests move it along with `sleep`). */
   clock?: () => number;
+  /** The calendar synced (its Graph id); absent: the mailbox's default calendar. */
+  calendarId?: string;
 }
 
 const TEN_MINUTES = 600_000;
@@ -109,6 +112,8 @@ const cursorSchema = z.object({
   series: z.array(z.string()).default([]),
 });
 type Cursor = z.infer<typeof cursorSchema>;
+
+const calendarSchema = z.object({ id: z.string(), name: z.string(), canEdit: z.boolean().default(false), isDefaultCalendar: z.boolean().optional() });
 
 const listSchema = z.object({ value: z.array(z.unknown()).default([]), "@odata.nextLink": z.string().optional(), "@odata.deltaLink": z.string().optional() });
 
@@ -338,6 +343,19 @@ export class GraphCalendar implements RemoteCalendar {
 
   // ── Listing ───────────────────────────────────────────────────────────────────────────────────
 
+  /** The mailbox's calendars this account may write to (canEdit), the default calendar first. */
+  async listCalendars(): Promise<WritableCalendar[]> {
+    const [answer] = await this.pagesOf([{ method: "GET", url: "/me/calendars?$top=100&$select=id,name,canEdit,isDefaultCalendar" }]);
+    if (!answer || answer.status !== 200) {
+      throw new RemoteUnavailableError(`Microsoft Graph did not list the calendars (HTTP ${answer?.status ?? 0}${answer && errorCode(answer.body)?.code ? ` ${errorCode(answer.body)?.code}` : ""}). Try again later.`, answer?.status || null);
+    }
+    const calendars = listSchema.parse(answer.body).value.flatMap((raw) => {
+      const parsed = calendarSchema.safeParse(raw);
+      return parsed.success && parsed.data.canEdit ? [{ id: parsed.data.id, name: parsed.data.name, primary: parsed.data.isDefaultCalendar === true }] : [];
+    });
+    return calendars.sort((a, b) => Number(b.primary) - Number(a.primary));
+  }
+
   /** The window for now: both ends on 30-day steps, so it moves once a month, not every day. */
   currentWindow(): { start: string; end: string } {
     const now = (this.options.now?.() ?? new Date()).getTime();
@@ -346,13 +364,22 @@ export class GraphCalendar implements RemoteCalendar {
     return { start: new Date(anchor - this.windowDays.pastDays * DAY).toISOString(), end: new Date(anchor + step + this.windowDays.futureDays * DAY).toISOString() };
   }
 
+  /**
+   * Where the synced calendar's collections live: /me for the default calendar, else
+   * /me/calendars/{id} (its calendarView delta, its events, creates into it). An event's own URL is
+   * /me/events/{id} in any calendar: ids are the mailbox's.
+   */
+  private get home(): string {
+    return this.options.calendarId ? `/me/calendars/${encodeURIComponent(this.options.calendarId)}` : "/me";
+  }
+
   private deltaStart(window: { start: string; end: string }): string {
-    return `/me/calendarView/delta?startDateTime=${encodeURIComponent(window.start)}&endDateTime=${encodeURIComponent(window.end)}`;
+    return `${this.home}/calendarView/delta?startDateTime=${encodeURIComponent(window.start)}&endDateTime=${encodeURIComponent(window.end)}`;
   }
 
   private eventsUrl(watermark: string | null): string {
     const filter = watermark ? `&$filter=${encodeURIComponent(`lastModifiedDateTime gt ${watermark}`)}` : "";
-    return `/me/events?$top=${this.pageSize}&$expand=${encodeURIComponent(EXPAND)}${filter}`;
+    return `${this.home}/events?$top=${this.pageSize}&$expand=${encodeURIComponent(EXPAND)}${filter}`;
   }
 
   async *listChanges(cursorText: string | null): AsyncIterable<ChangePage> {
@@ -559,7 +586,7 @@ export class GraphCalendar implements RemoteCalendar {
     const answers = await this.calls(
       localIds.map((localId) => ({
         method: "GET",
-        url: `/me/events?$top=10&$expand=${encodeURIComponent(EXPAND)}&$filter=${encodeURIComponent(`singleValueExtendedProperties/any(ep: ep/id eq '${TAG_ID}' and ep/value eq '${localId.replace(/'/g, "''")}')`)}`,
+        url: `${this.home}/events?$top=10&$expand=${encodeURIComponent(EXPAND)}&$filter=${encodeURIComponent(`singleValueExtendedProperties/any(ep: ep/id eq '${TAG_ID}' and ep/value eq '${localId.replace(/'/g, "''")}')`)}`,
       })),
     );
     for (const answer of answers) {
@@ -612,8 +639,12 @@ export class GraphCalendar implements RemoteCalendar {
       const body = this.body(request.content, request.localId, true);
       if ("ok" in body) results[index] = body as WriteResult;
       // The same create sent twice (a retry, a run that died before recording the answer) yields
-      // one item; a later create of the same event with other content is a create of its own.
-      else plain.push({ index, call: { method: "POST", url: "/me/events", body: { ...body, transactionId: `${request.localId}.${createHash("sha256").update(JSON.stringify(request.content)).digest("base64url").slice(0, 16)}` } } });
+      // one item; a later create of the same event with other content, or into another calendar of
+      // the mailbox (Graph remembers a transactionId mailbox-wide), is a create of its own.
+      else {
+        const transaction = createHash("sha256").update(JSON.stringify([this.options.calendarId ?? null, request.content])).digest("base64url").slice(0, 16);
+        plain.push({ index, call: { method: "POST", url: `${this.home}/events`, body: { ...body, transactionId: `${request.localId}.${transaction}` } } });
+      }
     });
     const answers = await this.calls(plain.map((entry) => entry.call));
     plain.forEach((entry, position) => (results[entry.index] = this.result(answers[position] as Answer, "a new event")));

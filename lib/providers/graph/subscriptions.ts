@@ -64,15 +64,18 @@ async function subscriptionOf(step: Step, response: Response): Promise<GraphSubs
   return { id: parsed.data.id, expiresAt: new Date(parsed.data.expirationDateTime) };
 }
 
-/** POST /subscriptions: created, updated and deleted events of the user's calendar (me/events). */
+/**
+ * POST /subscriptions: created, updated and deleted events of the synced calendar — the default one
+ * (me/events) or the one named (me/calendars/{id}/events).
+ */
 export async function createSubscription(
-  target: SubscriptionTarget & { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string; expiresAt: Date },
+  target: SubscriptionTarget & { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string; expiresAt: Date; calendarId?: string | null },
 ): Promise<GraphSubscriptionInfo> {
   const response = await call("create", target, "/subscriptions", {
     method: "POST",
     body: {
       changeType: "created,updated,deleted",
-      resource: "me/events",
+      resource: target.calendarId ? `me/calendars/${encodeURIComponent(target.calendarId)}/events` : "me/events",
       notificationUrl: target.notificationUrl,
       lifecycleNotificationUrl: target.lifecycleNotificationUrl,
       clientState: target.clientState,

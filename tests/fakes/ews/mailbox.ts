@@ -52,6 +52,8 @@ export interface FakeException extends FakeFields {
 
 export interface FakeItem extends FakeFields {
   id: string;
+  /** The folder the item lives in (a FakeFolder's id). */
+  folder: string;
   changeKey: string;
   createdSeq: number;
   seq: number;
@@ -83,9 +85,28 @@ export function parseOccurrenceId(id: string): { masterId: string; originalStart
   return tag === "occ" && masterId && originalStart ? { masterId, originalStart } : null;
 }
 
-/** The calendar folder's contents and change history, the source of ChangeKeys and sync states. */
+/** A folder of the mailbox: the distinguished calendar folder, or one a person made (below it, or elsewhere). */
+export interface FakeFolder {
+  id: string;
+  changeKey: string;
+  name: string;
+  /** "IPF.Appointment" for a calendar; Outlook's Birthdays calendar carries "IPF.Appointment.Birthday". */
+  folderClass: string;
+  parentId: string;
+}
+
+/** The distinguished calendar folder's id; its parent is the mailbox's root folder. */
+export const CALENDAR_FOLDER_ID = "AAMkAGFakeCalendar";
+export const ROOT_FOLDER_ID = "AAMkAGFakeRoot";
+
+/**
+ * The mailbox's calendar folders, their contents and change history, the source of ChangeKeys and
+ * sync states (one per folder, as SyncFolderItems keeps them). Item ids are the mailbox's: GetItem,
+ * UpdateItem and DeleteItem find an item in whichever folder holds it.
+ */
 export class FakeMailbox {
   readonly items = new Map<string, FakeItem>();
+  readonly folders = new Map<string, FakeFolder>([[CALENDAR_FOLDER_ID, { id: CALENDAR_FOLDER_ID, changeKey: "AgAAABYAAAA", name: "Calendar", folderClass: "IPF.Appointment", parentId: ROOT_FOLDER_ID }]]);
   /** Injected per-item faults: GetItem answers these ids with this ResponseCode. */
   readonly readErrors = new Map<string, string>();
   /**
@@ -97,14 +118,33 @@ export class FakeMailbox {
   omitConflictResults = false;
   /** Invitations, updates and cancellations the server would have emailed: a sync must never cause any. */
   readonly sent: string[] = [];
-  private readonly tombstones = new Map<string, { seq: number; createdSeq: number }>();
+  private readonly tombstones = new Map<string, { seq: number; createdSeq: number; folder: string }>();
   private seq = 0;
   private generation = 1;
+
+  /** A folder as a person makes one in Outlook: a calendar below the calendar folder unless told otherwise. */
+  addFolder(name: string, options: { parentId?: string; folderClass?: string } = {}): FakeFolder {
+    const folder: FakeFolder = { id: `AAMkAGFolder${token(18)}`, changeKey: `AgAAAB${token(6)}`, name, folderClass: options.folderClass ?? "IPF.Appointment", parentId: options.parentId ?? CALENDAR_FOLDER_ID };
+    this.folders.set(folder.id, folder);
+    return folder;
+  }
+
+  /** The folders below `parentId`: its children only, or every descendant (Deep traversal), in creation order. */
+  foldersBelow(parentId: string, deep: boolean): FakeFolder[] {
+    const children = [...this.folders.values()].filter((folder) => folder.parentId === parentId);
+    return deep ? children.flatMap((child) => [child, ...this.foldersBelow(child.id, true)]) : children;
+  }
+
+  /** The items of one folder. */
+  itemsIn(folder: string): FakeItem[] {
+    return [...this.items.values()].filter((item) => item.folder === folder);
+  }
 
   add(fields: Partial<Omit<FakeItem, "id" | "changeKey" | "seq" | "createdSeq">>): FakeItem {
     this.seq += 1;
     const item: FakeItem = {
       id: `AAMkAD${token(24)}`,
+      folder: CALENDAR_FOLDER_ID,
       changeKey: newChangeKey(),
       createdSeq: this.seq,
       seq: this.seq,
@@ -172,7 +212,7 @@ export class FakeMailbox {
     if (!item) return false;
     this.items.delete(id);
     this.seq += 1;
-    this.tombstones.set(id, { seq: this.seq, createdSeq: item.createdSeq });
+    this.tombstones.set(id, { seq: this.seq, createdSeq: item.createdSeq, folder: item.folder });
     return true;
   }
 
@@ -181,28 +221,29 @@ export class FakeMailbox {
     this.generation += 1;
   }
 
-  syncState(seq: number): string {
-    return Buffer.from(`fake-sync:${this.generation}:${seq}`).toString("base64");
+  /** A sync state names its folder: another folder's state is refused there, as Exchange refuses it. */
+  syncState(seq: number, folder = CALENDAR_FOLDER_ID): string {
+    return Buffer.from(`fake-sync:${this.generation}:${folder}:${seq}`).toString("base64");
   }
 
-  /** null when the state is not one this mailbox issued in its current generation. */
-  parseSyncState(state: string): number | null {
-    const match = /^fake-sync:(\d+):(\d+)$/.exec(Buffer.from(state, "base64").toString("utf8"));
-    if (!match || Number(match[1]) !== this.generation) return null;
-    return Number(match[2]);
+  /** null when the state is not one this mailbox issued for this folder in its current generation. */
+  parseSyncState(state: string, folder = CALENDAR_FOLDER_ID): number | null {
+    const match = /^fake-sync:(\d+):([^:]+):(\d+)$/.exec(Buffer.from(state, "base64").toString("utf8"));
+    if (!match || Number(match[1]) !== this.generation || match[2] !== folder) return null;
+    return Number(match[3]);
   }
 
   /**
-   * Changes after a sync state, oldest first. Occurrences and exceptions are not folder items: a
-   * change to one shows up as an Update of its master.
+   * Changes in one folder after a sync state, oldest first. Occurrences and exceptions are not folder
+   * items: a change to one shows up as an Update of its master.
    */
-  changesSince(since: number, max: number): { changes: { kind: "Create" | "Update" | "Delete"; id: string; seq: number }[]; state: string; last: boolean } {
+  changesSince(since: number, max: number, folder = CALENDAR_FOLDER_ID): { changes: { kind: "Create" | "Update" | "Delete"; id: string; seq: number }[]; state: string; last: boolean } {
     const all = [
-      ...[...this.items.values()].filter((item) => item.seq > since).map((item) => ({ kind: item.createdSeq > since ? ("Create" as const) : ("Update" as const), id: item.id, seq: item.seq })),
-      ...[...this.tombstones.entries()].filter(([, stone]) => stone.seq > since && stone.createdSeq <= since).map(([id, stone]) => ({ kind: "Delete" as const, id, seq: stone.seq })),
+      ...this.itemsIn(folder).filter((item) => item.seq > since).map((item) => ({ kind: item.createdSeq > since ? ("Create" as const) : ("Update" as const), id: item.id, seq: item.seq })),
+      ...[...this.tombstones.entries()].filter(([, stone]) => stone.folder === folder && stone.seq > since && stone.createdSeq <= since).map(([id, stone]) => ({ kind: "Delete" as const, id, seq: stone.seq })),
     ].sort((a, b) => a.seq - b.seq);
     const taken = all.slice(0, max);
     const last = taken.length === all.length;
-    return { changes: taken, state: this.syncState(last ? this.seq : (taken.at(-1)?.seq ?? since)), last };
+    return { changes: taken, state: this.syncState(last ? this.seq : (taken.at(-1)?.seq ?? since), folder), last };
   }
 }

@@ -1,6 +1,7 @@
 import { XMLParser } from "fast-xml-parser";
-import { ewsInstant, extendedKey, occurrenceId, parseOccurrenceId, type FakeException, type FakeItem, type FakeMailbox } from "@/tests/fakes/ews/mailbox";
+import { CALENDAR_FOLDER_ID, ewsInstant, extendedKey, occurrenceId, parseOccurrenceId, type FakeException, type FakeItem, type FakeMailbox } from "@/tests/fakes/ews/mailbox";
 import { hasZoneDefinitions } from "@/tests/fakes/ews/versions";
+import { findFolderRoot, FOLDER_NOT_FOUND, folderNamed, folderShape, folderXml } from "@/tests/fakes/ews/folders";
 import { applyFields, at, attributes, clearField, esc, FaultError, itemXml, list, obj, occurrenceXml, str, type Node, type Shape } from "@/tests/fakes/ews/item-xml";
 
 export const requestParser = new XMLParser({
@@ -44,7 +45,7 @@ const message = (operation: string, code: string, inner = "", text = "") =>
 
 const wrap = (operation: string, messages: string[]) => `<m:${operation}Response xmlns:m="${M}" xmlns:t="${T}"><m:ResponseMessages>${messages.join("")}</m:ResponseMessages></m:${operation}Response>`;
 
-export const OPERATIONS = ["GetFolder", "SyncFolderItems", "GetItem", "CreateItem", "UpdateItem", "DeleteItem", "FindItem"] as const;
+export const OPERATIONS = ["GetFolder", "FindFolder", "SyncFolderItems", "GetItem", "CreateItem", "UpdateItem", "DeleteItem", "FindItem"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 const NOT_FOUND = { code: "ErrorItemNotFound", text: "The specified object was not found in the store." };
@@ -115,16 +116,39 @@ function exceptionFor(master: FakeItem, originalStart: string): FakeException {
 /** Runs one EWS operation on the mailbox; returns the SOAP body's content. Throws FaultError for a request Exchange refuses whole. */
 export function runOperation(mailbox: FakeMailbox, operation: Operation, node: Node, body: string, version: string): string {
   switch (operation) {
-    case "GetFolder":
-      return wrap("GetFolder", [message("GetFolder", "NoError", `<m:Folders><t:CalendarFolder><t:FolderId Id="AAMkAGFakeCalendar" ChangeKey="AgAAABYAAAA"/></t:CalendarFolder></m:Folders>`)]);
+    case "GetFolder": {
+      const fields = folderShape(node);
+      const ids = obj(node.FolderIds) ?? {};
+      const named = [...list(ids.DistinguishedFolderId).map((id) => ({ DistinguishedFolderId: id })), ...list(ids.FolderId).map((id) => ({ FolderId: id }))];
+      return wrap(
+        "GetFolder",
+        named.map((holder) => {
+          const folder = mailbox.folders.get(folderNamed(mailbox, holder) ?? "");
+          return folder ? message("GetFolder", "NoError", `<m:Folders>${folderXml(mailbox, folder, fields)}</m:Folders>`) : message("GetFolder", FOLDER_NOT_FOUND.code, "", FOLDER_NOT_FOUND.text);
+        }),
+      );
+    }
+    case "FindFolder": {
+      const parents = obj(node.ParentFolderIds) ?? {};
+      const named = [...list(parents.DistinguishedFolderId).map((id) => ({ DistinguishedFolderId: id })), ...list(parents.FolderId).map((id) => ({ FolderId: id }))];
+      return wrap(
+        "FindFolder",
+        named.map((holder) => {
+          const parent = folderNamed(mailbox, holder);
+          return parent ? message("FindFolder", "NoError", findFolderRoot(mailbox, node, parent)) : message("FindFolder", FOLDER_NOT_FOUND.code, "", FOLDER_NOT_FOUND.text);
+        }),
+      );
+    }
     case "SyncFolderItems": {
+      const folder = folderNamed(mailbox, obj(node.SyncFolderId));
+      if (!folder) return wrap("SyncFolderItems", [message("SyncFolderItems", FOLDER_NOT_FOUND.code, "", FOLDER_NOT_FOUND.text)]);
       const state = str(node.SyncState);
-      const since = state === undefined || state === "" ? 0 : mailbox.parseSyncState(state);
+      const since = state === undefined || state === "" ? 0 : mailbox.parseSyncState(state, folder);
       if (since === null) return wrap("SyncFolderItems", [message("SyncFolderItems", "ErrorInvalidSyncStateData", "", "Synchronization state data is corrupt or otherwise invalid.")]);
       const max = Number(str(node.MaxChangesReturned));
       if (!(max >= 1 && max <= 512)) return wrap("SyncFolderItems", [message("SyncFolderItems", "ErrorInvalidArgument", "", "MaxChangesReturned must be 1-512.")]);
       const shape = shapeOf(node, version);
-      const { changes, state: next, last } = mailbox.changesSince(since, max);
+      const { changes, state: next, last } = mailbox.changesSince(since, max, folder);
       const changesXml = changes
         .map((change) => {
           if (change.kind === "Delete") return `<t:Delete><t:ItemId Id="${change.id}"/></t:Delete>`;
@@ -153,12 +177,15 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
     }
     case "CreateItem": {
       const mode = at(node, "SendMeetingInvitations");
+      // Without SavedItemFolderId a calendar item goes to the calendar folder.
+      const folder = node.SavedItemFolderId === undefined ? CALENDAR_FOLDER_ID : folderNamed(mailbox, obj(node.SavedItemFolderId));
+      if (!folder) return wrap("CreateItem", [message("CreateItem", FOLDER_NOT_FOUND.code, "<m:Items/>", FOLDER_NOT_FOUND.text)]);
       return wrap(
         "CreateItem",
         list(obj(node.Items)?.CalendarItem).map((calendarItem) => {
           // Refused per item, with the (empty) Items every CreateItem answer carries.
           if (mode === undefined) return message("CreateItem", "ErrorSendMeetingInvitationsRequired", "<m:Items/>");
-          const item = mailbox.add({});
+          const item = mailbox.add({ folder });
           applyFields(item, calendarItem);
           mailbox.touch(item);
           if (mode !== "SendToNone") mailbox.sent.push(...[...item.required, ...item.optional].map((attendee) => `invitation to ${attendee.email}`));
@@ -229,6 +256,9 @@ export function runOperation(mailbox: FakeMailbox, operation: Operation, node: N
 
 function findItem(mailbox: FakeMailbox, node: Node, version: string): string {
   const shape = shapeOf(node, version);
+  const folder = folderNamed(mailbox, obj(node.ParentFolderIds));
+  if (!folder) return wrap("FindItem", [message("FindItem", FOLDER_NOT_FOUND.code, "", FOLDER_NOT_FOUND.text)]);
+  const inFolder = mailbox.itemsIn(folder);
   const view = obj(node.CalendarView);
   if (view) {
     const start = Date.parse(at(view, "StartDate") ?? "");
@@ -237,7 +267,7 @@ function findItem(mailbox: FakeMailbox, node: Node, version: string): string {
     if (end - start > 2 * 366 * 86_400_000) return wrap("FindItem", [message("FindItem", "ErrorCalendarViewRangeTooBig", "", "The calendar view range is too big.")]);
     const max = Number(at(view, "MaxEntriesReturned") ?? Infinity);
     // A CalendarView expands series into their occurrences and exceptions, and hides the masters.
-    const entries = [...mailbox.items.values()].flatMap((item) => {
+    const entries = inFolder.flatMap((item) => {
       if (!item.recurrence) return [{ start: item.start, end: item.end, xml: () => itemXml(item, shape, () => []) }];
       const length = Date.parse(item.end) - Date.parse(item.start);
       return mailbox
@@ -259,7 +289,7 @@ function findItem(mailbox: FakeMailbox, node: Node, version: string): string {
     key: extendedKey(attributes(obj(test.ExtendedFieldURI))),
     value: at(obj(obj(test.FieldURIOrConstant)?.Constant), "Value") ?? "",
   }));
-  const found = [...mailbox.items.values()].filter((item) => tests.length === 0 || tests.some((test) => item.extended[test.key]?.value === test.value));
+  const found = inFolder.filter((item) => tests.length === 0 || tests.some((test) => item.extended[test.key]?.value === test.value));
   return wrap("FindItem", [
     message(
       "FindItem",

@@ -79,7 +79,8 @@ async function recordedFake(options: FakeEwsOptions = {}) {
         malformed = false;
       }
     },
-    open: (version?: string) => openEwsCalendar({ serverUrl: ewsUrl, login: LOGIN, password: PASSWORD, env: ENV, retryBudgetMs: 60_000, sleep: async () => {}, ...(version ? { version } : {}) }),
+    open: (version?: string, calendarFolderId?: string) =>
+      openEwsCalendar({ serverUrl: ewsUrl, login: LOGIN, password: PASSWORD, env: ENV, retryBudgetMs: 60_000, sleep: async () => {}, ...(version ? { version } : {}), ...(calendarFolderId ? { calendarFolderId } : {}) }),
     raw: (body: string) =>
       fetch(ewsUrl, { method: "POST", headers: { "Content-Type": "text/xml; charset=utf-8", Authorization: `Basic ${Buffer.from(`${LOGIN}:${PASSWORD}`).toString("base64")}` }, body }).then((answer) => answer.text()),
     close: () => Promise.all([fake.close(), new Promise((resolve) => proxy.close(resolve))]),
@@ -115,6 +116,14 @@ async function current(): Promise<Exchange[]> {
   try {
     await server.step("connection test", () => testEwsConnection({ login: LOGIN, password: PASSWORD, serverUrl: server.ewsUrl, env: ENV }));
     const calendar = await server.open();
+    const team = fake.mailbox.addFolder("Team");
+    fake.mailbox.addFolder("Projects", { parentId: team.id });
+    fake.mailbox.addFolder("Birthdays", { folderClass: "IPF.Appointment.Birthday" });
+    await server.step("calendars (GetFolder, FindFolder Deep)", () => calendar.listCalendars());
+    const teamCalendar = await server.open(undefined, team.id);
+    await server.step("create in a calendar below (CreateItem SavedItemFolderId)", () => teamCalendar.create([{ localId: "team", content: eventContent({ title: "Team lunch" }), seriesRemoteId: null }]));
+    await server.step("sync of a calendar below (SyncFolderItems FolderId)", () => drain(teamCalendar, null));
+    await server.step("find by tag in a calendar below (FindItem FolderId)", () => teamCalendar.findByLocalTag(["team"]));
     const [single, , master] = await server.step("create", () =>
       calendar.create([
         { localId: "single", content: eventContent({ title: TRICKY, description: TRICKY, location: TRICKY, attendees, reminders: [15] }), seriesRemoteId: null },

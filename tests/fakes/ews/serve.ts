@@ -1,6 +1,7 @@
 // Runs the fake Exchange as its own process, for the Playwright suite and the benchmark: EWS on
 // FAKE_EWS_PORT, and a control server on FAKE_EWS_CONTROL_PORT through which tests add, change and
-// read the mailbox's items and count requests (0 picks free ports; both addresses are printed).
+// read the mailbox's items (all, or one folder's with ?folder=), add calendar folders and count
+// requests (0 picks free ports; both addresses are printed).
 // FAKE_EWS_AUTH_SCHEMES (comma-separated: Basic, NTLM, Negotiate, Bearer) sets the 401 challenge.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,8 +29,18 @@ const control = http.createServer((request, response) => {
     switch (path) {
       case "/health":
         return reply({ ok: true, ewsUrl: ews.ewsUrl });
+      case "/folders":
+        if (request.method !== "POST") return reply({ folders: [...ews.mailbox.folders.values()] });
+        {
+          // A calendar a person adds in Outlook: below the calendar folder unless another parent is named.
+          const { name, parentId, folderClass } = body() as { name: string; parentId?: string; folderClass?: string };
+          return reply(ews.mailbox.addFolder(name, { ...(parentId ? { parentId } : {}), ...(folderClass ? { folderClass } : {}) }));
+        }
       case "/items":
-        if (request.method !== "POST") return reply({ items: [...ews.mailbox.items.values()] });
+        if (request.method !== "POST") {
+          const folder = new URL(request.url ?? "/", "http://fake").searchParams.get("folder");
+          return reply({ items: folder ? ews.mailbox.itemsIn(folder) : [...ews.mailbox.items.values()] });
+        }
         {
           // One item as a person adds it in Outlook, or many at once to fill a mailbox (the benchmark).
           const added = body() as Partial<FakeItem> | Partial<FakeItem>[];

@@ -43,8 +43,8 @@ export interface FakeEws {
   count(operation?: Operation): number;
   /** The next `times` EWS calls (after `afterCalls` answered normally) get an HTTP 500 ErrorServerBusy fault asking for this back-off. */
   throttle(times: number, backOffMs?: number, afterCalls?: number): void;
-  /** The next `times` EWS calls get this bare HTTP status. */
-  failWith(times: number, status: number): void;
+  /** The next `times` EWS calls (after `afterCalls` answered normally) get this bare HTTP status. */
+  failWith(times: number, status: number, afterCalls?: number): void;
   /** Answer every request with a 302 to this address (null: stop), as a misconfigured proxy or a moved server does. */
   redirectTo(location: string | null): void;
   /** Every SOAP answer grows by this many bytes (an XML comment), for the response-size cap. */
@@ -224,7 +224,7 @@ export async function startFakeEws(options: FakeEwsOptions = {}): Promise<FakeEw
     count: (operation) => (operation ? (counts.get(operation) ?? 0) : [...counts.values()].reduce((sum, value) => sum + value, 0)),
     throttle: (times, backOffMs, afterCalls = 0) =>
       faults.push(...Array.from({ length: afterCalls }, () => null), ...Array.from({ length: times }, () => ({ kind: "busy" as const, ...(backOffMs === undefined ? {} : { backOffMs }) }))),
-    failWith: (times, status) => faults.push(...Array.from({ length: times }, () => ({ kind: "status" as const, status }))),
+    failWith: (times, status, afterCalls = 0) => faults.push(...Array.from({ length: afterCalls }, () => null), ...Array.from({ length: times }, () => ({ kind: "status" as const, status }))),
     redirectTo: (location) => {
       redirect = location;
     },

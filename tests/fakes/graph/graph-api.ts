@@ -1,4 +1,6 @@
-// Microsoft Graph v1.0, the calendar part a sync uses, with Graph's rules: calendarView delta
+// Microsoft Graph v1.0, the calendar part a sync uses, with Graph's rules: the mailbox's calendars
+// (/me/calendars with canEdit and isDefaultCalendar; /me/events and /me/calendar are the default one's,
+// /me/calendars/{id}/events and its calendarView delta another's, an event's own URL any), calendarView delta
 // (startDateTime/endDateTime, Prefer odata.maxpagesize, @odata.nextLink with $skiptoken, a final
 // @odata.deltaLink with $deltatoken, @removed entries, 410 SyncStateNotFound for unknown or expired
 // tokens, no $select/$expand on delta), events with types singleInstance / occurrence / exception /
@@ -14,7 +16,7 @@ import { FilterError, matches, parseFilter } from "./filter";
 import { renderedBody, storedBody } from "./body";
 import { createSubscriptions } from "./subscriptions";
 import { createThrottle, type ThrottleOptions } from "./throttle";
-import { GraphMailbox, graphDateTime, instantOf, newId, validRecurrence, type GraphAttendee, type Instance, type StoredEvent } from "./mailbox";
+import { GraphMailbox, graphDateTime, type FakeGraphCalendar, instantOf, newId, validRecurrence, type GraphAttendee, type Instance, type StoredEvent } from "./mailbox";
 
 export interface Fault {
   /** A path prefix under /v1.0 (e.g. "/me/events", "/$batch", "/me/calendarView/delta"). */
@@ -53,8 +55,24 @@ const error = (status: number, code: string, message: string, headers?: Record<s
 
 const etagOf = (item: StoredEvent) => `W/"${item.changeKey}"`;
 
+/** A calendar as Graph describes one (the properties a client reads of it). */
+const calendarJson = (email: string, calendar: FakeGraphCalendar) => ({
+  id: calendar.id,
+  name: calendar.name,
+  color: "auto",
+  isDefaultCalendar: calendar.isDefaultCalendar,
+  changeKey: "fJKVL07sbkSRHPl0TtD4FgAAAAACkQ==",
+  canShare: calendar.canEdit,
+  canViewPrivateItems: calendar.canEdit,
+  canEdit: calendar.canEdit,
+  isRemovable: !calendar.isDefaultCalendar,
+  owner: { name: email, address: email },
+});
+
 interface DeltaRound {
   email: string;
+  /** A round tracks one calendar's view: its links are refused for another. */
+  calendarId: string;
   start: string;
   end: string;
   /** The mailbox sequence the round covers up to. */
@@ -85,7 +103,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     if (!mailbox) {
       mailbox = new GraphMailbox(key);
       // Every change, through the API or straight into the mailbox, reaches the subscriptions on it.
-      mailbox.onChange = (changeType, id) => subscriptions.changed(key, changeType, id);
+      mailbox.onChange = (changeType, id, calendarId) => subscriptions.changed(key, changeType, id, calendarId === mailbox?.defaultCalendarId ? null : calendarId);
       mailboxes.set(key, mailbox);
     }
     return mailbox;
@@ -172,13 +190,13 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     return { "@odata.context": `${options.baseUrl()}/v1.0/$metadata#Collection(event)`, value: slice, "@odata.deltaLink": `${base}?$deltatoken=${token}` };
   };
 
-  function delta(email: string, path: string, query: URLSearchParams, headers: Record<string, string>): Answer {
+  function delta(email: string, calendarId: string, path: string, query: URLSearchParams, headers: Record<string, string>): Answer {
     const mailbox = mailboxOf(email);
     const { zone, pageSize, textBody } = preferences(headers);
     const skip = query.get("$skiptoken");
     if (skip) {
       const page = skipTokens.get(skip);
-      if (!page || page.round.email !== email) return error(410, "SyncStateNotFound", "The sync state generation is not found.");
+      if (!page || page.round.email !== email || page.round.calendarId !== calendarId) return error(410, "SyncStateNotFound", "The sync state generation is not found.");
       skipTokens.delete(skip);
       return { status: 200, body: pageOut(page, pageSize, path) };
     }
@@ -187,21 +205,21 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     let since: number | null = null;
     if (deltaToken) {
       const previous = deltaTokens.get(deltaToken);
-      if (!previous || previous.email !== email || previous.seq <= mailbox.expiredThrough) return error(410, "SyncStateNotFound", "The sync state generation is not found or has expired; start a new round of delta.");
+      if (!previous || previous.email !== email || previous.calendarId !== calendarId || previous.seq <= mailbox.expiredThrough) return error(410, "SyncStateNotFound", "The sync state generation is not found or has expired; start a new round of delta.");
       since = previous.seq;
       round = { ...previous, seq: mailbox.seq };
     } else {
       const start = Date.parse(query.get("startDateTime") ?? "");
       const end = Date.parse(query.get("endDateTime") ?? "");
       if (Number.isNaN(start) || Number.isNaN(end)) return error(400, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
-      round = { email, start: new Date(start).toISOString(), end: new Date(end).toISOString(), seq: mailbox.seq };
+      round = { email, calendarId, start: new Date(start).toISOString(), end: new Date(end).toISOString(), seq: mailbox.seq };
     }
     const from = Date.parse(round.start);
     const to = Date.parse(round.end);
     const entries: object[] = [];
     const reported = new Set<string>();
     // An exception's change moves its master too: only series changed since need expanding.
-    const candidates = since === null ? mailbox.allInstances() : mailbox.allInstances((item) => item.seq > (since ?? 0));
+    const candidates = mailbox.allInstances((item) => item.calendarId === calendarId && (since === null || item.seq > since));
     for (const instance of candidates) {
       const master = instance.item.seriesMasterId ? mailbox.items.get(instance.item.seriesMasterId) : undefined;
       const changedSeq = Math.max(instance.item.seq, master?.seq ?? 0);
@@ -213,7 +231,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     }
     if (since !== null) {
       for (const stone of mailbox.tombstones) {
-        if (stone.seq <= since || reported.has(stone.id) || mailbox.find(stone.id)) continue;
+        if (stone.calendarId !== calendarId || stone.seq <= since || reported.has(stone.id) || mailbox.find(stone.id)) continue;
         reported.add(stone.id);
         entries.push({ "@removed": { reason: "deleted" }, id: stone.id });
       }
@@ -267,7 +285,12 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     return null;
   };
 
-  function handleEvents(email: string, method: string, segments: string[], query: URLSearchParams, headers: Record<string, string>, body: unknown): Answer {
+  /**
+   * /me/events and /me/calendar/events are the default calendar's, /me/calendars/{id}/events that
+   * calendar's (`scope`: its id and the path prefix). An event's own URL finds it in any calendar
+   * under /me/events, and only in its own under /me/calendars/{id}/events.
+   */
+  function handleEvents(email: string, scope: { calendarId: string; named: boolean; prefix: string }, method: string, segments: string[], query: URLSearchParams, headers: Record<string, string>, body: unknown): Answer {
     const mailbox = mailboxOf(email);
     const { zone, pageSize, textBody } = preferences(headers);
     const expand = expandedIds(query);
@@ -279,7 +302,8 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
         // The same transactionId twice: Graph hands back the first item instead of a second one.
         const existing = transactionId ? mailbox.items.get(mailbox.transactions.get(transactionId) ?? "") : undefined;
         if (existing) return { status: 201, body: render({ item: existing, type: existing.type === "exception" ? "exception" : "singleInstance" }, zone, expand, textBody) };
-        const draft: Partial<StoredEvent> = {};
+        if (!mailbox.calendars.get(scope.calendarId)?.canEdit) return error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+        const draft: Partial<StoredEvent> = { calendarId: scope.calendarId };
         const problem = applyFields(draft, fields);
         if (problem) return problem;
         if (!draft.start || !draft.end) return error(400, "ErrorInvalidRequest", "An event needs a start and an end.");
@@ -300,7 +324,7 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
       } catch (problem) {
         return error(400, "BadRequest", (problem as FilterError).message);
       }
-      const all = [...mailbox.items.values()].filter((item) => item.type !== "exception" && (!filter || matches(filter, item)));
+      const all = mailbox.itemsIn(scope.calendarId).filter((item) => item.type !== "exception" && (!filter || matches(filter, item)));
       all.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
       const top = Math.min(Number(query.get("$top") ?? pageSize), MAX_PAGE);
       const skip = Number(query.get("$skip") ?? 0);
@@ -312,12 +336,12 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
         status: 200,
         body: {
           value: page.map((item) => render({ item, type: "singleInstance" }, zone, expand, textBody)),
-          ...(skip + top < all.length ? { "@odata.nextLink": `${options.baseUrl()}/v1.0/me/events?${next.toString()}` } : {}),
+          ...(skip + top < all.length ? { "@odata.nextLink": `${options.baseUrl()}/v1.0${scope.prefix}/events?${next.toString()}` } : {}),
         },
       };
     }
     const found = mailbox.find(id);
-    if (!found) return error(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    if (!found || (scope.named && found.item.calendarId !== scope.calendarId)) return error(404, "ErrorItemNotFound", "The specified object was not found in the store.");
     if (sub === "instances") {
       if (method !== "GET" || found.item.type !== "seriesMaster") return error(400, "ErrorInvalidRequest", "Instances are listed for a series master only.");
       const start = Date.parse(query.get("startDateTime") ?? "");
@@ -374,12 +398,22 @@ export function createGraphApi(options: { baseUrl: () => string; authenticate: (
     if (fault) return fault;
     const segments = path.split("/").filter(Boolean);
     if (segments[0] !== "me") return error(400, "BadRequest", "Only /me is served by this fake.");
+    const mailbox = mailboxOf(email);
     let rest = segments.slice(1);
-    if (rest[0] === "calendars" && rest[1]) rest = rest.slice(2);
-    else if (rest[0] === "calendar") rest = rest.slice(1);
-    if (rest.length === 0 && call.method === "GET") return { status: 200, body: { id: "calendar", name: "Calendar", canEdit: true, owner: { address: email } } };
-    if (rest[0] === "calendarView" && rest[1] === "delta" && call.method === "GET") return delta(email, path, url.searchParams, call.headers);
-    if (rest[0] === "events") return handleEvents(email, call.method, rest.slice(1), url.searchParams, call.headers, call.body);
+    if (rest[0] === "calendars" && !rest[1]) {
+      if (call.method !== "GET") return error(405, "ErrorInvalidRequest", "Method not allowed.");
+      return { status: 200, body: { value: [...mailbox.calendars.values()].map((calendar) => calendarJson(email, calendar)) } };
+    }
+    const scope = { calendarId: mailbox.defaultCalendarId, named: false, prefix: "/me" };
+    if (rest[0] === "calendars" && rest[1]) {
+      const id = decodeURIComponent(rest[1]);
+      if (!mailbox.calendars.has(id)) return error(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+      Object.assign(scope, { calendarId: id, named: true, prefix: `/me/calendars/${rest[1]}` });
+      rest = rest.slice(2);
+    } else if (rest[0] === "calendar") rest = rest.slice(1);
+    if (rest.length === 0 && call.method === "GET") return { status: 200, body: calendarJson(email, mailbox.calendars.get(scope.calendarId) as FakeGraphCalendar) };
+    if (rest[0] === "calendarView" && rest[1] === "delta" && call.method === "GET") return delta(email, scope.calendarId, path, url.searchParams, call.headers);
+    if (rest[0] === "events") return handleEvents(email, scope, call.method, rest.slice(1), url.searchParams, call.headers, call.body);
     return error(400, "BadRequest", `Unsupported request ${call.method} ${path}.`);
   }
 

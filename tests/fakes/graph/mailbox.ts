@@ -20,6 +20,8 @@ export interface PatternedRecurrence {
 
 export interface StoredEvent {
   id: string;
+  /** The calendar holding the event (a FakeGraphCalendar's id); occurrences and exceptions are their master's. */
+  calendarId: string;
   type: "singleInstance" | "seriesMaster" | "exception";
   seriesMasterId: string | null;
   /** UTC instant (ISO) of the occurrence an exception replaces. */
@@ -54,6 +56,15 @@ export interface StoredEvent {
 export interface Instance {
   item: StoredEvent;
   type: "singleInstance" | "occurrence" | "exception";
+}
+
+/** A calendar of the mailbox as GET /me/calendars describes it. */
+export interface FakeGraphCalendar {
+  id: string;
+  name: string;
+  /** false: shared with the owner read-only, as a colleague's calendar can be. */
+  canEdit: boolean;
+  isDefaultCalendar: boolean;
 }
 
 const newKey = () => randomBytes(12).toString("base64url");
@@ -124,17 +135,35 @@ export function validRecurrence(recurrence: PatternedRecurrence): string | null 
 
 export class GraphMailbox {
   readonly items = new Map<string, StoredEvent>();
+  /** The mailbox's calendars, the default one first (Outlook's "Calendar"). */
+  readonly calendars = new Map<string, FakeGraphCalendar>();
+  readonly defaultCalendarId: string;
   seq = 0;
   /** Delta tokens issued at or before this sequence are refused (410 SyncStateNotFound). */
   expiredThrough = -1;
-  readonly tombstones: { id: string; seq: number }[] = [];
+  readonly tombstones: { id: string; seq: number; calendarId: string }[] = [];
   readonly transactions = new Map<string, string>();
   /** Told of every change, as Graph's change notifications are (created, updated or deleted, and the item's id). */
-  onChange: ((changeType: "created" | "updated" | "deleted", id: string) => void) | null = null;
+  onChange: ((changeType: "created" | "updated" | "deleted", id: string, calendarId: string) => void) | null = null;
   /** The instance ids each master had at its last change: what vanishes becomes a tombstone. */
   private readonly instanceIds = new Map<string, Set<string>>();
 
-  constructor(readonly owner: string) {}
+  constructor(readonly owner: string) {
+    this.defaultCalendarId = this.addCalendar("Calendar").id;
+    (this.calendars.get(this.defaultCalendarId) as FakeGraphCalendar).isDefaultCalendar = true;
+  }
+
+  /** A calendar as a person adds one in Outlook (or one shared with them, read-only when `canEdit` is false). */
+  addCalendar(name: string, options: { canEdit?: boolean } = {}): FakeGraphCalendar {
+    const calendar: FakeGraphCalendar = { id: `AAMkAGCal${randomBytes(18).toString("base64url")}`, name, canEdit: options.canEdit ?? true, isDefaultCalendar: false };
+    this.calendars.set(calendar.id, calendar);
+    return calendar;
+  }
+
+  /** The stored items of one calendar (singles, masters and exceptions). */
+  itemsIn(calendarId: string): StoredEvent[] {
+    return [...this.items.values()].filter((item) => item.calendarId === calendarId);
+  }
 
   /** Occurrence starts (UTC ISO) the master's pattern gives, deleted ones included. */
   patternStarts(master: StoredEvent): string[] {
@@ -180,7 +209,7 @@ export class GraphMailbox {
     const created = item.seq === 0;
     if (item.type !== "exception") this.prune(item);
     this.bump(item);
-    this.onChange?.(created ? "created" : "updated", item.id);
+    this.onChange?.(created ? "created" : "updated", item.id, item.calendarId);
     const master = item.type === "seriesMaster" ? item : item.seriesMasterId ? this.items.get(item.seriesMasterId) : undefined;
     if (master && master !== item) this.bump(master);
     if (master) this.refreshInstances(master);
@@ -196,17 +225,17 @@ export class GraphMailbox {
     for (const exception of [...this.items.values()]) {
       if (exception.seriesMasterId !== item.id || valid.has(exception.originalStart ?? "")) continue;
       this.items.delete(exception.id);
-      this.tombstones.push({ id: exception.id, seq: this.seq + 1 });
+      this.tombstones.push({ id: exception.id, seq: this.seq + 1, calendarId: item.calendarId });
     }
     if (item.type !== "seriesMaster" && this.instanceIds.has(item.id)) {
-      for (const id of this.instanceIds.get(item.id) ?? []) this.tombstones.push({ id, seq: this.seq + 1 });
+      for (const id of this.instanceIds.get(item.id) ?? []) this.tombstones.push({ id, seq: this.seq + 1, calendarId: item.calendarId });
       this.instanceIds.delete(item.id);
     }
   }
 
   private refreshInstances(master: StoredEvent): void {
     const now = new Set(this.instancesOf(master).map((instance) => instance.item.id));
-    for (const id of this.instanceIds.get(master.id) ?? []) if (!now.has(id)) this.tombstones.push({ id, seq: this.seq });
+    for (const id of this.instanceIds.get(master.id) ?? []) if (!now.has(id)) this.tombstones.push({ id, seq: this.seq, calendarId: master.calendarId });
     this.instanceIds.set(master.id, now);
   }
 
@@ -214,6 +243,7 @@ export class GraphMailbox {
     const now = new Date().toISOString();
     const item: StoredEvent = {
       id: newId(),
+      calendarId: this.defaultCalendarId,
       type: fields.recurrence ? "seriesMaster" : "singleInstance",
       seriesMasterId: null,
       originalStart: null,
@@ -274,7 +304,7 @@ export class GraphMailbox {
     const found = this.find(id);
     if (!found) return false;
     const { item } = found;
-    this.onChange?.("deleted", item.id);
+    this.onChange?.("deleted", item.id, item.calendarId);
     if (item.seriesMasterId && item.originalStart) {
       const master = this.items.get(item.seriesMasterId);
       this.items.delete(item.id);
@@ -286,10 +316,10 @@ export class GraphMailbox {
     this.items.delete(item.id);
     this.seq += 1;
     // A series master is never in a calendarView: its deletion shows there as its instances' removal.
-    if (item.type !== "seriesMaster") this.tombstones.push({ id: item.id, seq: this.seq });
+    if (item.type !== "seriesMaster") this.tombstones.push({ id: item.id, seq: this.seq, calendarId: item.calendarId });
     if (item.type === "seriesMaster") {
       for (const exception of [...this.items.values()].filter((candidate) => candidate.seriesMasterId === item.id)) this.items.delete(exception.id);
-      for (const instanceId of this.instanceIds.get(item.id) ?? []) this.tombstones.push({ id: instanceId, seq: this.seq });
+      for (const instanceId of this.instanceIds.get(item.id) ?? []) this.tombstones.push({ id: instanceId, seq: this.seq, calendarId: item.calendarId });
       this.instanceIds.delete(item.id);
     }
     return true;

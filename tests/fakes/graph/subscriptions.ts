@@ -146,7 +146,7 @@ export function createSubscriptions(options: { allowHttp: boolean }) {
       const changeTypes = String(input.changeType ?? "").split(",").map((value) => value.trim());
       if (changeTypes.length === 0 || changeTypes.some((value) => !CHANGE_TYPES.includes(value))) return error(400, "InvalidRequest", "changeType must be created, updated or deleted, comma-separated.");
       const resource = String(input.resource ?? "").replace(/^\//, "");
-      if (!/^me\/(events|calendar\/events)$/i.test(resource)) return error(400, "InvalidRequest", `Unsupported resource '${resource}' for this fake.`);
+      if (!/^me\/(events|calendar\/events|calendars\/[^/]+\/events)$/i.test(resource)) return error(400, "InvalidRequest", `Unsupported resource '${resource}' for this fake.`);
       const notificationUrl = checkUrl("notificationUrl", input.notificationUrl);
       if (typeof notificationUrl !== "string") return notificationUrl;
       const lifecycleNotificationUrl = input.lifecycleNotificationUrl === undefined ? null : checkUrl("lifecycleNotificationUrl", input.lifecycleNotificationUrl);
@@ -184,9 +184,12 @@ export function createSubscriptions(options: { allowHttp: boolean }) {
       return { status: 200, body: render(subscription) };
     },
     /** The mailbox of `email` changed: each live subscription on it gets the change in its next collection (one per burst, as Graph batches). */
-    changed(email: string, changeType: "created" | "updated" | "deleted", itemId: string): void {
+    /** A change of an event in the default calendar (`calendarId` null) or in another: told to the subscriptions on that calendar. */
+    changed(email: string, changeType: "created" | "updated" | "deleted", itemId: string, calendarId: string | null = null): void {
       for (const subscription of subscriptions.values()) {
         if (subscription.email !== email || !live(subscription) || !subscription.changeType.split(",").includes(changeType)) continue;
+        const named = /^\/?me\/calendars\/([^/]+)\/events$/i.exec(subscription.resource)?.[1];
+        if ((named ? decodeURIComponent(named) : null) !== calendarId) continue;
         const resource = `Users/${userIdOf(email)}/Events/${itemId}`;
         const entry = { ...base(subscription), changeType, resource, resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.id": resource, id: itemId } };
         const queued = pending.get(subscription.id);

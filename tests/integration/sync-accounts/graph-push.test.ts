@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { grantAtollonAccount, removeAccount } from "@/lib/sync-accounts/accounts";
 import { graphLifecycleSettled, graphPushAddress, renewExpiringSubscriptions, SUBSCRIPTION_MINUTES } from "@/lib/sync-accounts/graph-push";
 import { completeMicrosoftAuthorization, createMicrosoftAccount, startMicrosoftAuthorization } from "@/lib/sync-accounts/microsoft";
+import { chooseRemoteCalendar } from "@/lib/sync-accounts/remote-calendars";
 import { FAKE_MICROSOFT_CLIENT } from "../../fakes/graph/identity";
 import { startFakeGraph, type FakeGraph } from "../../fakes/graph/server";
 import { createTestUser } from "../../helpers/users";
@@ -319,5 +320,24 @@ describe("Microsoft Graph change notifications", () => {
     expect(logged).toContain(`account ${accountId}: subscription not registered — Graph subscription create failed: status 503 (ServiceUnavailable)`);
     expect(logged).not.toContain(refreshToken);
     expect(logged).not.toMatch(/eyJ0eXAi|Bearer/);
+  });
+
+  it("moves the subscription to the calendar chosen: a change there brings the sync forward, one in the default calendar no longer does", async () => {
+    const { user, email, accountId } = await createAccount();
+    const outlook = fake.graph.mailboxOf(email);
+    const team = outlook.addCalendar("Team");
+    const [first] = subscriptionsOf(email);
+    await chooseRemoteCalendar(user.id, accountId, team.id, "leave");
+    await settled();
+    expect(subscriptionsOf(email).filter((subscription) => subscription.state === "live").map((subscription) => subscription.resource)).toEqual([`me/calendars/${encodeURIComponent(team.id)}/events`]);
+    expect(subscriptionsOf(email).find((subscription) => subscription.id === first?.id)?.state).toBe("deleted");
+
+    await postponeSync(accountId);
+    outlook.add({ subject: "In the default calendar", start: "2026-12-10T09:00:00.000Z", end: "2026-12-10T10:00:00.000Z" });
+    await settled();
+    expect((await syncOf(accountId)).nextSyncReason).toBeNull();
+    outlook.add({ calendarId: team.id, subject: "In Team", start: "2026-12-10T09:00:00.000Z", end: "2026-12-10T10:00:00.000Z" });
+    await settled();
+    await expectSyncBroughtForward(accountId);
   });
 });

@@ -19,7 +19,7 @@ import {
   conflictPolicySchema,
   ewsPasswordSchema,
   exchangeAccountSchema,
-  flowIdSchema,
+  createMicrosoftSchema,
   googleLoginSchema,
   microsoftLoginSchema,
   officeAccountSchema,
@@ -54,8 +54,8 @@ export const reauthorizeMicrosoftAction = userAction("reauthorize-microsoft", ac
   return { url: await startMicrosoftAuthorization(user.id, "", accountId) };
 });
 
-export const createMicrosoftAccountAction = userAction("create-microsoft-account", flowIdSchema, async ({ flowId }, { user }) => {
-  await createMicrosoftAccount(user.id, flowId, after);
+export const createMicrosoftAccountAction = userAction("create-microsoft-account", createMicrosoftSchema, async ({ flowId, calendarId }, { user }) => {
+  await createMicrosoftAccount(user.id, flowId, after, calendarId);
   revalidatePath("/settings/sync");
   return null;
 });

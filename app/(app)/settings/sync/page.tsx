@@ -119,7 +119,7 @@ export default async function SyncSettingsPage({ searchParams }: { searchParams:
                     syncNow={account.provider === "ATOLLON" ? undefined : syncNowAction}
                     setPolicy={account.provider === "ATOLLON" ? undefined : setConflictPolicyAction}
                     saveRules={account.provider === "ATOLLON" ? undefined : saveRulesAction}
-                    calendars={account.provider === "GOOGLE" ? { list: listCalendarsAction, choose: chooseCalendarAction } : undefined}
+                    calendars={account.choosesCalendar ? { list: listCalendarsAction, choose: chooseCalendarAction } : undefined}
                   >
                     {accountExtras(account)}
                   </AccountCard>

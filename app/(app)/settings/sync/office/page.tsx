@@ -6,7 +6,7 @@ import { requireUser } from "@/lib/auth/session";
 import { microsoftRedirectUri } from "@/lib/providers/graph/oauth";
 import { microsoftOAuthConfig } from "@/lib/providers/graph/oauth-config";
 import { microsoftFlowFailureMessage } from "@/lib/sync-accounts/messages";
-import { MICROSOFT_FLOW_FAILURES, getMicrosoftFlow } from "@/lib/sync-accounts/microsoft";
+import { MICROSOFT_FLOW_FAILURES, getMicrosoftFlow, microsoftFlowCalendars } from "@/lib/sync-accounts/microsoft";
 import { OFFICE365_EWS_URL } from "@/lib/validations/sync-accounts";
 import { createMicrosoftAccountAction, createOfficeAccountAction, signInWithMicrosoftAction } from "../actions";
 
@@ -20,6 +20,8 @@ export default async function AddOfficePage({ searchParams }: { searchParams: Pr
   const config = microsoftOAuthConfig();
   const flow = params.flow && UUID.test(params.flow) ? await getMicrosoftFlow(user.id, params.flow) : null;
   const failureCode = flow?.failure ?? MICROSOFT_FLOW_FAILURES.find((value) => value === params.failure) ?? null;
+  // The default calendar is preselected; a listing that fails leaves only it (Create still works).
+  const calendars = flow?.tokenReceived ? await microsoftFlowCalendars(user.id, flow.id).catch(() => null) : null;
   const failure = failureCode ? microsoftFlowFailureMessage(failureCode, flow ?? undefined) : params.flow && !flow ? microsoftFlowFailureMessage("state") : null;
 
   return (
@@ -45,6 +47,7 @@ export default async function AddOfficePage({ searchParams }: { searchParams: Pr
               received={flow?.tokenReceived ? { flowId: flow.id, login: flow.receivedLogin ?? flow.login } : null}
               start={signInWithMicrosoftAction}
               create={createMicrosoftAccountAction}
+              calendars={calendars}
             />
           </>
         ) : (
