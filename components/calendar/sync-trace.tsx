@@ -17,18 +17,20 @@ const TONES = {
   rejected: "bg-red-50 text-red-800 ring-red-200",
   conflict: "bg-amber-50 text-amber-900 ring-amber-200",
 } as const;
+const ACTIONS = { created: "Created", updated: "Updated", deleted: "Deleted", restored: "Restored" } as const;
 const BADGES = { synced: "Synced", waiting: "Waiting", excluded: "Not copied", rejected: "Refused", conflict: "In conflict" } as const;
 
 const remoteName = (provider: SyncProvider) => REMOTE_NAMES[provider];
 
 function StateLine({ account }: { account: AccountTrace }) {
   const { state } = account;
-  const where = account.calendar ? `“${account.calendar}”` : "the default calendar";
+  // A default calendar is named after its account: naming it again says nothing.
+  const named = account.calendar !== null && account.calendar !== account.login ? `“${account.calendar}”` : null;
   switch (state.kind) {
     case "synced":
       return (
         <p>
-          {state.original ? `Came from ${where}` : `In ${where}`}
+          {state.original ? `Came from ${named ?? "this calendar"}` : `Copied${named ? ` to ${named}` : ""}`}
           {state.at && (
             <>
               , written <RelativeTime at={new Date(state.at).toISOString()} tense="past" />
@@ -38,7 +40,7 @@ function StateLine({ account }: { account: AccountTrace }) {
         </p>
       );
     case "waiting":
-      return <p>{state.paused ?? "Changed since the last run: the next run takes it there."}</p>;
+      return <p>{state.paused ?? (state.copied ? "Changed since the last run: the next run takes the change there." : "Not copied yet: the next run copies it there.")}</p>;
     case "excluded":
       return (
         <p>
@@ -74,7 +76,7 @@ function EntryLine({ entry, account }: { entry: TraceEntryView; account: Account
   return (
     <li className="flex flex-wrap justify-between gap-x-3 py-1.5">
       <span>
-        <span className="font-medium capitalize">{entry.action}</span> {where}
+        <span className="font-medium">{ACTIONS[entry.action]}</span> {where}
         {account && <span className="text-slate-600"> · {account.login}</span>}
       </span>
       <span className="text-slate-600">
@@ -110,7 +112,7 @@ export function SyncTrace({ eventId, load }: { eventId: string; load: (input: { 
         </h3>
         <p className="text-slate-600">{origin ? `A copy of an event from ${remoteName(origin.provider)} ${origin.login}` : "Made in Atollon"}</p>
       </div>
-      <ul className="flex flex-col gap-2">
+      <ul className="flex flex-col gap-3">
         {trace.accounts.map((account) => (
           <li key={account.accountId} className="flex flex-col gap-1 sm:flex-row sm:items-start sm:gap-3" data-testid="trace-account">
             <span className={`w-fit shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ring-1 sm:mt-0.5 sm:w-24 sm:text-center ${TONES[account.state.kind]}`}>{BADGES[account.state.kind]}</span>

@@ -50,6 +50,8 @@ export interface SyncFailure {
   localId: string | null;
   remoteId: string | null;
   message: string;
+  /** Refused by the remote for good: tried again only once the event changes, not by the next run. */
+  refused?: boolean;
 }
 
 export interface SyncReport {
@@ -1049,7 +1051,7 @@ class SyncRun {
     const message = result && !result.ok ? result.message : "No answer for this event.";
     const rejected = result !== undefined && !result.ok && result.kind === "rejected";
     if (rejected) rejections.push({ eventId: event.id, version: event.version, message });
-    this.fail({ localId: event.id, remoteId, message }, !rejected, event);
+    this.fail({ localId: event.id, remoteId, message, ...(rejected ? { refused: true } : {}) }, !rejected, event);
   }
 
   private fail(failure: SyncFailure, transient: boolean, event?: LocalEvent): void {

@@ -46,7 +46,7 @@ export class PrismaSyncStore implements SyncStore {
    * A write's trace entries and rejections as the head of its statement (data-modifying CTEs, which
    * PostgreSQL runs whether or not the statement reads them): recording them costs no round trip.
    */
-  private recordsHead(records: WriteRecords | undefined): Prisma.Sql {
+  protected recordsHead(records: WriteRecords | undefined): Prisma.Sql {
     const trace = records?.trace ?? [];
     const rejections = records?.rejections ?? [];
     if (trace.length === 0 && rejections.length === 0) return Prisma.empty;

@@ -16,8 +16,8 @@ export const TRACE_SHOWN = 20;
 export type TraceState =
   /** `original`: the event came from this account's calendar; `at`: when a run last wrote it, if the trace still tells. */
   | { kind: "synced"; at: Date | null; original: boolean }
-  /** `paused`: why no run is coming (the account needs the person); null: the next run takes it. */
-  | { kind: "waiting"; paused: string | null }
+  /** `copied`: a copy is there already (the change is waiting); `paused`: why no run is coming (the account needs the person), null: the next run takes it. */
+  | { kind: "waiting"; copied: boolean; paused: string | null }
   | { kind: "excluded"; rule: string }
   | { kind: "rejected"; message: string; at: Date }
   | { kind: "conflict"; conflictId: string };
@@ -77,7 +77,7 @@ export function eventTraceState(input: StateInput): TraceState {
   }
   if (pair?.remoteId && event.changeSeq <= account.localSeq) return { kind: "synced", at: input.lastWrittenAt, original };
   const scheduled = (SCHEDULED_STATES as string[]).includes(account.state);
-  return { kind: "waiting", paused: scheduled ? null : (account.stateMessage ?? "Syncing is paused for this account.") };
+  return { kind: "waiting", copied: Boolean(pair?.remoteId), paused: scheduled ? null : (account.stateMessage ?? "Syncing is paused for this account.") };
 }
 
 /** The event's sync trace for its owner: where it stands in each of their sync accounts, and what the last runs did to it. */

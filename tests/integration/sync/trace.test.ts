@@ -57,7 +57,7 @@ describe("an event's sync trace", () => {
   it("shows an event waiting until an account's run takes it, then synced there, with what the run did", async () => {
     const { user, work, home, stateIn } = await twoCalendars();
     const event = await createEvent(user.id, meeting());
-    expect(await stateIn(event.id, work.id)).toEqual({ kind: "waiting", paused: null });
+    expect(await stateIn(event.id, work.id)).toEqual({ kind: "waiting", copied: false, paused: null });
 
     await work.run();
     const trace = await getEventTrace({ ownerId: user.id, eventId: event.id });
@@ -71,7 +71,7 @@ describe("an event's sync trace", () => {
 
     // Changed here: waiting again until the run takes the change there.
     await updateEvent(user.id, event.id, meeting({ title: "Planning (moved)" }));
-    expect(await stateIn(event.id, work.id)).toEqual({ kind: "waiting", paused: null });
+    expect(await stateIn(event.id, work.id)).toEqual({ kind: "waiting", copied: true, paused: null });
     await work.run();
     expect(await stateIn(event.id, work.id)).toMatchObject({ kind: "synced" });
     expect((await getEventTrace({ ownerId: user.id, eventId: event.id })).entries.map((entry) => `${entry.action} ${entry.side}`)).toEqual(["updated there", "created there"]);
@@ -94,7 +94,7 @@ describe("an event's sync trace", () => {
     const { user, work, stateIn } = await twoCalendars();
     const event = await createEvent(user.id, meeting({ title: "Board meeting" }));
     google.calendar.injectBatchFaults({ target: (call) => call.method === "POST", status: 400, reason: "invalid" });
-    expect((await work.run()).outcome).toBe("partial");
+    expect(await work.run()).toMatchObject({ outcome: "partial", summary: expect.stringMatching(/; 1 event refused by Google \(/) });
     const refused = await stateIn(event.id, work.id);
     expect(refused).toMatchObject({ kind: "rejected", message: expect.stringMatching(/^Google rejected this event/) });
     expect(await countRejectedEvents(user.id)).toEqual(new Map([[work.id, 1]]));
@@ -106,7 +106,7 @@ describe("an event's sync trace", () => {
     expect(await stateIn(event.id, work.id)).toMatchObject({ kind: "rejected" });
 
     await updateEvent(user.id, event.id, meeting({ title: "Board meeting (short)" }));
-    expect(await stateIn(event.id, work.id)).toEqual({ kind: "waiting", paused: null });
+    expect(await stateIn(event.id, work.id)).toEqual({ kind: "waiting", copied: false, paused: null });
     expect(await countRejectedEvents(user.id)).toEqual(new Map());
     await work.run();
     expect(await stateIn(event.id, work.id)).toMatchObject({ kind: "synced" });
@@ -137,7 +137,7 @@ describe("an event's sync trace", () => {
     expect(trace.copiedFrom).toEqual({ accountId: home.id, provider: "GOOGLE", login: home.email });
     expect(await stateIn(event.id, home.id)).toMatchObject({ kind: "synced", original: true });
     expect(trace.entries).toEqual([expect.objectContaining({ accountId: home.id, action: "created", side: "here" })]);
-    expect(await stateIn(event.id, work.id)).toEqual({ kind: "waiting", paused: null });
+    expect(await stateIn(event.id, work.id)).toEqual({ kind: "waiting", copied: false, paused: null });
     await work.run();
     expect(await stateIn(event.id, work.id)).toMatchObject({ kind: "synced", original: false });
   });
