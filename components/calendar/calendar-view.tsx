@@ -21,6 +21,7 @@ import type { Formats } from "@/lib/calendar/formats";
 import type { SearchResult } from "@/lib/calendar/search-events";
 import { addDaysToDate } from "@/lib/calendar/time";
 import { VIEWS, calendarHref, shiftAnchor, type CalendarViewName } from "@/lib/calendar/views";
+import type { EventTrace } from "@/lib/sync/trace";
 import type { EventFormValues } from "@/lib/validations/event";
 
 export interface CalendarActions {
@@ -28,6 +29,8 @@ export interface CalendarActions {
   save: (input: { target: DialogTarget["target"]; scope: "this" | "following" | "all"; form: EventFormValues }) => Promise<ActionResult<null>>;
   remove: (input: { target: NonNullable<DialogTarget["target"]>; scope: "this" | "following" | "all" }) => Promise<ActionResult<null>>;
   move: (input: { target: NonNullable<DialogTarget["target"]>; scope: "this" | "all"; startDeltaMinutes: number; endDeltaMinutes: number }) => Promise<ActionResult<null>>;
+  /** The event's sync trace (lib/sync/trace.ts). */
+  trace: (input: { eventId: string }) => Promise<ActionResult<EventTrace>>;
 }
 
 interface PendingMove {

@@ -7,6 +7,7 @@ import { applyFieldErrors } from "@/components/apply-field-errors";
 import { Button } from "@/components/button";
 import type { CalendarActions } from "@/components/calendar/calendar-view";
 import { FormDateField, FormTimeField } from "@/components/calendar/form-date-fields";
+import { SyncTrace } from "@/components/calendar/sync-trace";
 import { FormAlert } from "@/components/form-alert";
 import { useFormats } from "@/components/formats-provider";
 import { TextField } from "@/components/text-field";
@@ -254,6 +255,8 @@ export function EventDialog({
                   </select>
                 </label>
               </div>
+
+              {dialog.target && <SyncTrace eventId={dialog.target.eventId} load={actions.trace} />}
 
               {occurrence && (
                 <fieldset className="flex flex-col gap-2 rounded-lg border border-amber-200 bg-amber-50 p-3">

@@ -44,6 +44,8 @@ export interface AccountCardData {
   remoteCalendarId: string | null;
   nextSyncAt: string | null;
   recentRuns: RunHistoryEntry[];
+  /** Events the remote calendar refused for good. */
+  refused: number;
 }
 
 interface Props {
@@ -183,6 +185,17 @@ export function AccountCard({ account, children, remove, check, reauthorize, syn
             <dd>{account.lastSuccessfulSyncAt ? <RelativeTime at={account.lastSuccessfulSyncAt} tense="past" /> : "Not synced yet"}</dd>
             <dt className="font-medium text-slate-700">Last run</dt>
             <dd>{account.lastRunSummary ?? "No run yet"}</dd>
+            {account.refused > 0 && (
+              <>
+                <dt className="font-medium text-red-800">Not copied</dt>
+                <dd className="text-red-800" data-testid="refused-events">
+                  {account.refused === 1 ? "1 event could not be copied" : `${account.refused} events could not be copied`} —{" "}
+                  <Link href={`/settings/sync/refused#account-${account.id}`} className="font-medium underline">
+                    see {account.refused === 1 ? "it" : "them"}
+                  </Link>
+                </dd>
+              </>
+            )}
             <dt className="font-medium text-slate-700">Next sync</dt>
             <dd>
               {account.state === "SYNCING" ? "Running now" : account.nextSyncAt ? <RelativeTime at={account.nextSyncAt} tense="future" /> : "Not scheduled until the problem above is solved"}

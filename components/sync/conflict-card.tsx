@@ -99,7 +99,7 @@ export function ConflictCard({
     { key: "theirs", label: `${card.remoteName} (${card.login})`, content: card.theirs },
   ];
   return (
-    <article aria-label={`Conflict: ${card.atollon.title}`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-conflict={card.id}>
+    <article id={`conflict-${card.id}`} aria-label={`Conflict: ${card.atollon.title}`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-conflict={card.id}>
       <header className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
         <h3 className="text-base font-semibold text-slate-900">{card.atollon.title || "(no title)"}</h3>
         <p className="text-xs text-slate-500">

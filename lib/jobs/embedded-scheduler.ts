@@ -1,4 +1,5 @@
 import { purgeDeletedEvents } from "@/lib/calendar/recently-deleted";
+import { pruneTrace } from "@/lib/sync/trace-prune";
 import { serverEnv } from "@/lib/config/env";
 import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
 import { runSyncJob } from "@/lib/jobs/sync-job";
@@ -75,7 +76,7 @@ export class EmbeddedScheduler {
 
   /**
    * Beside the ticks, never holding one up: renewing talks to Google and Microsoft; the events
-   * deleted more than 30 days ago are purged at the same pace.
+   * deleted more than 30 days ago, and sync trace entries past their days, are purged at the same pace.
    */
   private renewChannelsNowAndThen(): void {
     if (this.renewing || Date.now() - this.lastRenewal < RENEW_CHANNELS_EVERY_MS) return;
@@ -85,6 +86,7 @@ export class EmbeddedScheduler {
       renewExpiringChannels().catch((error: unknown) => console.warn(`[scheduler] renewing Google watch channels failed: ${(error as Error).message}`)),
       renewExpiringSubscriptions().catch((error: unknown) => console.warn(`[scheduler] renewing Graph subscriptions failed: ${(error as Error).message}`)),
       purgeDeletedEvents().catch((error: unknown) => console.warn(`[scheduler] purging deleted events failed: ${(error as Error).message}`)),
+      pruneTrace().catch((error: unknown) => console.warn(`[scheduler] pruning the sync trace failed: ${(error as Error).message}`)),
     ])
       .then(() => undefined)
       .finally(() => {

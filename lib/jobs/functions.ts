@@ -1,5 +1,6 @@
 import { NonRetriableError } from "inngest";
 import { purgeDeletedEvents } from "@/lib/calendar/recently-deleted";
+import { pruneTrace } from "@/lib/sync/trace-prune";
 import { serverEnv } from "@/lib/config/env";
 import { CALENDAR_CHANGED, inngest, SYNC_REQUESTED, type SyncRequestedData } from "@/lib/jobs/client";
 import { claimDueAccounts, recordTick } from "@/lib/jobs/due-accounts";
@@ -37,8 +38,9 @@ export const scheduleSyncs = inngest.createFunction(
     const renewedChannels = await step.run("renew-google-watch-channels", () => renewExpiringChannels());
     const renewedSubscriptions = await step.run("renew-graph-subscriptions", () => renewExpiringSubscriptions());
     const purged = await step.run("purge-deleted-events", () => purgeDeletedEvents());
+    const prunedTrace = await step.run("prune-sync-trace", () => pruneTrace());
     await step.run("record-tick", () => recordTick("inngest", claimed));
-    return { claimed, renewedChannels, renewedSubscriptions, purged };
+    return { claimed, renewedChannels, renewedSubscriptions, purged, prunedTrace };
   },
 );
 

@@ -10,6 +10,7 @@ import { deleteSubscription } from "@/lib/sync-accounts/graph-push";
 import { forgetAccessToken } from "@/lib/sync-accounts/access-tokens";
 import { CHOOSES_CALENDAR, REMOTE_NAMES } from "@/lib/sync-accounts/remote-names";
 import { storedRules, type SyncRules } from "@/lib/sync/rules/schema";
+import { countRejectedEvents } from "@/lib/sync/rejections";
 import { summarizeRules } from "@/lib/sync/rules/summary";
 
 /** What the settings page shows of an account — never its secret. */
@@ -37,6 +38,8 @@ export interface AccountView {
   nextSyncAt: Date | null;
   /** The latest runs, newest first. */
   recentRuns: RunView[];
+  /** Events the remote calendar refused for good, as they are now (lib/sync/rejections.ts). */
+  refused: number;
 }
 
 export interface RunView {
@@ -68,9 +71,10 @@ export const PASSWORD_OUTDATED_MESSAGE = "Password outdated — enter your new p
  */
 export async function listAccounts(ownerId: string): Promise<AccountView[]> {
   const db = await getDb();
-  const [user, accounts] = await Promise.all([
+  const [user, accounts, refused] = await Promise.all([
     db.user.findUnique({ where: { id: ownerId }, select: { passwordVersion: true } }),
     db.syncAccount.findMany({ where: { ownerId }, orderBy: [{ createdAt: "asc" }], include: { runs: { orderBy: { startedAt: "desc" }, take: RECENT_RUNS } } }),
+    countRejectedEvents(ownerId),
   ]);
   const grantCurrent = accounts.some((account) => account.provider === "ATOLLON" && account.grantedPasswordVersion === user?.passwordVersion);
   return accounts
@@ -107,6 +111,7 @@ export async function listAccounts(ownerId: string): Promise<AccountView[]> {
           calls: run.calls,
           error: run.error,
         })),
+        refused: refused.get(account.id) ?? 0,
       };
     });
 }

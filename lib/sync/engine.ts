@@ -6,7 +6,7 @@ import { decide, recogniseOwnWrite, type Action } from "@/lib/sync/decide";
 import { deletionGuardTrips, type DeletionCounts } from "@/lib/sync/deletion-guard";
 import { CursorExpiredError, type ListingContext, type RemoteCalendar, type RemoteItem, type UnreadableItem, type WriteResult } from "@/lib/sync/provider";
 import { lastSynced, see, steer, type RulesContext, type Seen } from "@/lib/sync/rules/lens";
-import { LocalConflictError, type PullCreate, type SyncStore } from "@/lib/sync/store";
+import { LocalConflictError, type PullCreate, type Rejection, type SyncStore, type TraceAction } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair, PairOrigin } from "@/lib/sync/types";
 
 /**
@@ -50,6 +50,8 @@ export interface SyncFailure {
   localId: string | null;
   remoteId: string | null;
   message: string;
+  /** Refused by the remote for good: tried again only once the event changes, not by the next run. */
+  refused?: boolean;
 }
 
 export interface SyncReport {
@@ -93,6 +95,8 @@ interface PendingUpdate {
   /** The conflict this update settles, recorded with the pair once it is written. */
   conflict?: ConflictRecord | null;
 }
+
+const there = (eventId: string, action: TraceAction["action"]): TraceAction => ({ eventId, action, side: "there" });
 
 const emptyCounts = (): DirectionCounts => ({ created: 0, updated: 0, deleted: 0 });
 
@@ -874,6 +878,7 @@ class SyncRun {
       ready.map((event) => ({ localId: event.id, content: event.content, seriesRemoteId: event.seriesId ? (series.get(event.seriesId) ?? null) : null })),
     );
     const created: Pair[] = [];
+    const rejections: Rejection[] = [];
     for (const [index, event] of ready.entries()) {
       const result = results[index];
       if (result?.ok) {
@@ -883,10 +888,10 @@ class SyncRun {
         await this.store.deletePairs([event.id]);
         // An exception whose series was deleted remotely: that deletion takes it here as well.
         if (result?.kind === "not-found" && event.seriesId !== null) continue;
-        this.fail({ localId: event.id, remoteId: null, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
+        this.failWrite(event, null, result, rejections);
       }
     }
-    await this.store.savePairs(created);
+    await this.store.savePairs(created, { trace: created.map((pair) => there(pair.localId, "created")), rejections });
     this.report.pushed.created += created.length;
     this.progress();
   }
@@ -908,6 +913,7 @@ class SyncRun {
       );
       const updated: Pair[] = [];
       const conflicts: ConflictRecord[] = [];
+      const rejections: Rejection[] = [];
       const stale: PendingUpdate[] = [];
       for (const [index, entry] of batch.entries()) {
         const { event, pair } = entry;
@@ -924,10 +930,10 @@ class SyncRun {
         } else if (result && !result.ok && result.kind === "conflict" && this.remote.read && !this.reread.has(event.id)) {
           stale.push(entry);
         } else {
-          this.fail({ localId: event.id, remoteId: pair.remoteId, message: result?.message ?? "No answer for this event." }, result?.kind !== "rejected", event);
+          this.failWrite(event, pair.remoteId, result, rejections);
         }
       }
-      await this.store.savePairs(updated, conflicts.length > 0 ? { conflicts } : undefined);
+      await this.store.savePairs(updated, { conflicts, trace: updated.map((pair) => there(pair.localId, "updated")), rejections });
       this.report.pushed.updated += updated.length;
       this.progress();
       await this.settleStale(stale);
@@ -985,7 +991,7 @@ class SyncRun {
       // A pair that took another remote id meanwhile (the event was created again) stays.
       const current = new Map((await this.store.pairsByLocalIds(deleted.map(({ event }) => event.id))).map((pair) => [pair.localId, pair.remoteId]));
       const gone = deleted.filter(({ event, pair }) => current.get(event.id) === pair.remoteId).map(({ event }) => event.id);
-      await this.store.deletePairs([...gone, ...this.cascadedOf(deleted.map(({ event }) => event.id), cascaded)]);
+      await this.store.deletePairs([...gone, ...this.cascadedOf(deleted.map(({ event }) => event.id), cascaded)], { trace: deleted.map(({ event }) => there(event.id, "deleted")) });
       this.report.pushed.deleted += deleted.length;
     }
     await this.settleStaleDeletions(stale, cascaded);
@@ -1059,6 +1065,18 @@ class SyncRun {
     }
     await this.deleteRemote(remote.own, remote.cascaded);
     return false;
+  }
+
+  /**
+   * A create or update the remote did not take. Refused for good ("rejected"), it is recorded with
+   * the server's reason, with the batch's other writes, and the cursor moves past it: the event is
+   * tried again once it changes. Anything else is retried by the next run.
+   */
+  private failWrite(event: LocalEvent, remoteId: string | null, result: WriteResult | undefined, rejections: Rejection[]): void {
+    const message = result && !result.ok ? result.message : "No answer for this event.";
+    const rejected = result !== undefined && !result.ok && result.kind === "rejected";
+    if (rejected) rejections.push({ eventId: event.id, version: event.version, message });
+    this.fail({ localId: event.id, remoteId, message, ...(rejected ? { refused: true } : {}) }, !rejected, event);
   }
 
   private fail(failure: SyncFailure, transient: boolean, event?: LocalEvent): void {

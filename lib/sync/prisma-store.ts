@@ -1,12 +1,12 @@
 import { createEvent, createEvents, deleteEvent, getEvents, listChangedSince, restoreEvent, toStoredEvent, touchEvent, touchExceptions, updateEvent, type DeletedBy, type StoredEvent } from "@/lib/calendar/events";
 import type { EventContent } from "@/lib/calendar/event-content";
 import { getDb } from "@/lib/db/client";
-import type { Prisma, SyncPair } from "@/lib/db/generated/client";
+import { Prisma, type SyncPair } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import type { SettleChoice, Settlement } from "@/lib/sync/conflicts/record";
 import type { SettlementWrites } from "@/lib/sync/conflicts/settle";
 import type { ContentField } from "@/lib/sync/content-hash";
-import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore, type WriteRecords } from "@/lib/sync/store";
+import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore, type TraceAction, type WriteRecords } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
 const POLICY: Record<string, ConflictPolicy> = { LATEST: "latest", LOCAL: "local", REMOTE: "remote", ASK: "ask" };
@@ -29,6 +29,8 @@ const LISTED_PER_STATEMENT = 10_000;
 
 const toLocal = (event: StoredEvent): LocalEvent => event;
 
+const here = (eventId: string, action: TraceAction["action"]): TraceAction => ({ eventId, action, side: "here" });
+
 const json = (content: EventContent) => content as unknown as Prisma.InputJsonValue;
 
 /** The Atollon side of one sync account, in the database: the owner's events plus the account's pairs and cursors. */
@@ -41,10 +43,45 @@ export class PrismaSyncStore implements SyncStore {
   ) {}
 
   /**
-   * Replaces the pairs of these events, and lets go of any other pair that held one of their remote
-   * ids (a remote id belongs to one pair): two statements per batch, whatever its size.
+   * A write's trace entries and rejections as the head of its statement (data-modifying CTEs, which
+   * PostgreSQL runs whether or not the statement reads them): recording them costs no round trip.
    */
-  private async upsertPairs(tx: Prisma.TransactionClient, pairs: Pair[]): Promise<void> {
+  protected recordsHead(records: WriteRecords | undefined): Prisma.Sql {
+    const trace = records?.trace ?? [];
+    const rejections = records?.rejections ?? [];
+    if (trace.length === 0 && rejections.length === 0) return Prisma.empty;
+    const written = trace.filter((entry) => entry.side === "there" && (entry.action === "created" || entry.action === "updated")).map((entry) => entry.eventId);
+    return Prisma.sql`WITH "traced" AS (
+        INSERT INTO "SyncTraceEntry" ("accountId", "eventId", "runId", "action", "side")
+        SELECT ${this.accountId}::uuid, "eventId", ${this.deletedBy?.runId ?? null}::uuid, "action", "side"
+        FROM jsonb_to_recordset(${JSON.stringify(trace)}::jsonb) AS t("eventId" uuid, "action" text, "side" text)
+      ), "accepted" AS (
+        DELETE FROM "SyncRejection"
+        WHERE "accountId" = ${this.accountId}::uuid AND "eventId" IN (SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify(written)}::jsonb))
+      ), "refused" AS (
+        INSERT INTO "SyncRejection" ("accountId", "eventId", "eventVersion", "message")
+        SELECT ${this.accountId}::uuid, "eventId", "version", "message"
+        FROM jsonb_to_recordset(${JSON.stringify(rejections)}::jsonb) AS r("eventId" uuid, "version" int, "message" text)
+        ON CONFLICT ("accountId", "eventId") DO UPDATE SET "eventVersion" = EXCLUDED."eventVersion", "message" = EXCLUDED."message", "at" = CURRENT_TIMESTAMP
+      ) `;
+  }
+
+  /** Forgets the pairs of these events, with the write's records, in one statement. */
+  private async removePairs(tx: Prisma.TransactionClient, localIds: string[], records?: WriteRecords): Promise<void> {
+    await tx.$executeRaw`${this.recordsHead(records)}
+      DELETE FROM "SyncPair" WHERE "accountId" = ${this.accountId}::uuid AND "eventId" IN (SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify(localIds)}::jsonb))`;
+  }
+
+  /**
+   * Replaces the pairs of these events, and lets go of any other pair that held one of their remote
+   * ids (a remote id belongs to one pair): two statements per batch, whatever its size, the write's
+   * trace entries and rejections included.
+   */
+  private async upsertPairs(tx: Prisma.TransactionClient, pairs: Pair[], records?: WriteRecords): Promise<void> {
+    if (pairs.length === 0) {
+      await tx.$executeRaw`${this.recordsHead(records)} SELECT 1`;
+      return;
+    }
     const latest = new Map<string, Pair>();
     const holder = new Map<string, string>();
     for (const pair of pairs) {
@@ -58,7 +95,7 @@ export class PrismaSyncStore implements SyncStore {
     // jsonb_populate_recordset: one parameter for any number of pairs (Prisma's createMany binds
     // nine per pair, and took two seconds for a page of 2,500 on the bench machine).
     const rows = [...latest.values()].map(({ localId, ...pair }) => ({ ...pair, accountId: this.accountId, eventId: localId }));
-    await tx.$executeRaw`
+    await tx.$executeRaw`${this.recordsHead(records)}
       INSERT INTO "SyncPair" ("accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base", "held", "origin")
       SELECT "accountId", "eventId", "remoteId", "localVersion", "localHash", "remoteVersion", "remoteHash", "sentHash", "listed", "base", COALESCE("held", false), "origin"
       FROM jsonb_populate_recordset(NULL::"SyncPair", ${JSON.stringify(rows)}::jsonb)`;
@@ -156,22 +193,26 @@ export class PrismaSyncStore implements SyncStore {
   }
 
   async savePairs(pairs: Pair[], records?: WriteRecords): Promise<void> {
-    if (pairs.length === 0) return;
+    if (pairs.length === 0 && !records?.trace?.length && !records?.rejections?.length) return;
     const db = await getDb();
     if (!records?.conflicts?.length) {
-      await db.$transaction((tx) => this.upsertPairs(tx, pairs));
+      await db.$transaction((tx) => this.upsertPairs(tx, pairs, records));
       return;
     }
     await db.$transaction(async (tx) => {
-      await this.upsertPairs(tx, pairs);
+      await this.upsertPairs(tx, pairs, records);
       await this.recordConflicts(tx, records);
     });
   }
 
-  async deletePairs(localIds: string[]): Promise<void> {
+  async deletePairs(localIds: string[], records?: WriteRecords): Promise<void> {
     if (localIds.length === 0) return;
     const db = await getDb();
-    await db.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: { in: localIds } } });
+    if (!records?.trace?.length) {
+      await db.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: { in: localIds } } });
+      return;
+    }
+    await db.$transaction((tx) => this.removePairs(tx, localIds, records));
   }
 
   async localEvents(ids: string[]): Promise<LocalEvent[]> {
@@ -207,6 +248,7 @@ export class PrismaSyncStore implements SyncStore {
         await this.upsertPairs(
           tx,
           created.map((event, index) => (entries[index] as PullCreate).pair(event)),
+          { trace: created.map((event) => here(event.id, "created")) },
         );
         return created;
       },
@@ -220,7 +262,7 @@ export class PrismaSyncStore implements SyncStore {
       () =>
         db.$transaction(async (tx) => {
           const updated = await updateEvent(this.ownerId, id, content, { expectedVersion, restore, db: tx });
-          await this.upsertPairs(tx, [pair(updated)]);
+          await this.upsertPairs(tx, [pair(updated)], { trace: [here(id, restore ? "restored" : "updated")] });
           await this.recordConflicts(tx, records);
           return updated;
         }),
@@ -235,7 +277,7 @@ export class PrismaSyncStore implements SyncStore {
         db.$transaction(async (tx) => {
           await deleteEvent(this.ownerId, id, { expectedVersion, db: tx, ...(this.deletedBy ? { deletedBy: this.deletedBy } : {}) });
           const exceptions = await tx.event.findMany({ where: { ownerId: this.ownerId, seriesId: id }, select: { id: true } });
-          await tx.syncPair.deleteMany({ where: { accountId: this.accountId, eventId: { in: [id, ...exceptions.map((e) => e.id)] } } });
+          await this.removePairs(tx, [id, ...exceptions.map((e) => e.id)], { trace: [here(id, "deleted")] });
         }),
       id,
     );
@@ -256,7 +298,7 @@ export class PrismaSyncStore implements SyncStore {
       () =>
         db.$transaction(async (tx) => {
           const restored = await restoreEvent(this.ownerId, id, { db: tx });
-          await this.upsertPairs(tx, [pair(restored)]);
+          await this.upsertPairs(tx, [pair(restored)], { trace: [here(id, "restored")] });
           return restored;
         }),
       id,

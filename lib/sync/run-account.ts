@@ -82,7 +82,9 @@ export function summarize(report: SyncReport, remoteName: string): string {
   if (report.conflictsWaiting > 0) parts.push(`${report.conflictsWaiting} conflict${report.conflictsWaiting === 1 ? "" : "s"} waiting for you`);
   if (report.settled > 0) parts.push(`${report.settled} conflict${report.settled === 1 ? "" : "s"} settled as you chose`);
   if (report.restoredCopies > 0) parts.push(`${report.restoredCopies} cop${report.restoredCopies === 1 ? "y" : "ies"} changed in ${remoteName} or Atollon restored from the original`);
-  if (report.failures.length > 0) parts.push(`${report.failures.length} left for the next run`);
+  const refused = report.failures.filter((failure) => failure.refused).length;
+  if (report.failures.length > refused) parts.push(`${report.failures.length - refused} left for the next run`);
+  if (refused > 0) parts.push(`${plural(refused, "event")} refused by ${remoteName}`);
   return `${parts.join("; ")} (${costOf(report)}).`;
 }
 

@@ -19,15 +19,36 @@ export interface AccountSyncState {
   settlementsWaiting?: boolean;
 }
 
-/** Records written together with a change (see ConflictRecord): never a write of their own. */
+/** One thing a run did to an event: in Atollon ("here") or in the remote calendar ("there"). */
+export interface TraceAction {
+  eventId: string;
+  action: "created" | "updated" | "deleted" | "restored";
+  side: "here" | "there";
+}
+
+/** A write the remote calendar refused for good, at this version of the event, with its reason. */
+export interface Rejection {
+  eventId: string;
+  version: number;
+  message: string;
+}
+
+/**
+ * Records written together with a change (see ConflictRecord), in its transaction. A trace entry of
+ * an event created or updated there also clears the event's rejection: the server took it now.
+ */
 export interface WriteRecords {
   conflicts?: ConflictRecord[];
+  trace?: TraceAction[];
+  rejections?: Rejection[];
 }
 
 /**
  * The Atollon side of one sync account, plus the engine's bookkeeping for it. Every method that
  * writes an event also writes its pair in the same transaction: a crash can never leave an event
  * without the pair that says where it came from (which would make the next run import it again).
+ * The methods that write an event here (pullCreate, pullUpdate, pullDelete, restoreLocal) also
+ * record it in the event's trace; writes there are traced through the records the engine passes.
  */
 export interface SyncStore {
   loadState(): Promise<AccountSyncState>;
@@ -48,9 +69,12 @@ export interface SyncStore {
   unlistedPairs(): Promise<Pair[]>;
   /** Pairs with a remote id, ordered by local id, for walking them all in pages. */
   listPairs(afterLocalId: string | null, limit: number): Promise<Pair[]>;
-  /** Upserts by local id, in one transaction; a pair taking over a remote id replaces the pair that had it. */
+  /**
+   * Upserts by local id, in one transaction; a pair taking over a remote id replaces the pair that
+   * had it. The records are written even when there is no pair to save.
+   */
   savePairs(pairs: Pair[], records?: WriteRecords): Promise<void>;
-  deletePairs(localIds: string[]): Promise<void>;
+  deletePairs(localIds: string[], records?: WriteRecords): Promise<void>;
 
   localEvents(ids: string[]): Promise<LocalEvent[]>;
   /** The pairs (with a remote id) of the exceptions of these series, with the series each belongs to. */

@@ -10,9 +10,10 @@ import { googleSuite } from "./google";
 import { graphSuite } from "./graph";
 import { rulesSuite } from "./rules";
 import { schedulerSuite } from "./scheduler";
+import { traceSuite } from "./trace";
 import type { Suite } from "./suite";
 
-const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, graphSuite, caldavSuite, schedulerSuite, rulesSuite];
+const suites: Suite[] = [calendarSuite, googleSuite, ewsSuite, graphSuite, caldavSuite, schedulerSuite, rulesSuite, traceSuite];
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "10000" }, json: { type: "string" }, only: { type: "string" } },

@@ -58,3 +58,44 @@ export function settledHeapMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return round(process.memoryUsage().heapUsed / 1024 / 1024, 1);
 }
+
+const ROUNDS = 10;
+
+/**
+ * Median times of two kinds of run, taken in turns after a warm-up round, so that warming up and
+ * the machine's load fall on both alike; each run after its `prepare` (awaited when it returns a promise).
+ */
+export async function interleaved(
+  first: () => Promise<unknown>,
+  second: () => Promise<unknown>,
+  prepareFirst: () => unknown = () => undefined,
+  prepareSecond: () => unknown = () => undefined,
+): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  const timed = async (work: () => Promise<unknown>) => {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  };
+  for (let turn = 0; turn <= ROUNDS; turn += 1) {
+    // Each goes first every other turn: whatever a run leaves behind (garbage) falls on both alike.
+    let a: number;
+    let b: number;
+    if (turn % 2 === 0) {
+      await prepareFirst();
+      a = await timed(first);
+      await prepareSecond();
+      b = await timed(second);
+    } else {
+      await prepareSecond();
+      b = await timed(second);
+      await prepareFirst();
+      a = await timed(first);
+    }
+    if (turn === 0) continue;
+    times[0].push(a);
+    times[1].push(b);
+  }
+  const median = (values: number[]) => round([...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0);
+  return [median(times[0]), median(times[1])];
+}

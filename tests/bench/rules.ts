@@ -6,7 +6,7 @@ import { rulesKey, type RulesContext } from "@/lib/sync/rules/lens";
 import { DEFAULT_RULES, type SyncRules } from "@/lib/sync/rules/schema";
 import { eventContent } from "../helpers/event-content";
 import { MemoryRemote, MemoryStore } from "../unit/sync/memory-sides";
-import { round } from "./measure";
+import { interleaved, round } from "./measure";
 import type { BenchOptions, Suite } from "./suite";
 
 /**
@@ -97,40 +97,4 @@ function change(side: ReturnType<typeof account>, count: number): void {
   changeRound += 1;
   for (const event of side.store.live().slice(0, count)) side.store.userEdit(event.id, { location: `Room ${changeRound}` });
   for (const item of side.remote.live().slice(-count)) side.remote.userEdit(item.remoteId, { title: `${item.content?.title ?? ""} ${changeRound}` });
-}
-
-const ROUNDS = 10;
-
-/**
- * Median times of two kinds of run, taken in turns after a warm-up round, so that warming up and
- * the machine's load fall on both alike; each run after its `prepare`.
- */
-async function interleaved(first: () => Promise<unknown>, second: () => Promise<unknown>, prepareFirst = () => {}, prepareSecond = () => {}): Promise<[number, number]> {
-  const times: [number[], number[]] = [[], []];
-  const timed = async (work: () => Promise<unknown>) => {
-    const started = performance.now();
-    await work();
-    return performance.now() - started;
-  };
-  for (let turn = 0; turn <= ROUNDS; turn += 1) {
-    // Each goes first every other turn: whatever a run leaves behind (garbage) falls on both alike.
-    let a: number;
-    let b: number;
-    if (turn % 2 === 0) {
-      prepareFirst();
-      a = await timed(first);
-      prepareSecond();
-      b = await timed(second);
-    } else {
-      prepareSecond();
-      b = await timed(second);
-      prepareFirst();
-      a = await timed(first);
-    }
-    if (turn === 0) continue;
-    times[0].push(a);
-    times[1].push(b);
-  }
-  const median = (values: number[]) => round([...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0);
-  return [median(times[0]), median(times[1])];
 }

@@ -11,7 +11,7 @@ const USERS = 2_500;
 const TICKS = 5;
 
 /** Statements sent to PostgreSQL by this process (Prisma's pg adapter sends through pg.Client). */
-function countStatements(): { count: () => number; stop: () => void } {
+export function countStatements(): { count: () => number; stop: () => void } {
   const original = pg.Client.prototype.query;
   let statements = 0;
   pg.Client.prototype.query = function query(this: pg.Client, ...args: unknown[]) {

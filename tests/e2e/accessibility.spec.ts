@@ -30,6 +30,7 @@ const SIGNED_IN = [
   "/settings/sync/google",
   "/settings/sync/office",
   "/settings/sync/exchange",
+  "/settings/sync/refused",
   "/settings/account",
   "/help",
   "/help/remove-google-authorization",

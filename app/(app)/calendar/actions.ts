@@ -8,6 +8,7 @@ import { createEvent, deleteEvent, deleteOccurrence, getEvent, saveOccurrence, u
 import { moveEvent } from "@/lib/calendar/move-event";
 import { AppError } from "@/lib/errors";
 import { requestSyncAfterEdit } from "@/lib/jobs/request";
+import { getEventTrace } from "@/lib/sync/trace";
 import { deleteEventSchema, eventTargetSchema, moveEventSchema, saveEventSchema, type EventFormValues } from "@/lib/validations/event";
 
 const gone = () => new AppError("not_found", "This event no longer exists. It may have been deleted on another device or by a sync.");
@@ -31,6 +32,8 @@ export const loadEventAction = userAction("load-event", z.object({ target: event
   const form = contentToForm({ ...series.content, ...(event.id === series.id ? {} : event.content), rrule: series.content.rrule }, user.timeZone, { start, end });
   return { form, occurrence: true };
 });
+
+export const loadTraceAction = userAction("load-trace", z.object({ eventId: z.uuid() }), ({ eventId }, { user }) => getEventTrace({ ownerId: user.id, eventId }));
 
 export const saveEventAction = userAction("save-event", saveEventSchema, async ({ target, scope, form }, { user }) => {
   if (!target) {

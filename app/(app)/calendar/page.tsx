@@ -7,7 +7,7 @@ import { searchEvents } from "@/lib/calendar/search-events";
 import { rangeOf } from "@/lib/calendar/view-layout";
 import { parseView, viewDays } from "@/lib/calendar/views";
 import { todayIn } from "@/lib/calendar/zoned-date";
-import { deleteEventAction, loadEventAction, moveEventAction, saveEventAction } from "./actions";
+import { deleteEventAction, loadEventAction, loadTraceAction, moveEventAction, saveEventAction } from "./actions";
 
 export const metadata: Metadata = { title: "Calendar" };
 
@@ -41,7 +41,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       timeZone={user.timeZone}
       items={items}
       search={results ? { query, results } : null}
-      actions={{ load: loadEventAction, save: saveEventAction, remove: deleteEventAction, move: moveEventAction }}
+      actions={{ load: loadEventAction, save: saveEventAction, remove: deleteEventAction, move: moveEventAction, trace: loadTraceAction }}
     />
   );
 }

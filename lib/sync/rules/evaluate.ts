@@ -37,19 +37,24 @@ const declinedBy = (content: EventContent, self: readonly string[]) =>
   content.attendees.some((attendee) => attendee.response === "declined" && self.includes(attendee.email.toLowerCase()));
 
 /**
- * Whether the account copies this event now. `self`: the person's own addresses, lower case, to
- * tell their own answer to an invitation from the other attendees'.
+ * The rule that leaves this event out now, in words ("No all-day events"), or null when the account
+ * copies it. `self`: the person's own addresses, lower case, to tell their own answer to an
+ * invitation from the other attendees'.
  */
+export function excludingRule(content: EventContent, rules: SyncRules, now: Date, self: readonly string[] = []): string | null {
+  if (rules.skipAllDay && content.allDay) return "No all-day events";
+  if (rules.skipFree && content.transparency === "transparent") return "No events shown as free";
+  if (rules.skipPrivate && (content.visibility === "private" || content.visibility === "confidential")) return "No private events";
+  if (rules.skipDeclined && declinedBy(content, self)) return "No events you declined";
+  const title = content.title.toLowerCase();
+  const word = rules.titleWords.find((candidate) => title.includes(candidate.toLowerCase()));
+  if (word !== undefined) return `No events whose title contains "${word}"`;
+  return inWindow(content, rules, now) ? null : "Outside the time window";
+}
+
+/** Whether the account copies this event now (see excludingRule). */
 export function matches(content: EventContent, rules: SyncRules, now: Date, self: readonly string[] = []): boolean {
-  if (rules.skipAllDay && content.allDay) return false;
-  if (rules.skipFree && content.transparency === "transparent") return false;
-  if (rules.skipPrivate && (content.visibility === "private" || content.visibility === "confidential")) return false;
-  if (rules.skipDeclined && declinedBy(content, self)) return false;
-  if (rules.titleWords.length > 0) {
-    const title = content.title.toLowerCase();
-    if (rules.titleWords.some((word) => title.includes(word.toLowerCase()))) return false;
-  }
-  return inWindow(content, rules, now);
+  return excludingRule(content, rules, now, self) === null;
 }
 
 /**

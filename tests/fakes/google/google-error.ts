@@ -28,10 +28,12 @@ export interface Fault {
   /** 0 drops the connection (outer requests only). */
   status: number;
   reason: string;
+  /** What Google says; by default the errors guide's message for the reason. */
+  message?: string;
   retryAfterSeconds?: number;
 }
 
 export function faultResult(fault: Fault): CallResult {
-  const result = googleError(fault.status, fault.reason);
+  const result = googleError(fault.status, fault.reason, fault.message);
   return fault.retryAfterSeconds === undefined ? result : { ...result, headers: { "Retry-After": String(fault.retryAfterSeconds) } };
 }

@@ -126,6 +126,13 @@ async function control(oauth: FakeGoogleOAuth, calendar: CalendarApi, req: Incom
       else if (req.method === "DELETE") calendar.setQuota(null);
       reply({ refused: calendar.quotaRefused });
       return true;
+    case "/__control/refuse": {
+      // POST { summary, message }: Google refuses every write of an event with this title (HTTP 400), as it does an event it finds invalid.
+      const { summary, message } = JSON.parse(await readBody(req)) as { summary: string; message: string };
+      calendar.injectBatchFaults({ target: (call) => (call.body as { summary?: unknown } | null)?.summary === summary, status: 400, reason: "invalid", message, times: Number.MAX_SAFE_INTEGER });
+      reply({ refusing: summary });
+      return true;
+    }
     case "/__control/omit-refresh-token":
       oauth.omitRefreshToken = url.searchParams.get("value") === "1";
       reply({ omitRefreshToken: oauth.omitRefreshToken });

@@ -34,7 +34,7 @@ describe("the schedule function", () => {
     await db.syncAccount.updateMany({ where: { id: { in: paused.accountIds } }, data: { state: "PAUSED" } });
 
     const { result, ctx } = await new InngestTestEngine({ function: scheduleSyncs, steps: [sent("request-syncs-0")] }).execute();
-    expect(result).toEqual({ claimed: 3, renewedChannels: 0, renewedSubscriptions: 0, purged: 0 });
+    expect(result).toEqual({ claimed: 3, renewedChannels: 0, renewedSubscriptions: 0, purged: 0, prunedTrace: 0 });
     expect(ctx.step.sendEvent).toHaveBeenCalledTimes(1);
     const [[id, events]] = ctx.step.sendEvent.mock.calls as unknown as [[string, { name: string; data: { accountId: string; reason: string } }[]]];
     expect(id).toBe("request-syncs-0");
@@ -52,7 +52,7 @@ describe("the schedule function", () => {
     const memoized = [{ accountId: earlier.accountIds[0] as string, ownerId: earlier.user.id, service: "google", reason: "schedule" }];
 
     const { result, ctx } = await new InngestTestEngine({ function: scheduleSyncs, steps: [{ id: "claim-due-accounts-0", handler: () => memoized }, sent("request-syncs-0")] }).execute();
-    expect(result).toEqual({ claimed: 1, renewedChannels: 0, renewedSubscriptions: 0, purged: 0 });
+    expect(result).toEqual({ claimed: 1, renewedChannels: 0, renewedSubscriptions: 0, purged: 0, prunedTrace: 0 });
     expect(ctx.step.sendEvent).toHaveBeenCalledWith("request-syncs-0", [expect.objectContaining({ data: expect.objectContaining({ accountId: earlier.accountIds[0] }) })]);
     // The claim did not run again: the account that became due since is still waiting for the next tick.
     const still = await db.syncAccount.findUniqueOrThrow({ where: { id: waiting.accountIds[0] as string } });

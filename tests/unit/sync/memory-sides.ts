@@ -17,7 +17,7 @@ import {
 import { changedFields, type ContentField } from "@/lib/sync/content-hash";
 import type { ConflictRecord, SettleChoice, Settlement } from "@/lib/sync/conflicts/record";
 import type { SettlementWrites } from "@/lib/sync/conflicts/settle";
-import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore, type WriteRecords } from "@/lib/sync/store";
+import { LocalConflictError, type AccountSyncState, type PullCreate, type Rejection, type SyncStore, type TraceAction, type WriteRecords } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
 /** The process died here. */
@@ -292,6 +292,9 @@ export interface MemoryConflict extends ConflictRecord {
 export class MemoryStore implements SyncStore {
   readonly pairs = new Map<string, Pair>();
   readonly conflicts: MemoryConflict[] = [];
+  /** The events' trace, oldest first, and what the remote refused for good, by event id. */
+  readonly trace: TraceAction[] = [];
+  readonly rejections = new Map<string, Rejection>();
   state: AccountSyncState;
   /** Crashes before a bookkeeping write (pairs, cursors) takes effect. */
   readonly crashBeforeWrite = new CrashPoint();
@@ -363,12 +366,17 @@ export class MemoryStore implements SyncStore {
     this.pairs.set(pair.localId, pair);
   }
   async savePairs(pairs: Pair[], records?: WriteRecords): Promise<void> {
-    if (pairs.length === 0) return;
+    if (pairs.length === 0 && !records?.trace?.length && !records?.rejections?.length) return;
     this.crashBeforeWrite.hit("before saving pairs");
     for (const pair of pairs) this.putPair(pair);
     this.record(records);
   }
   private record(records: WriteRecords | undefined): void {
+    for (const entry of records?.trace ?? []) {
+      this.trace.push(entry);
+      if (entry.side === "there" && (entry.action === "created" || entry.action === "updated")) this.rejections.delete(entry.eventId);
+    }
+    for (const rejection of records?.rejections ?? []) this.rejections.set(rejection.eventId, rejection);
     for (const conflict of records?.conflicts ?? []) {
       // One open conflict per event: a newer version of theirs replaces the one it showed.
       const open = this.conflicts.find((candidate) => candidate.eventId === conflict.eventId && candidate.status === "open");
@@ -419,10 +427,11 @@ export class MemoryStore implements SyncStore {
     conflict.status = conflict.status === "undo" ? "undone" : "settled";
     if (!this.conflicts.some((candidate) => candidate.status === "chosen" || candidate.status === "undo")) this.state = { ...this.state, settlementsWaiting: false };
   }
-  async deletePairs(localIds: string[]): Promise<void> {
+  async deletePairs(localIds: string[], records?: WriteRecords): Promise<void> {
     if (localIds.length === 0) return;
     this.crashBeforeWrite.hit("before deleting a pair");
     for (const localId of localIds) this.pairs.delete(localId);
+    this.record(records);
   }
   async localEvents(ids: string[]): Promise<LocalEvent[]> {
     return ids.flatMap((id) => (this.events.has(id) ? [this.events.get(id) as LocalEvent] : []));
@@ -448,6 +457,7 @@ export class MemoryStore implements SyncStore {
     return entries.map(({ content: body, seriesId, pair }) => {
       const created = this.calendar.stamp({ id: this.calendar.newId(), seriesId, deletedAt: null, content: body }, 1);
       this.putPair(pair(created));
+      this.trace.push({ eventId: created.id, action: "created", side: "here" });
       return created;
     });
   }
@@ -458,7 +468,7 @@ export class MemoryStore implements SyncStore {
     const updated = this.calendar.stamp({ ...event, content: body, deletedAt: restore ? null : event.deletedAt }, event.version + 1);
     if (restore) this.restoreExceptions(event);
     this.putPair(pair(updated));
-    this.record(records);
+    this.record({ ...records, trace: [{ eventId: id, action: restore ? "restored" : "updated", side: "here" }] });
     return updated;
   }
   async pullDelete(id: string, expectedVersion: number): Promise<void> {
@@ -466,6 +476,7 @@ export class MemoryStore implements SyncStore {
     const event = this.events.get(id);
     if (!event || event.version !== expectedVersion) throw new LocalConflictError(id);
     this.userDelete(id);
+    this.trace.push({ eventId: id, action: "deleted", side: "here" });
     this.pairs.delete(id);
     for (const exception of this.events.values()) if (exception.seriesId === id) this.pairs.delete(exception.id);
   }
@@ -484,6 +495,7 @@ export class MemoryStore implements SyncStore {
     const restored = this.calendar.stamp({ ...event, deletedAt: null }, event.version + 1);
     this.restoreExceptions(event);
     this.putPair(pair(restored));
+    this.trace.push({ eventId: id, action: "restored", side: "here" });
     return restored;
   }
   /** The exceptions deleted together with a series (same deletion time) come back with it. */

@@ -31,6 +31,7 @@ export class FaultyRemote implements RemoteCalendar {
   private crashCountdown: number | null = null;
   private pagesBeforeCrash: number | null = null;
   private failing = 0;
+  private failure: { kind: "unavailable" | "rejected"; message: string } = { kind: "unavailable", message: "injected failure" };
   private personEdits: ((remoteId: string) => Promise<void>) | null = null;
   readonly read?: RemoteCalendar["read"];
 
@@ -54,6 +55,12 @@ export class FaultyRemote implements RemoteCalendar {
   }
   failNextItems(items: number): void {
     this.failing = items;
+    this.failure = { kind: "unavailable", message: "injected failure" };
+  }
+  /** The server refuses the next items for good (Google's 400, Exchange's ErrorInvalidRequest …). */
+  rejectNextItems(items: number, message: string): void {
+    this.failing = items;
+    this.failure = { kind: "rejected", message };
   }
   /** A person changes the item of the next update or deletion just before it reaches the server (it answers 412). */
   editBeforeNextWrite(edit: (remoteId: string) => Promise<void>): void {
@@ -91,7 +98,7 @@ export class FaultyRemote implements RemoteCalendar {
     const failed = Math.min(this.failing, requests.length);
     this.failing -= failed;
     const sent = requests.length > failed ? await send(requests.slice(failed)) : [];
-    const results: WriteResult[] = [...Array.from({ length: failed }, () => ({ ok: false as const, kind: "unavailable" as const, message: "injected failure" })), ...sent];
+    const results: WriteResult[] = [...Array.from({ length: failed }, () => ({ ok: false as const, ...this.failure })), ...sent];
     if (this.crashCountdown !== null) {
       if (this.crashCountdown === 0) {
         this.crashCountdown = null;
