@@ -88,10 +88,12 @@ export function summarize(report: SyncReport, remoteName: string): string {
   return `${parts.join("; ")} (${costOf(report)}).`;
 }
 
-/** What the account card says while the service limits requests and the sync continues on its own. */
-export function throttledMessage(remoteName: string, left: number, continueAt: Date, timeZone: string): string {
-  const at = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone }).format(continueAt);
-  return `${remoteName} is limiting requests; ${plural(left, "event")} left, continuing at ${at}.`;
+/**
+ * What the account card says while the service limits requests and the sync continues on its own.
+ * No clock time in it: the card's "Next sync" shows when, in the person's own formats.
+ */
+export function throttledMessage(remoteName: string, left: number): string {
+  return `${remoteName} is limiting requests; ${plural(left, "event")} left, continuing on its own at the next sync.`;
 }
 
 /** The remote calendar of a sync account, as a run talks to it. */
@@ -227,7 +229,6 @@ export async function syncAccount(
     });
     // The service limited requests beyond the run's wait budget: the sync continues when it said.
     const continueAt = report.outcome !== "paused" && report.throttledUntil ? report.throttledUntil : null;
-    const owner = continueAt ? await db.user.findUnique({ where: { id: ownerId }, select: { timeZone: true } }) : null;
     await db.syncAccount.update({
       where: { id: accountId },
       data:
@@ -235,7 +236,7 @@ export async function syncAccount(
           ? { state: "PAUSED", stateMessage: summary, runLeaseUntil: null }
           : {
               state: "ACTIVE",
-              stateMessage: continueAt ? throttledMessage(remoteName, report.failures.length, continueAt, owner?.timeZone ?? "UTC") : null,
+              stateMessage: continueAt ? throttledMessage(remoteName, report.failures.length) : null,
               lastRunSummary: summary,
               runLeaseUntil: null,
               nextSyncAt: continueAt ?? nextScheduledSync(),
