@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { Prisma, type SyncPair } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import type { SettleChoice, Settlement } from "@/lib/sync/conflicts/record";
-import type { SettlementWrites } from "@/lib/sync/conflicts/settle";
+import { settlementTrace, type SettlementWrites } from "@/lib/sync/conflicts/settle";
 import type { ContentField } from "@/lib/sync/content-hash";
 import { LocalConflictError, type AccountSyncState, type PullCreate, type SyncStore, type TraceAction, type WriteRecords } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
@@ -340,9 +340,11 @@ export class PrismaSyncStore implements SyncStore {
           let event: LocalEvent | null = null;
           if (writes.content) event = await updateEvent(this.ownerId, writes.eventId, writes.content, { ...options, restore: writes.restore });
           else if (writes.touch) event = await touchEvent(this.ownerId, writes.eventId, options);
-          if (writes.pair) await this.upsertPairs(tx, [writes.pair(event ?? toStoredEvent(await tx.event.findFirstOrThrow({ where: { id: writes.eventId, ownerId: this.ownerId } })))]);
+          const pair = writes.pair ? writes.pair(event ?? toStoredEvent(await tx.event.findFirstOrThrow({ where: { id: writes.eventId, ownerId: this.ownerId } }))) : null;
           if (writes.copy) copyId = (await createEvent(this.ownerId, writes.copy, { db: tx })).id;
-          if (writes.deleteCopy && (await tx.event.count({ where: { id: writes.deleteCopy, ownerId: this.ownerId } })) > 0) await deleteEvent(this.ownerId, writes.deleteCopy, { db: tx });
+          const copyGone = writes.deleteCopy !== null && (await tx.event.count({ where: { id: writes.deleteCopy, ownerId: this.ownerId } })) > 0;
+          if (copyGone) await deleteEvent(this.ownerId, writes.deleteCopy as string, { db: tx });
+          await this.upsertPairs(tx, pair ? [pair] : [], { trace: settlementTrace({ ...writes, deleteCopy: copyGone ? writes.deleteCopy : null }, copyId) });
         }
         const undo = conflict.status === "UNDO";
         await tx.syncConflict.update({ where: { id: conflict.id }, data: undo ? { status: "UNDONE", undoneAt: new Date() } : { status: "SETTLED", settledAt: new Date(), copyId } });

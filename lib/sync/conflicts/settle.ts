@@ -1,6 +1,7 @@
 import type { EventContent } from "@/lib/calendar/event-content";
 import { contentHash } from "@/lib/sync/content-hash";
 import type { Settlement } from "@/lib/sync/conflicts/record";
+import type { TraceAction } from "@/lib/sync/store";
 import type { LocalEvent, Pair } from "@/lib/sync/types";
 
 /**
@@ -63,4 +64,13 @@ export function planSettlement(settlement: Settlement, local: LocalEvent | null,
   // The remote holds their version: Atollon's is sent over it (only the fields that differ) by the push.
   const toSend: Pair = { ...held, held: false, remoteVersion: settlement.remoteVersion, remoteHash: theirsHash, base: settlement.theirs, localVersion: -1, localHash: "", sentHash: null };
   return { ...base, touch: true, pair: () => toSend, copy: settlement.choice === "both" && theirsCanWin ? { ...settlement.theirs, originalStart: null } : null };
+}
+
+/** What a settlement writes here, for the events' sync trace (the copy of "Keep both" once it has its id). */
+export function settlementTrace(writes: SettlementWrites, copyId: string | null): TraceAction[] {
+  const trace: TraceAction[] = [];
+  if (writes.content) trace.push({ eventId: writes.eventId, action: writes.restore ? "restored" : "updated", side: "here" });
+  if (writes.copy && copyId) trace.push({ eventId: copyId, action: "created", side: "here" });
+  if (writes.deleteCopy) trace.push({ eventId: writes.deleteCopy, action: "deleted", side: "here" });
+  return trace;
 }

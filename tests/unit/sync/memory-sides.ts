@@ -16,7 +16,7 @@ import {
 } from "@/lib/sync/provider";
 import { changedFields, type ContentField } from "@/lib/sync/content-hash";
 import type { ConflictRecord, SettleChoice, Settlement } from "@/lib/sync/conflicts/record";
-import type { SettlementWrites } from "@/lib/sync/conflicts/settle";
+import { settlementTrace, type SettlementWrites } from "@/lib/sync/conflicts/settle";
 import { LocalConflictError, type AccountSyncState, type PullCreate, type Rejection, type SyncStore, type TraceAction, type WriteRecords } from "@/lib/sync/store";
 import type { ConflictPolicy, LocalEvent, Pair } from "@/lib/sync/types";
 
@@ -423,6 +423,7 @@ export class MemoryStore implements SyncStore {
       if (writes.pair) this.putPair(writes.pair(written));
       if (writes.copy) conflict.copyId = this.calendar.userCreate(writes.copy);
       if (writes.deleteCopy) this.calendar.userDelete(writes.deleteCopy);
+      this.trace.push(...settlementTrace(writes, conflict.copyId));
     }
     conflict.status = conflict.status === "undo" ? "undone" : "settled";
     if (!this.conflicts.some((candidate) => candidate.status === "chosen" || candidate.status === "undo")) this.state = { ...this.state, settlementsWaiting: false };

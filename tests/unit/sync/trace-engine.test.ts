@@ -33,6 +33,22 @@ describe("the events' sync trace", () => {
     expect(entriesOf(side.store, imported)).toEqual(["created here", "deleted here"]);
   });
 
+  it("records what carrying out a conflict's settlement wrote here, and its Undo", async () => {
+    const side = { store: new MemoryStore("ask"), remote: new MemoryRemote() };
+    const id = side.store.userCreate(content({ title: "Lunch" }));
+    await runSync(side);
+    side.store.userEdit(id, { title: "Lunch here" });
+    side.remote.userEdit(side.store.pairs.get(id)?.remoteId as string, { title: "Lunch there" });
+    await runSync(side);
+    const conflict = side.store.conflicts.find((candidate) => candidate.status === "open")?.id as string;
+    side.store.choose(conflict, "remote");
+    await runSync(side);
+    side.store.undo(conflict);
+    await runSync(side);
+    // Theirs written here; Undo puts Atollon's back here, and the push takes it there.
+    expect(entriesOf(side.store, id)).toEqual(["created there", "updated here", "updated here", "updated there"]);
+  });
+
   it("writes nothing to the trace in a run that changes nothing", async () => {
     const side = account();
     for (let i = 0; i < 5; i += 1) side.store.userCreate(content({ title: `Event ${i}` }));
