@@ -161,23 +161,24 @@ test("Keep Atollon's is carried out by the next run; Undo puts theirs back", asy
   await capture("conflict-undone");
 });
 
-test("Keep theirs is carried out by the next run", async () => {
-  await changeOnBothSides("Budget review (Google)", "Budget review 2 (Atollon)", "Budget review 2 (Google)");
+/** A new conflict under "Ask me", reached through the header's badge and settled with one of the card's buttons. */
+async function settleNew(from: string, atollon: string, theirs: string, choice: "Keep theirs" | "Keep both") {
+  await changeOnBothSides(from, atollon, theirs);
   expect(await syncNow()).toContain("1 conflict waiting for you");
   await badge().click();
-  await conflict("Budget review 2 (Atollon)").getByRole("button", { name: "Keep theirs" }).click();
+  await conflict(atollon).getByRole("button", { name: choice }).click();
   await expect(badge()).toHaveCount(0);
+}
+
+test("Keep theirs is carried out by the next run", async () => {
+  await settleNew("Budget review (Google)", "Budget review 2 (Atollon)", "Budget review 2 (Google)", "Keep theirs");
   expect(await syncNow()).toContain("to Google: 0 created, 0 updated, 0 deleted; 1 conflict settled as you chose");
   expect(await atollonTitles()).toEqual(["Budget review 2 (Google)"]);
   expect(await googleTitles()).toEqual(["Budget review 2 (Google)"]);
 });
 
 test("Keep both makes exactly two events on each side, with no echo", async () => {
-  await changeOnBothSides("Budget review 2 (Google)", "Budget review 3 (Atollon)", "Budget review 3 (Google)");
-  expect(await syncNow()).toContain("1 conflict waiting for you");
-  await badge().click();
-  await conflict("Budget review 3 (Atollon)").getByRole("button", { name: "Keep both" }).click();
-  await expect(badge()).toHaveCount(0);
+  await settleNew("Budget review 2 (Google)", "Budget review 3 (Atollon)", "Budget review 3 (Google)", "Keep both");
   expect(await syncNow()).toContain("to Google: 1 created, 1 updated, 0 deleted; 1 conflict settled as you chose");
   const both = ["Budget review 3 (Atollon)", "Budget review 3 (Google)"];
   expect(await atollonTitles()).toEqual(both);
