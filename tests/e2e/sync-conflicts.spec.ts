@@ -182,6 +182,9 @@ test("Keep both makes exactly two events on each side, with no echo", async () =
   expect(await syncNow()).toContain("to Google: 1 created, 1 updated, 0 deleted; 1 conflict settled as you chose");
   const both = ["Budget review 3 (Atollon)", "Budget review 3 (Google)"];
   expect(await atollonTitles()).toEqual(both);
+  // The agenda writes both titles out in full, where the week's narrow column cuts them short.
+  await page.goto("/calendar?view=agenda&date=2026-12-07");
+  for (const title of both) await expect(page.getByTestId("agenda-view")).toContainText(title);
   await shot("conflict-kept-both-calendar");
   expect(await googleTitles()).toEqual(both);
   expect(await syncNow()).toMatch(IDLE);
