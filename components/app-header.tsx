@@ -18,7 +18,7 @@ export function AppHeader({ userName, attention = 0, conflicts = 0 }: { userName
         </Link>
         <nav aria-label="Main" className="order-3 -mx-1 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
           <NavLink href="/calendar">Calendar</NavLink>
-          <NavLink href="/settings/sync" match="/settings">
+          <NavLink href="/settings/sync" match="/settings" except={conflicts > 0 ? "/settings/sync/conflicts" : undefined}>
             Settings
             {attention > 0 && (
               <span className="ml-1.5 inline-grid min-w-5 place-items-center rounded-full bg-amber-700 px-1.5 text-xs font-bold text-white">

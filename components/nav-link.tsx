@@ -3,10 +3,15 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-/** A navigation link that marks itself current when the page is at or below its address. */
-export function NavLink({ href, match = href, children }: { href: string; match?: string; children: React.ReactNode }) {
+const within = (pathname: string, prefix: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
+
+/**
+ * A navigation link that marks itself current when the page is at or below its address, unless the
+ * page is at or below `except` (where a more specific link of the same menu is the current one).
+ */
+export function NavLink({ href, match = href, except, children }: { href: string; match?: string; except?: string; children: React.ReactNode }) {
   const pathname = usePathname();
-  const current = pathname === match || pathname.startsWith(`${match}/`);
+  const current = within(pathname, match) && !(except && within(pathname, except));
   return (
     <Link
       href={href}

@@ -1,24 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
-import { dateField, signUp } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { dateField, expectNoSeriousViolations, expectNoSeriousViolationsHere, signUp } from "./helpers";
 
 // axe-core on every page a person reaches, signed out and signed in, at the desktop and the phone size.
 test.describe.configure({ mode: "serial" });
-
-/** Audits the page as it is now; `where` names it in the report. */
-async function expectNoSeriousViolationsHere(page: Page, where: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${where}: ${violation.id} (${violation.impact}) — ${violation.help}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  expect(serious).toEqual([]);
-}
-
-async function expectNoSeriousViolations(page: Page, path: string) {
-  await page.goto(path);
-  await page.waitForLoadState("networkidle");
-  await expectNoSeriousViolationsHere(page, path);
-}
 
 const SIGNED_IN = [
   "/calendar?view=week&date=2026-12-07",
@@ -31,6 +15,7 @@ const SIGNED_IN = [
   "/settings/sync/office",
   "/settings/sync/exchange",
   "/settings/sync/refused",
+  "/settings/sync/conflicts",
   "/settings/account",
   "/help",
   "/help/remove-google-authorization",
@@ -48,7 +33,7 @@ test("no serious or critical accessibility violations on any page, at 1440×900 
   await expect(page.getByRole("link", { name: "Add Google Calendar" })).toBeVisible();
   for (const path of SIGNED_IN) await expectNoSeriousViolations(page, path);
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const path of ["/calendar?view=agenda&date=2026-12-07", "/calendar?view=week&date=2026-12-07", "/settings/sync"]) await expectNoSeriousViolations(page, path);
+  for (const path of ["/calendar?view=agenda&date=2026-12-07", "/calendar?view=week&date=2026-12-07", "/settings/sync", "/settings/sync/conflicts"]) await expectNoSeriousViolations(page, path);
 });
 
 test("no serious or critical violations in the event dialog, its date and time fields with their errors, and an open date picker", async ({ page }) => {

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 
 /** A full-page screenshot among the test's outputs. */
@@ -59,4 +60,20 @@ export async function typeDate(field: Locator, value: string): Promise<void> {
   await segments.first().click();
   await field.page().keyboard.type(keys.join(""));
   await expect(segments.last()).not.toHaveAttribute("data-placeholder");
+}
+
+/** axe-core on the page as it is now: no serious or critical violation; `where` names it in the report. */
+export async function expectNoSeriousViolationsHere(page: Page, where: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${where}: ${violation.id} (${violation.impact}) — ${violation.help}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  expect(serious).toEqual([]);
+}
+
+/** axe-core on the page at `path`, once it has loaded. */
+export async function expectNoSeriousViolations(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForLoadState("networkidle");
+  await expectNoSeriousViolationsHere(page, path);
 }

@@ -54,6 +54,25 @@ interface Remote {
 
 type Provider = "Google" | "Office.com (Graph)" | "MS Exchange";
 
+/** The mailbox of Graph's fake or of Exchange's: both keep appointments by id with a subject and a location. */
+interface OutlookMailbox<Item extends { id: string; subject: string; location: string }> {
+  items: Map<string, Item>;
+  touch(item: Item): void;
+}
+
+function outlook<Item extends { id: string; subject: string; location: string }>(accountId: string, mailbox: OutlookMailbox<Item>): Remote {
+  return {
+    accountId,
+    items: () => [...mailbox.items.values()].map((item) => ({ id: item.id, title: item.subject, location: item.location })),
+    edit: (id, change) => {
+      const item = mailbox.items.get(id);
+      if (!item) throw new Error(`no item ${id}`);
+      Object.assign(item, { ...(change.title ? { subject: change.title } : {}), ...(change.location ? { location: change.location } : {}) });
+      mailbox.touch(item);
+    },
+  };
+}
+
 async function connect(provider: Provider, userId: string): Promise<Remote> {
   const db = await getDb();
   const login = `${userId.slice(0, 8)}`;
@@ -69,32 +88,13 @@ async function connect(provider: Provider, userId: string): Promise<Remote> {
   if (provider === "Office.com (Graph)") {
     const mailbox = `${login}@contoso.test`;
     const account = await db.syncAccount.create({ data: { ownerId: userId, provider: "OFFICE365_GRAPH", login: mailbox, secret: encryptSecret(graph.identity.grantRefreshToken(mailbox)) } });
-    const outlook = graph.graph.mailboxOf(mailbox);
-    return {
-      accountId: account.id,
-      items: () => [...outlook.items.values()].map((item) => ({ id: item.id, title: item.subject, location: item.location })),
-      edit: (id, change) => {
-        const item = outlook.items.get(id);
-        if (!item) throw new Error(`no item ${id}`);
-        Object.assign(item, { ...(change.title ? { subject: change.title } : {}), ...(change.location ? { location: change.location } : {}) });
-        outlook.touch(item);
-      },
-    };
+    return outlook(account.id, graph.graph.mailboxOf(mailbox));
   }
   // One Exchange server per user: its fake keeps one mailbox.
   const exchange = await startFakeEws();
   exchanges.push(exchange);
   const { created } = (await createEwsAccount(userId, "EXCHANGE", { login: "CONTOSO\\alice", serverUrl: exchange.ewsUrl, password: "secret" })) as { created: string };
-  return {
-    accountId: created,
-    items: () => [...exchange.mailbox.items.values()].map((item) => ({ id: item.id, title: item.subject, location: item.location })),
-    edit: (id, change) => {
-      const item = exchange.mailbox.items.get(id);
-      if (!item) throw new Error(`no item ${id}`);
-      Object.assign(item, { ...(change.title ? { subject: change.title } : {}), ...(change.location ? { location: change.location } : {}) });
-      exchange.mailbox.touch(item);
-    },
-  };
+  return outlook(created, exchange.mailbox);
 }
 
 const december = [new Date("2026-12-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z")] as const;
@@ -127,6 +127,16 @@ async function clash(side: Awaited<ReturnType<typeof synced>>) {
   await updateEvent(side.user.id, side.event.id, review({ title: HERE }));
   await tick();
   side.remote.edit(side.item.id, { title: THERE });
+}
+
+/** A clash under "Ask me" that one run met: the conflict waits for the person. */
+async function openConflict(provider: Provider) {
+  const side = await synced(provider, "ASK");
+  await clash(side);
+  await side.run();
+  const [conflict] = (await listConflicts(side.user.id)).open;
+  if (!conflict) throw new Error("the run recorded no open conflict");
+  return { side, conflict };
 }
 
 describe.each<Provider>(["Google", "Office.com (Graph)", "MS Exchange"])("conflicts with %s", (provider) => {
@@ -177,11 +187,8 @@ describe.each<Provider>(["Google", "Office.com (Graph)", "MS Exchange"])("confli
   });
 
   it("keeps theirs when the person chooses it", async () => {
-    const side = await synced(provider, "ASK");
-    await clash(side);
-    await side.run();
-    const [conflict] = (await listConflicts(side.user.id)).open;
-    await chooseSettlement(side.user.id, conflict?.id as string, "remote");
+    const { side, conflict } = await openConflict(provider);
+    await chooseSettlement(side.user.id, conflict.id, "remote");
     await side.run();
     expect(await side.here()).toEqual([{ title: THERE, location: "" }]);
     expect(side.there()).toEqual([{ title: THERE, location: "" }]);
@@ -189,11 +196,8 @@ describe.each<Provider>(["Google", "Office.com (Graph)", "MS Exchange"])("confli
   });
 
   it("keeps both as two events on every side, with no echo", async () => {
-    const side = await synced(provider, "ASK");
-    await clash(side);
-    await side.run();
-    const [conflict] = (await listConflicts(side.user.id)).open;
-    await chooseSettlement(side.user.id, conflict?.id as string, "both");
+    const { side, conflict } = await openConflict(provider);
+    await chooseSettlement(side.user.id, conflict.id, "both");
     expect(await side.run()).toMatch(/to .*: 1 created, 1 updated, 0 deleted; 1 conflict settled as you chose/);
     const both = [
       { title: HERE, location: "" },
@@ -236,24 +240,18 @@ describe.each<Provider>(["Google", "Office.com (Graph)", "MS Exchange"])("confli
 
 describe("settling conflicts is the owner's alone", () => {
   it("refuses another user's settle and undo, and lists nothing of theirs", async () => {
-    const side = await synced("Google", "ASK");
-    await clash(side);
-    await side.run();
-    const [conflict] = (await listConflicts(side.user.id)).open;
+    const { side, conflict } = await openConflict("Google");
     const stranger = await createTestUser();
-    await expect(chooseSettlement(stranger.id, conflict?.id as string, "local")).rejects.toMatchObject({ code: "not_found" });
-    await expect(undoSettlement(stranger.id, conflict?.id as string)).rejects.toMatchObject({ code: "not_found" });
+    await expect(chooseSettlement(stranger.id, conflict.id, "local")).rejects.toMatchObject({ code: "not_found" });
+    await expect(undoSettlement(stranger.id, conflict.id)).rejects.toMatchObject({ code: "not_found" });
     expect(await listConflicts(stranger.id)).toEqual({ open: [], settled: [] });
     expect(await countOpenConflicts(stranger.id)).toBe(0);
     expect((await listConflicts(side.user.id)).open).toHaveLength(1);
   });
 
   it("offers “Keep both” only for events of their own, and settles a conflict once", async () => {
-    const side = await synced("Google", "ASK");
-    await clash(side);
-    await side.run();
-    const [conflict] = (await listConflicts(side.user.id)).open;
-    await chooseSettlement(side.user.id, conflict?.id as string, "remote");
-    await expect(chooseSettlement(side.user.id, conflict?.id as string, "local")).rejects.toMatchObject({ code: "conflict" });
+    const { side, conflict } = await openConflict("Google");
+    await chooseSettlement(side.user.id, conflict.id, "remote");
+    await expect(chooseSettlement(side.user.id, conflict.id, "local")).rejects.toMatchObject({ code: "conflict" });
   });
 });
