@@ -9,22 +9,26 @@ import { DateField } from "@/components/date-field";
  * first digit (2 of 2027) does not send the calendar to the year 2.
  */
 export function DateJump({ anchor, onGo }: { anchor: string; onGo: (date: string) => void }) {
-  const [draft, setDraft] = useState(anchor);
-  const go = (date: string) => {
+  // What the person typed, if anything, since the calendar last moved (by this field or any other way):
+  // only an edit is gone to, never a date the calendar has since left.
+  const [draft, setDraft] = useState<{ anchor: string; date: string | null }>({ anchor, date: null });
+  if (draft.anchor !== anchor) setDraft({ anchor, date: null });
+  const typed = draft.anchor === anchor ? draft.date : null;
+  const go = (date: string | null) => {
     if (date && date !== anchor) onGo(date);
   };
   return (
     // The segments keep their keys to themselves: Enter is heard on its way down to them.
-    <div onKeyDownCapture={(event) => event.key === "Enter" && go(draft)}>
+    <div onKeyDownCapture={(event) => event.key === "Enter" && go(typed)}>
       <DateField
         label="Go to date"
         inToolbar
-        value={draft}
+        value={typed ?? anchor}
         onChange={(date, { picked }) => {
-          setDraft(date);
+          setDraft({ anchor, date });
           if (picked) go(date);
         }}
-        onBlur={() => go(draft)}
+        onBlur={() => go(typed)}
       />
     </div>
   );
