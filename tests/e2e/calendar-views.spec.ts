@@ -50,7 +50,8 @@ test("day, week, month and agenda views, each kept in the address, with a line a
   await expect(agenda.getByRole("button", { name: /Dentist/ })).toBeVisible();
 
   await page.getByRole("group", { name: "View" }).getByRole("link", { name: "Month" }).click();
-  await expect(page.getByRole("heading", { name: "December 2026" })).toBeVisible();
+  await expect(page).toHaveURL(/view=month/);
+  await expect(page.getByRole("heading", { name: "December 2026", exact: true })).toBeVisible();
   await page.getByTestId("month-view").locator('[data-date="2026-12-22"]').getByRole("button", { name: /Dentist/ }).click();
   await expect(page.getByRole("dialog").getByLabel("Title")).toHaveValue("Dentist");
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();

@@ -119,7 +119,7 @@ test("creates timed, all-day and weekly events, edits one occurrence, deletes th
   await expect(page.getByTestId("week-view").getByRole("button", { name: /Standup/ })).toHaveCount(3);
 
   await page.getByRole("link", { name: "Month" }).click();
-  await expect(page.getByRole("heading", { name: "December 2026" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "December 2026", exact: true })).toBeVisible();
   const month = page.getByTestId("month-view");
   await expect(month.locator('[data-date="2026-12-08"]').getByRole("button", { name: /10:00\s*Design review/ })).toBeVisible();
   await expect(month.locator('[data-date="2026-12-10"]').getByRole("button", { name: "Company offsite" })).toBeVisible();
