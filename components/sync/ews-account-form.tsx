@@ -7,13 +7,12 @@ import { useForm } from "react-hook-form";
 import { applyFieldErrors } from "@/components/apply-field-errors";
 import { Button } from "@/components/button";
 import { FormAlert } from "@/components/form-alert";
+import { CalendarToSync, type CalendarChoice } from "@/components/sync/calendar-to-sync";
 import { TextField } from "@/components/text-field";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { ewsPasswordSchema, exchangeAccountSchema, officeAccountSchema } from "@/lib/validations/sync-accounts";
 
 type Values = { login: string; serverUrl: string; password: string; calendarId?: string };
-
-type CalendarChoice = { id: string; name: string; primary: boolean };
 
 interface Props {
   kind: "office" | "exchange";
@@ -93,17 +92,7 @@ export function EwsAccountForm({ kind, defaultServerUrl, create }: Props) {
       />
       <TextField label="Password" type="password" autoComplete="current-password" error={errors.password?.message} {...register("password")} />
       {calendars && (
-        <label className="flex flex-col gap-1.5 text-sm">
-          <span className="font-medium text-slate-800">Calendar to sync</span>
-          <select className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm" value={calendarId} onChange={(event) => setCalendarId(event.target.value)}>
-            {calendars.map((calendar) => (
-              <option key={calendar.id} value={calendar.id}>
-                {calendar.name}
-                {calendar.primary ? " (default)" : ""}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CalendarToSync calendars={calendars} value={calendarId} onChange={setCalendarId} />
       )}
       <Button type="submit" disabled={isSubmitting} className="self-start">
         {isSubmitting ? "Testing the connection…" : "Create"}

@@ -11,6 +11,7 @@ import { FormAlert } from "@/components/form-alert";
 import { TextField } from "@/components/text-field";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { googleLoginSchema, microsoftLoginSchema } from "@/lib/validations/sync-accounts";
+import { CalendarToSync } from "@/components/sync/calendar-to-sync";
 
 /** What differs between "Receive Google token" and "Sign in with Microsoft": the words, the address check, the notice after Create. */
 const KINDS = {
@@ -113,17 +114,7 @@ export function OAuthTokenForm({ kind, login, failure, received, start, create, 
         {...register("login")}
       />
       {received && calendars && calendars.length > 0 && (
-        <label className="flex flex-col gap-1.5 text-sm">
-          <span className="font-medium text-slate-800">Calendar to sync</span>
-          <select className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm" value={calendarId} onChange={(event) => setCalendarId(event.target.value)}>
-            {calendars.map((calendar) => (
-              <option key={calendar.id} value={calendar.id}>
-                {calendar.name}
-                {calendar.primary ? " (default)" : ""}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CalendarToSync calendars={calendars} value={calendarId} onChange={setCalendarId} />
       )}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant={received ? "secondary" : "primary"} disabled={isSubmitting}>
